@@ -6,6 +6,8 @@
 module dev.spindle.actors {
     // API: exported when the Actor core issue lands (dev.spindle.actors).
 
+    // SPI: none yet.
+
     // internal
     requires dev.spindle.mailbox;
     requires org.slf4j;

@@ -7,6 +7,8 @@
 module dev.spindle.cluster {
     // API: exported when the cluster issue lands (dev.spindle.cluster).
 
+    // SPI: none yet.
+
     // internal
     requires dev.spindle.io;
 }

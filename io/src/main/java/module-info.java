@@ -7,6 +7,8 @@
 module dev.spindle.io {
     // API: exported when the io issue lands (dev.spindle.io).
 
+    // SPI: none yet.
+
     // internal
     requires dev.spindle.actors;
 }
