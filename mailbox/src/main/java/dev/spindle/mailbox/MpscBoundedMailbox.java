@@ -20,6 +20,11 @@ public final class MpscBoundedMailbox<S, M> extends AbstractMailbox<S, M> {
 
     private final MpmcAtomicArrayQueue<M> queue;
     private final OverflowPolicy overflow;
+    /**
+     * Holder only: a message taken from the queue whose system messages stopped the drain before
+     * it could be handled; it goes first next time. Not counted against the capacity.
+     */
+    private M held;
 
     /**
      * @param capacity the most user messages held at once, at least 2; rounded up to a power of two
@@ -62,15 +67,21 @@ public final class MpscBoundedMailbox<S, M> extends AbstractMailbox<S, M> {
     int drainUser(MailboxHandler<? super S, ? super M> handler, int limit) {
         int taken = 0;
         while (taken < limit) {
-            M message = queue.relaxedPoll();
-            if (message == null) {
+            M message = held;
+            if (message != null) {
+                held = null;
+            } else if ((message = queue.relaxedPoll()) == null) {
+                break;
+            }
+            // Taking the message acquired every system message its producer pushed before it;
+            // those go first. Peeking first would not do: with DROP_OLDEST a producer may take the
+            // peeked message and leave us a newer one.
+            if (hasNewSystemMessages() && !runSystemLane(handler)) {
+                held = message;
                 break;
             }
             taken++;
             if (!handler.onMessage(message)) {
-                break;
-            }
-            if (hasNewSystemMessages() && !runSystemLane(handler)) {
                 break;
             }
         }
@@ -81,12 +92,12 @@ public final class MpscBoundedMailbox<S, M> extends AbstractMailbox<S, M> {
     boolean isUserQueueEmpty() {
         // Looks at the element, not the indices: a producer that has claimed a slot but not yet
         // written it counts as absent, and its own handshake schedules the consumer afterwards.
-        return queue.relaxedPeek() == null;
+        return held == null && queue.relaxedPeek() == null;
     }
 
     @Override
     public int size() {
-        return queue.size();
+        return queue.size() + (held != null ? 1 : 0);
     }
 
     @Override

@@ -127,12 +127,14 @@ public final class MpscChunkedMailbox<S, M> extends AbstractMailbox<S, M> {
                 if (message == null) {
                     break;
                 }
+                // Seeing the message acquired every system message its producer pushed before it:
+                // handle those first, and leave the message in place if the handler stops.
+                if (hasNewSystemMessages() && !runSystemLane(handler)) {
+                    break;
+                }
                 chunk.slots[index++] = null;
                 taken++;
                 if (!handler.onMessage(message)) {
-                    break;
-                }
-                if (hasNewSystemMessages() && !runSystemLane(handler)) {
                     break;
                 }
             }

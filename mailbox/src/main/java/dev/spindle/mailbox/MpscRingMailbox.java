@@ -86,14 +86,16 @@ public final class MpscRingMailbox<S, M> extends AbstractMailbox<S, M> {
         long sequence = next;
         try {
             while (sequence <= last) {
+                // Reading 'available' acquired every system message pushed before these slots were
+                // published: look at the lane before each take, so none of them is overtaken.
+                if (hasNewSystemMessages() && !runSystemLane(handler)) {
+                    break;
+                }
                 Slot slot = ring.get(sequence++);
                 @SuppressWarnings("unchecked")
                 M message = (M) slot.message;
                 slot.message = null;
                 if (!handler.onMessage(message)) {
-                    break;
-                }
-                if (hasNewSystemMessages() && !runSystemLane(handler)) {
                     break;
                 }
             }

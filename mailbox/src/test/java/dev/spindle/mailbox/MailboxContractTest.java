@@ -134,6 +134,38 @@ class MailboxContractTest {
 
     @ParameterizedTest
     @EnumSource(MailboxKind.class)
+    void shouldKeepTheRestOfABatchWhenAnOvertakingSystemMessageStopsTheDrain(MailboxKind kind) {
+        Mailbox<Object, Object> mailbox = kind.create(sink);
+        for (int i = 0; i < 4; i++) {
+            mailbox.offer(i);
+        }
+        MailboxHandler<Object, Object> handler = new MailboxHandler<>() {
+            @Override
+            public boolean onSystemMessage(Object message) {
+                recorder.onSystemMessage(message);
+                return !message.equals("stop");
+            }
+
+            @Override
+            public boolean onMessage(Object message) {
+                if (message.equals(1)) {
+                    mailbox.offerSystem("stop");
+                }
+                return recorder.onMessage(message);
+            }
+        };
+
+        assertThat(mailbox.drain(handler, 10)).isEqualTo(2);
+        assertThat(mailbox.size()).isEqualTo(2);
+        assertThat(mailbox.tryIdle()).isFalse();
+        assertThat(mailbox.drain(handler, 10)).isEqualTo(2);
+
+        assertThat(recorder.seen).containsExactly(0, 1, "sys:stop", 2, 3);
+        assertThat(mailbox.tryIdle()).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MailboxKind.class)
     void shouldStopDrainingWhenTheHandlerSaysSo(MailboxKind kind) {
         Mailbox<Object, Object> mailbox = kind.create(sink);
         mailbox.offerSystem("x");
