@@ -1,5 +1,6 @@
 package dev.spindle.mailbox;
 
+import java.util.Objects;
 import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
 
 /**
@@ -38,7 +39,7 @@ public final class MpscBoundedMailbox<S, M> extends AbstractMailbox<S, M> {
             throw new IllegalArgumentException("capacity must be in [2, 2^30]: " + capacity);
         }
         this.queue = new MpmcAtomicArrayQueue<>(capacity);
-        this.overflow = java.util.Objects.requireNonNull(overflow, "overflow");
+        this.overflow = Objects.requireNonNull(overflow, "overflow");
     }
 
     @Override

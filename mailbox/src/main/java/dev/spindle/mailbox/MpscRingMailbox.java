@@ -5,6 +5,7 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.WaitStrategy;
 
 /**
@@ -109,7 +110,7 @@ public final class MpscRingMailbox<S, M> extends AbstractMailbox<S, M> {
     private long highestPublished(long next) {
         try {
             return barrier.waitFor(next);
-        } catch (AlertException | InterruptedException | com.lmax.disruptor.TimeoutException e) {
+        } catch (AlertException | InterruptedException | TimeoutException e) {
             // NoWait never waits, times out or reads the alert; the barrier is never alerted.
             throw new IllegalStateException("a non-blocking barrier blocked", e);
         }
