@@ -45,9 +45,11 @@ abstract sealed class AbstractMailbox<S, M> implements Mailbox<S, M>
     // ---- what subclasses supply ---------------------------------------------------------------
 
     /**
-     * Enqueues a user message, or decides what else becomes of it when the queue is full.
+     * Enqueues a user message and completes the producer's half of the handshake with
+     * {@link #afterClaim()} or {@link #afterPublish()}, or decides what else becomes of it when the
+     * queue is full.
      *
-     * @return {@code null} if enqueued (the caller completes the handshake), or the final outcome
+     * @return the final outcome
      */
     abstract Offer enqueue(M message);
 
@@ -59,7 +61,12 @@ abstract sealed class AbstractMailbox<S, M> implements Mailbox<S, M>
      */
     abstract int drainUser(MailboxHandler<? super S, ? super M> handler, int limit);
 
-    /** Holder only. Whether no user message is visible to the consumer. */
+    /**
+     * Holder only. Whether no producer has passed its store half of the handshake: for a queue
+     * whose {@code enqueue} ends with {@link #afterClaim()}, whether no slot is claimed beyond what
+     * the consumer took (a claimed slot may not be written yet); for one that ends with
+     * {@link #afterPublish()}, whether no message is visible to the consumer.
+     */
     abstract boolean isUserQueueEmpty();
 
     // ---- producers ------------------------------------------------------------------------------
@@ -71,8 +78,7 @@ abstract sealed class AbstractMailbox<S, M> implements Mailbox<S, M>
             sink.onDropped(message, DropReason.CLOSED);
             return Offer.CLOSED;
         }
-        Offer outcome = enqueue(message);
-        return outcome != null ? outcome : afterEnqueue();
+        return enqueue(message);
     }
 
     @Override
@@ -88,17 +94,28 @@ abstract sealed class AbstractMailbox<S, M> implements Mailbox<S, M>
             head = systemHead;
             node.next = head;
         } while (!SYSTEM_HEAD.compareAndSet(this, head, node));
-        return afterEnqueue();
+        // The successful CAS is the store half of the Dekker pair: tryIdle() reads systemHead.
+        return afterClaim();
     }
 
     /**
-     * The producer's half of the handshake. The message is visible; now read the state. If nobody
-     * holds the mailbox, take hold: of an open one to schedule its consumer, of a closed one to
-     * dead-letter what is left in it, since no consumer will come for it.
+     * The producer's half of the handshake, for a message made visible by a release store: a full
+     * (StoreLoad) fence orders that store before the read of the state, then {@link #afterClaim()}.
      */
-    final Offer afterEnqueue() {
-        // StoreLoad: the message must be visible before we read the state (Dekker with tryIdle).
+    final Offer afterPublish() {
         VarHandle.fullFence();
+        return afterClaim();
+    }
+
+    /**
+     * The producer's half of the handshake, once its store half is done: a volatile
+     * read-modify-write (the CAS or atomic add that claimed the message's slot) that
+     * {@link #isUserQueueEmpty()} reads. Volatile accesses are totally ordered, so this read of the
+     * state cannot move before that write, and no fence is needed. If nobody holds the mailbox,
+     * take hold: of an open one to schedule its consumer, of a closed one to dead-letter what is
+     * left in it, since no consumer will come for it.
+     */
+    final Offer afterClaim() {
         int s;
         do {
             s = state;
@@ -190,7 +207,7 @@ abstract sealed class AbstractMailbox<S, M> implements Mailbox<S, M>
         }
         int released = held & ~HELD;
         state = released;
-        // StoreLoad: publish the release before looking at the queues again (Dekker with afterEnqueue).
+        // StoreLoad: publish the release before looking at the queues again (Dekker with afterClaim).
         VarHandle.fullFence();
         if (isEmptyForHolder()) {
             return true;

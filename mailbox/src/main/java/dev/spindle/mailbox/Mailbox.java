@@ -59,6 +59,11 @@ public sealed interface Mailbox<S, M> permits AbstractMailbox {
      * being released, either its producer is told to schedule the consumer, or this call keeps
      * hold and returns {@code false}; never both, never neither.
      *
+     * <p>A producer that has claimed a slot but not yet written it counts as waiting: the holder
+     * then keeps hold and its next {@code drain} may take nothing until the write lands (a few
+     * instructions, unless that producer is descheduled). A runtime should let other consumers run
+     * before draining again, rather than spin.
+     *
      * @return {@code true} if the caller no longer holds the mailbox; {@code false} if messages are
      *     waiting and the caller still holds it and must drain again
      */

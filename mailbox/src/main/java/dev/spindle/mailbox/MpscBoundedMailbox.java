@@ -61,7 +61,9 @@ public final class MpscBoundedMailbox<S, M> extends AbstractMailbox<S, M> {
                 }
             }
         }
-        return null;
+        // The queue's claim is a CAS on its producer index, but isUserQueueEmpty() looks at the
+        // element (see there), so the element's release store must be fenced before the state read.
+        return afterPublish();
     }
 
     @Override

@@ -15,9 +15,10 @@ import java.util.Objects;
  * chunk it has left is garbage. The chunk the consumer is in stays reachable while the mailbox is
  * idle, so a mailbox that has been used keeps one chunk.
  *
- * <p>A producer that has claimed a slot but not yet written it holds up the messages behind it
- * (the consumer sees an empty mailbox until the write lands); its own handshake then schedules the
- * consumer if it went idle meanwhile, so nothing is stuck.
+ * <p>A producer that has claimed a slot but not yet written it holds up the messages behind it:
+ * {@code drain} stops there, and {@code tryIdle()} keeps hold (returns {@code false}) until the
+ * write lands. The claim itself, an atomic add, is the producer's store half of the scheduling
+ * handshake, so an offer needs no extra fence.
  *
  * @param <S> the type of system messages
  * @param <M> the type of user messages
@@ -79,14 +80,14 @@ public final class MpscChunkedMailbox<S, M> extends AbstractMailbox<S, M> {
                 if (PRODUCER_CHUNK.compareAndSet(this, null, first)) {
                     // The consumer finds the first chunk here; later ones through the links.
                     CONSUMER_CHUNK.setRelease(this, first);
-                    return null;
+                    return afterClaim();
                 }
                 continue;
             }
             int index = chunk.claim();
             if (index < chunkSize) {
                 SLOT.setRelease(chunk.slots, index, message);
-                return null;
+                return afterClaim();
             }
             // Past the end: link a successor with our message in it, or help whoever did.
             Chunk next = chunk.next;
@@ -94,7 +95,7 @@ public final class MpscChunkedMailbox<S, M> extends AbstractMailbox<S, M> {
                 Chunk fresh = new Chunk(chunkSize, message);
                 if (chunk.casNext(fresh)) {
                     PRODUCER_CHUNK.compareAndSet(this, chunk, fresh);
-                    return null;
+                    return afterClaim();
                 }
                 next = chunk.next;
             }
@@ -144,18 +145,20 @@ public final class MpscChunkedMailbox<S, M> extends AbstractMailbox<S, M> {
         return taken;
     }
 
+    /**
+     * Looks at what producers claimed, not at what they wrote: every enqueue passes a volatile
+     * read-modify-write that shows here, the CAS that installs the first chunk or the atomic add on
+     * the chunk the message lands in (a producer that links a chunk added past the end of the one
+     * before). A slot claimed and not yet written counts: the holder keeps hold until it lands.
+     */
     @Override
     boolean isUserQueueEmpty() {
         Chunk chunk = consumerChunk;
         if (chunk == null) {
-            return true;
+            return producerChunk == null;
         }
-        int index = consumerIndex;
-        if (index == chunkSize) {
-            // A linked chunk always carries its linker's message in slot 0.
-            return chunk.next == null;
-        }
-        return SLOT.getAcquire(chunk.slots, index) == null;
+        // Past the end of the chunk, claimed > chunkSize means a successor is or will be linked.
+        return chunk.claimed <= consumerIndex;
     }
 
     @Override

@@ -1,22 +1,25 @@
 package dev.spindle.mailbox;
 
-import com.lmax.disruptor.AlertException;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
-import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.WaitStrategy;
 
 /**
  * Thread-safe for producers; the consumer side belongs to the holder (see {@link Mailbox}).
  * The hot-path mailbox: an LMAX Disruptor {@link RingBuffer} with a multi-producer sequencer,
- * pre-allocated slots, and batch consumption through a sequence barrier.
+ * pre-allocated slots, and batch consumption.
  *
- * <p>Producers claim a sequence with {@code tryNext()}, write the slot and publish it. The consumer
- * asks the barrier for the highest published sequence once per drain, hands that whole run to the
- * handler, clears each slot as it goes (no retained garbage), and moves its gating sequence once
- * at the end of the run.
+ * <p>Producers claim a sequence with {@code tryNext()}, a CAS on the ring's cursor, write the slot
+ * and publish it. That CAS is also the producer's store half of the scheduling handshake: the holder
+ * going idle looks at the cursor, so an offer needs no fence of its own. The consumer takes the
+ * published run slot by slot through the ring's availability flags (what a sequence barrier reads,
+ * without reading the contended cursor and without looking past {@code limit}), clears each slot
+ * as it goes (no retained garbage), and moves its gating sequence once at the end of the run.
+ *
+ * <p>A producer that has claimed a sequence and not yet published it holds up the slots behind it:
+ * {@code drain} stops there, and {@code tryIdle()} keeps hold (returns {@code false}) until it lands.
  *
  * <p><b>A full ring never blocks.</b> Disruptor's own {@code next()} parks the producer until the
  * consumer frees a slot, and a producer that waits on its consumer deadlocks as soon as two
@@ -32,7 +35,6 @@ import com.lmax.disruptor.WaitStrategy;
 public final class MpscRingMailbox<S, M> extends AbstractMailbox<S, M> {
 
     private final RingBuffer<Slot> ring;
-    private final SequenceBarrier barrier;
     /** The last sequence the consumer has taken; gates the producers. */
     private final Sequence consumed = new Sequence();
     private final OverflowPolicy overflow;
@@ -55,13 +57,13 @@ public final class MpscRingMailbox<S, M> extends AbstractMailbox<S, M> {
         this.overflow = overflow;
         this.ring = RingBuffer.createMultiProducer(Slot::new, capacity, NoWait.INSTANCE);
         this.ring.addGatingSequences(consumed);
-        this.barrier = ring.newBarrier();
     }
 
     @Override
     Offer enqueue(M message) {
         long sequence;
         try {
+            // A CAS on the cursor: the store half of the handshake (isUserQueueEmpty reads the cursor).
             sequence = ring.tryNext();
         } catch (InsufficientCapacityException full) {
             if (overflow == OverflowPolicy.FAIL) {
@@ -73,22 +75,20 @@ public final class MpscRingMailbox<S, M> extends AbstractMailbox<S, M> {
         ring.get(sequence).message = message;
         // Release: the slot's write happens-before the consumer's acquire of this sequence.
         ring.publish(sequence);
-        return null;
+        return afterClaim();
     }
 
     @Override
     int drainUser(MailboxHandler<? super S, ? super M> handler, int limit) {
-        long next = consumed.get() + 1;
-        long available = highestPublished(next);
-        if (available < next) {
-            return 0;
-        }
-        long last = Math.min(available, next + limit - 1);
-        long sequence = next;
+        long first = consumed.get() + 1;
+        long sequence = first;
+        long end = first + limit;
         try {
-            while (sequence <= last) {
-                // Reading 'available' acquired every system message pushed before these slots were
-                // published: look at the lane before each take, so none of them is overtaken.
+            // Slot by slot, as far as they are published and no further than the limit: the cursor,
+            // which every producer CASes, is not read on this path at all.
+            while (sequence < end && ring.isAvailable(sequence)) {
+                // Acquiring the slot acquired every system message its producer pushed before
+                // publishing it: look at the lane before each take, so none of them is overtaken.
                 if (hasNewSystemMessages() && !runSystemLane(handler)) {
                     break;
                 }
@@ -101,24 +101,21 @@ public final class MpscRingMailbox<S, M> extends AbstractMailbox<S, M> {
                 }
             }
         } finally {
-            // One release store per batch frees the whole run for producers.
-            consumed.set(sequence - 1);
+            if (sequence != first) {
+                // One release store per batch frees the whole run for producers.
+                consumed.set(sequence - 1);
+            }
         }
-        return (int) (sequence - next);
+        return (int) (sequence - first);
     }
 
-    private long highestPublished(long next) {
-        try {
-            return barrier.waitFor(next);
-        } catch (AlertException | InterruptedException | TimeoutException e) {
-            // NoWait never waits, times out or reads the alert; the barrier is never alerted.
-            throw new IllegalStateException("a non-blocking barrier blocked", e);
-        }
-    }
-
+    /**
+     * Claimed, not published: a producer that has claimed a sequence and not yet published it
+     * counts, and the holder keeps hold until it lands.
+     */
     @Override
     boolean isUserQueueEmpty() {
-        return !ring.isAvailable(consumed.get() + 1);
+        return ring.getCursor() == consumed.get();
     }
 
     @Override
@@ -138,15 +135,15 @@ public final class MpscRingMailbox<S, M> extends AbstractMailbox<S, M> {
     }
 
     /**
-     * The consumer never waits in the barrier: it is told what is published and goes idle through
-     * the handshake when nothing is. Producers never signal: nobody sleeps on the ring.
+     * Nobody waits on the ring: the consumer reads availability flags and goes idle through the
+     * handshake when nothing is published. So producers never signal, and nothing calls waitFor.
      */
     enum NoWait implements WaitStrategy {
         INSTANCE;
 
         @Override
         public long waitFor(long sequence, Sequence cursor, Sequence dependentSequence, SequenceBarrier barrier) {
-            return dependentSequence.get();
+            throw new UnsupportedOperationException("nothing waits on a mailbox ring");
         }
 
         @Override

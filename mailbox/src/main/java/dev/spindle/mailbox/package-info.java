@@ -31,9 +31,15 @@
  *                                 CLOSED: later offers go to the dead-letter sink,
  *                                 and whatever was left in the mailbox follows them
  * </pre>
- * The handshake is a Dekker pair: the producer makes its message visible, then reads the state;
- * the consumer publishes "idle", then re-reads the queue, each with a full (StoreLoad) fence in
- * between. At least one of them sees the other, and a CAS decides which of them runs the consumer.
+ * The handshake is a Dekker pair: the producer makes its message known, then reads the state; the
+ * consumer publishes "idle", then re-reads the queue, each with StoreLoad ordering in between. At
+ * least one of them sees the other, and a CAS decides which of them runs the consumer. Where the
+ * producer claims its slot with a CAS or an atomic add (the ring, the chunked mailbox, the system
+ * lane), that volatile read-modify-write is its store, the consumer's re-read looks at what is
+ * claimed, and the offer pays no fence; the consumer then keeps hold while a claimed slot is not
+ * yet written ({@code tryIdle()} returns {@code false} and {@code drain} may return 0), which
+ * lasts as long as that producer's few instructions between claim and write. The bounded mailbox
+ * makes its message visible first and then fences.
  * {@code stress} holds the jcstress tests that check it.
  *
  * <h2>Choosing a mailbox</h2>

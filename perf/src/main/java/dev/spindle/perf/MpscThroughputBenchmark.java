@@ -107,7 +107,7 @@ public abstract class MpscThroughputBenchmark {
         }
     }
 
-    /** As AbstractMailbox.afterEnqueue: StoreLoad, then a volatile read of the state. */
+    /** As AbstractMailbox.afterPublish: StoreLoad, then a volatile read of the state. */
     final void fenceAndReadState() {
         VarHandle.fullFence();
         readState();

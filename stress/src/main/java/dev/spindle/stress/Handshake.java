@@ -51,6 +51,7 @@ public abstract class Handshake {
 
     private final HandshakeSubject mailbox;
     private final boolean systemLane;
+    private final int m1;
     private final Recorder handled = new Recorder();
 
     /**
@@ -58,15 +59,30 @@ public abstract class Handshake {
      * @param systemLane   whether the producer offers M2 on the system lane
      */
     protected Handshake(HandshakeSubject heldAndEmpty, boolean systemLane) {
+        this(heldAndEmpty, systemLane, true);
+    }
+
+    private Handshake(HandshakeSubject heldAndEmpty, boolean systemLane, boolean withM1) {
         this.mailbox = heldAndEmpty;
         this.systemLane = systemLane;
-        if (mailbox.offer(M1) != Offer.ENQUEUED) {
+        this.m1 = withM1 ? 1 : 0;
+        if (withM1 && mailbox.offer(M1) != Offer.ENQUEUED) {
             throw new IllegalStateException("the mailbox is not held");
         }
     }
 
+    /** M1, then M2, are the mailbox's 3rd and 4th offers: M2 wraps the ring or links a chunk. */
     Handshake(MailboxKind kind, boolean systemLane) {
-        this(HandshakeSubject.of(kind.createHeld(new CountingDeadLetterSink(), "F", 1)), systemLane);
+        this(kind, systemLane, 1, true);
+    }
+
+    /**
+     * @param fillers how many messages the mailbox took and handed over before M1
+     * @param withM1  whether M1 is offered at all; without it the consumer drains nothing
+     */
+    Handshake(MailboxKind kind, boolean systemLane, int fillers, boolean withM1) {
+        this(HandshakeSubject.of(kind.createHeld(new CountingDeadLetterSink(), "F", fillers)), systemLane,
+                withM1);
     }
 
     protected final void consume(ZZZZ_Result r) {
@@ -87,7 +103,7 @@ public abstract class Handshake {
                 mailbox.drain(handled, Integer.MAX_VALUE);
             } while (!mailbox.tryIdle());
         }
-        r.r4 = handled.count(M1) == 1 && handled.count(M2) == 1 && !mailbox.isScheduled();
+        r.r4 = handled.count(M1) == m1 && handled.count(M2) == 1 && !mailbox.isScheduled();
     }
 
     @JCStressTest
@@ -165,6 +181,78 @@ public abstract class Handshake {
     public static class SystemLane extends Handshake {
         public SystemLane() {
             super(MailboxKind.CHUNKED, true);
+        }
+
+        @Actor
+        public void consumer(ZZZZ_Result r) {
+            consume(r);
+        }
+
+        @Actor
+        public void producer(ZZZZ_Result r) {
+            produce(r);
+        }
+
+        @Arbiter
+        public void arbiter(ZZZZ_Result r) {
+            check(r);
+        }
+    }
+
+    /** M1 and M2 are the ring's first two offers: M2's claim does not wrap. */
+    @JCStressTest
+    @State
+    public static class RingFresh extends Handshake {
+        public RingFresh() {
+            super(MailboxKind.RING, false, 0, true);
+        }
+
+        @Actor
+        public void consumer(ZZZZ_Result r) {
+            consume(r);
+        }
+
+        @Actor
+        public void producer(ZZZZ_Result r) {
+            produce(r);
+        }
+
+        @Arbiter
+        public void arbiter(ZZZZ_Result r) {
+            check(r);
+        }
+    }
+
+    /** M1 creates the first chunk; M2 claims its second slot with an atomic add. */
+    @JCStressTest
+    @State
+    public static class ChunkedFresh extends Handshake {
+        public ChunkedFresh() {
+            super(MailboxKind.CHUNKED, false, 0, true);
+        }
+
+        @Actor
+        public void consumer(ZZZZ_Result r) {
+            consume(r);
+        }
+
+        @Actor
+        public void producer(ZZZZ_Result r) {
+            produce(r);
+        }
+
+        @Arbiter
+        public void arbiter(ZZZZ_Result r) {
+            check(r);
+        }
+    }
+
+    /** No M1: M2 is the mailbox's first message and installs the first chunk by CAS. */
+    @JCStressTest
+    @State
+    public static class ChunkedFirstChunk extends Handshake {
+        public ChunkedFirstChunk() {
+            super(MailboxKind.CHUNKED, false, 0, false);
         }
 
         @Actor

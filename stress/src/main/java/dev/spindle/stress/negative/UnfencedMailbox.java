@@ -51,7 +51,7 @@ public final class UnfencedMailbox implements HandshakeSubject {
     public Offer offer(String message) {
         int index = (int) CLAIMED.getAndAdd(this, 1);
         SLOT.setRelease(slots, index, message);
-        // BROKEN ON PURPOSE: AbstractMailbox.afterEnqueue() has VarHandle.fullFence() here.
+        // BROKEN ON PURPOSE: AbstractMailbox.afterPublish() has VarHandle.fullFence() here.
         int s;
         do {
             s = (int) STATE.getAcquire(this);
