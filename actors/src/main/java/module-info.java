@@ -1,14 +1,15 @@
 /**
- * Spindle actors: single-threaded event handlers fed from lock-free mailboxes.
- *
- * <p>An empty shell until the Actor core issue lands; it compiles so the reactor stays whole.
+ * Spindle actors: single-threaded event handlers fed from lock-free mailboxes, each run on a
+ * virtual thread while it has messages.
  */
 module dev.spindle.actors {
-    // API: exported when the Actor core issue lands (dev.spindle.actors).
+    // API: actor systems, refs, behaviors, contexts, supervision, dead letters
+    exports dev.spindle.actors;
 
     // SPI: none yet.
 
-    // internal
-    requires dev.spindle.mailbox;
-    requires org.slf4j;
+    // internal: the runtime (cells, dispatch, timers); not exported
+    requires transitive dev.spindle.mailbox;
+    requires transitive org.slf4j;
+    requires jdk.jfr;
 }

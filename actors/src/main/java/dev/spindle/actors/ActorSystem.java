@@ -1,0 +1,107 @@
+package dev.spindle.actors;
+
+import dev.spindle.actors.internal.Runtime;
+
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Thread-safe. A tree of actors and what runs them. Each actor handles one message at a time on a
+ * virtual thread of its own while it has messages, and costs no thread while it has none; an actor
+ * that blocks parks only itself.
+ *
+ * <pre>{@code
+ * try (ActorSystem system = ActorSystem.create("shop")) {
+ *     ActorRef<Counter> counter = system.spawn(Counter.create(), "counter");
+ *     counter.tell(new Counter.Add(5));
+ *     int total = counter.<Integer>ask(Counter.Get::new, Duration.ofSeconds(1)).toCompletableFuture().join();
+ * }
+ * }</pre>
+ *
+ * <p>The guarantees, for every actor:
+ * <ul>
+ *   <li>one message at a time, never two at once, and each handling happens-before the next;</li>
+ *   <li>messages from one sender arrive in the order sent;</li>
+ *   <li>fairness: after {@link ActorSystemConfig#throughput()} messages in a row an actor lets
+ *       others run before it goes on;</li>
+ *   <li>a handler that throws never takes down the process or another actor: its supervision
+ *       decides (by default, it stops), and its watchers hear of it;</li>
+ *   <li>a message that reaches no behavior is a dead letter, counted in {@link #deadLetters()}.</li>
+ * </ul>
+ */
+public final class ActorSystem implements AutoCloseable {
+
+    private final String name;
+    private final Runtime runtime;
+
+    private ActorSystem(String name, ActorSystemConfig config) {
+        this.name = name;
+        this.runtime = new Runtime(this, name, config);
+    }
+
+    /** {@return a new actor system with the {@linkplain ActorSystemConfig#defaults() defaults}} */
+    public static ActorSystem create(String name) {
+        return create(name, ActorSystemConfig.defaults());
+    }
+
+    /** {@return a new actor system} */
+    public static ActorSystem create(String name, ActorSystemConfig config) {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty() || !name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_')) {
+            throw new IllegalArgumentException("a system name is letters, digits, '-' and '_': \"" + name + '"');
+        }
+        return new ActorSystem(name, Objects.requireNonNull(config, "config"));
+    }
+
+    /** {@return the system's name} */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Spawns a top-level actor, at {@code /user/<name>}.
+     *
+     * @throws IllegalArgumentException if a living top-level actor has the name, or the name is
+     *     empty, contains {@code /} or starts with {@code $}
+     * @throws IllegalStateException    if the system is closing
+     */
+    public <M> ActorRef<M> spawn(Behavior<M> behavior, String name) {
+        return runtime.spawnTopLevel(behavior, name, SpawnOptions.defaults());
+    }
+
+    /** Spawns a top-level actor with options: its mailbox, say. */
+    public <M> ActorRef<M> spawn(Behavior<M> behavior, String name, SpawnOptions options) {
+        return runtime.spawnTopLevel(behavior, name, options);
+    }
+
+    /** Spawns a top-level actor under a generated name, starting with {@code $}. */
+    public <M> ActorRef<M> spawnAnonymous(Behavior<M> behavior) {
+        return runtime.spawnTopLevel(behavior, null, SpawnOptions.defaults());
+    }
+
+    /** {@return the messages that reached no behavior: counts, and subscriptions} */
+    public DeadLetters deadLetters() {
+        return runtime.deadLetters();
+    }
+
+    /**
+     * Stops every actor, children before their parents: each runs its {@link Signal.PostStop}, and
+     * what is left in its mailbox becomes dead letters. Waits up to
+     * {@link ActorSystemConfig#shutdownTimeout()} for that, unless called from an actor (which
+     * cannot wait for itself); {@link #whenTerminated()} tells when it is done. Idempotent.
+     */
+    @Override
+    public void close() {
+        runtime.close();
+    }
+
+    /** {@return completes when every actor has stopped after {@link #close()}} */
+    public CompletionStage<Void> whenTerminated() {
+        return runtime.whenTerminated();
+    }
+
+    @Override
+    public String toString() {
+        return "ActorSystem[" + name + ']';
+    }
+}

@@ -1,0 +1,164 @@
+package dev.spindle.actors.internal;
+
+import dev.spindle.actors.ActorPath;
+import dev.spindle.actors.ActorRef;
+import dev.spindle.actors.ActorSystem;
+import dev.spindle.actors.ActorSystemConfig;
+import dev.spindle.actors.Behavior;
+import dev.spindle.actors.DeadLetters;
+import dev.spindle.actors.SpawnOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Thread-safe. What an {@link ActorSystem} is made of: its dispatcher, scheduler and dead letters,
+ * and the guardian of its top-level actors. The public class delegates here so that none of this
+ * is API.
+ */
+public final class Runtime {
+
+    final ActorSystem system;
+    final String name;
+    final int throughput;
+    final int stashCapacity;
+    final Logger log = LoggerFactory.getLogger(ActorSystem.class);
+    final Dispatcher dispatcher;
+    final Scheduler scheduler;
+    final DeadLettersImpl deadLetters = new DeadLettersImpl();
+    final ActorEvents events = new ActorEvents();
+    final ActorPath userPath = ActorPath.root().child("user");
+    final ActorPath tempPath = ActorPath.root().child("temp");
+
+    private final ActorSystemConfig config;
+    private final MailboxFactory defaultMailbox;
+    /** Living top-level actors by name; an anonymous one is its own key. */
+    private final ConcurrentHashMap<Object, ActorCell<?>> topLevel = new ConcurrentHashMap<>();
+    private final AtomicInteger anonymousIds = new AtomicInteger();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+    public Runtime(ActorSystem system, String name, ActorSystemConfig config) {
+        this.system = system;
+        this.name = name;
+        this.config = config;
+        this.throughput = config.throughput();
+        this.stashCapacity = config.stashCapacity();
+        this.defaultMailbox = MailboxFactory.of(config.mailbox());
+        this.dispatcher = new VirtualThreadDispatcher(name);
+        this.scheduler = new ClockScheduler(name);
+    }
+
+    /** Names are path segments: not empty, no {@code /}, and {@code $} is for generated names. */
+    static void checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty() || name.indexOf('/') >= 0 || name.startsWith("$")) {
+            throw new IllegalArgumentException("an actor name must be non-empty, without '/', and not start with '$': \""
+                    + name + '"');
+        }
+    }
+
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    public <M> ActorRef<M> spawnTopLevel(Behavior<M> behavior, String name, SpawnOptions options) {
+        Objects.requireNonNull(behavior, "behavior");
+        Objects.requireNonNull(options, "options");
+        if (name != null) {
+            checkName(name);
+        }
+        if (closing.get()) {
+            throw new IllegalStateException("actor system " + this.name + " is closing");
+        }
+        ActorCell<M> cell = new ActorCell<>(this, null, name, name == null ? anonymousIds.getAndIncrement() : 0,
+                behavior, mailboxes(options));
+        if (topLevel.putIfAbsent(cell.childKey(), cell) != null) {
+            throw new IllegalArgumentException("a living top-level actor is already named " + name);
+        }
+        if (closing.get()) {
+            // close() may have listed the top-level actors before this one was added.
+            cell.sendSystem(SystemMessage.Stop.INSTANCE);
+        } else if (Behaviors.needsStart(behavior)) {
+            cell.sendSystem(SystemMessage.Start.INSTANCE);
+        }
+        return cell;
+    }
+
+    <C> ActorRef<C> spawnChild(ActorCell<?> parent, Extras<?> parentExtras, Behavior<C> behavior, String name,
+                               int anonymousId, SpawnOptions options) {
+        if (parent.lifecycle() >= ActorCell.STOPPING) {
+            throw new IllegalStateException(parent.path() + " is stopping and cannot spawn children");
+        }
+        ActorCell<C> child = new ActorCell<>(this, parent, name, anonymousId, behavior, mailboxes(options));
+        parentExtras.addChild(child);
+        if (Behaviors.needsStart(behavior)) {
+            child.sendSystem(SystemMessage.Start.INSTANCE);
+        }
+        return child;
+    }
+
+    private MailboxFactory mailboxes(SpawnOptions options) {
+        return options.mailbox() == null ? defaultMailbox : MailboxFactory.of(options.mailbox());
+    }
+
+    void topLevelTerminated(ActorCell<?> cell) {
+        topLevel.remove(cell.childKey(), cell);
+        if (closing.get() && topLevel.isEmpty()) {
+            terminate();
+        }
+    }
+
+    /** Stops every top-level actor (each stops its children first) and, off actor threads, waits. */
+    public void close() {
+        if (closing.compareAndSet(false, true)) {
+            log.debug("actor system {} closing: stopping {} top-level actors", name, topLevel.size());
+            for (ActorCell<?> cell : topLevel.values()) {
+                cell.sendSystem(SystemMessage.Stop.INSTANCE);
+            }
+            if (topLevel.isEmpty()) {
+                terminate();
+            }
+        }
+        if (Activation.current() != null) {
+            // An actor closing its own system cannot wait for itself to stop.
+            return;
+        }
+        try {
+            terminated.get(config.shutdownTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.warn("actor system {}: {} top-level actors still running after {}; shutting down anyway",
+                    name, topLevel.size(), config.shutdownTimeout());
+            terminate();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("termination failed", e.getCause());
+        }
+    }
+
+    private void terminate() {
+        if (!terminated.isDone()) {
+            scheduler.close();
+            dispatcher.close();
+            terminated.complete(null);
+        }
+    }
+
+    public CompletionStage<Void> whenTerminated() {
+        return terminated.copy();
+    }
+
+    public boolean isTerminated() {
+        return terminated.isDone();
+    }
+}
