@@ -1,27 +1,93 @@
 package dev.spindle.actors.internal;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Thread-safe. A virtual thread per active actor: an actor whose mailbox becomes non-empty gets a
- * virtual thread that drains it and ends when it is empty. An idle actor costs no thread; a
- * handler that blocks parks only its own virtual thread, so every other actor keeps running.
+ * Thread-safe. A virtual thread per active actor, with hand-off: an actor whose mailbox becomes
+ * non-empty runs on a virtual thread that drains it and ends when it is empty; an idle actor costs
+ * no thread; a handler that blocks parks only its own virtual thread. An actor woken by a handler
+ * runs next on that handler's thread instead (see {@link Activation}), which makes a chain of
+ * actors as cheap as method calls and wakes no thread.
+ *
+ * <p>The rescuer: one daemon platform thread that, while any activation runs, wakes every
+ * {@link #TICK_NANOS} and starts on its own thread any successor left pending for a whole tick (its
+ * handler blocked or runs long). While no activation runs, it sleeps until one starts.
  */
 final class VirtualThreadDispatcher implements Dispatcher {
 
+    static final long TICK_NANOS = 2_000_000;
+
     private final ThreadFactory threads;
+    private final Set<Activation> running = ConcurrentHashMap.newKeySet();
+    private final Thread rescuer;
+    private final AtomicBoolean rescuerParked = new AtomicBoolean();
+    private volatile long tick;
+    private volatile boolean closed;
 
     VirtualThreadDispatcher(String systemName) {
         this.threads = Thread.ofVirtual().name("spindle-" + systemName + "-actor").factory();
+        this.rescuer = Thread.ofPlatform().daemon().name("spindle-" + systemName + "-rescuer").unstarted(this::rescue);
+        this.rescuer.start();
     }
 
     @Override
     public void schedule(ActorCell<?> cell) {
-        threads.newThread(new Activation(cell)).start();
+        Activation current = Activation.current();
+        if (current != null && current.offerSuccessor(cell)) {
+            return;
+        }
+        start(cell);
+    }
+
+    /** Runs {@code cell} on a virtual thread of its own. */
+    void start(ActorCell<?> cell) {
+        threads.newThread(new Activation(this, cell)).start();
+    }
+
+    long tick() {
+        return tick;
+    }
+
+    void register(Activation activation) {
+        running.add(activation);
+        if (rescuerParked.get() && rescuerParked.compareAndSet(true, false)) {
+            LockSupport.unpark(rescuer);
+        }
+    }
+
+    void deregister(Activation activation) {
+        running.remove(activation);
+    }
+
+    private void rescue() {
+        while (!closed) {
+            if (running.isEmpty()) {
+                rescuerParked.set(true);
+                // Re-check after announcing: an activation registered meanwhile unparks us, or is seen here.
+                if (running.isEmpty() && !closed) {
+                    LockSupport.park(this);
+                }
+                rescuerParked.set(false);
+                continue;
+            }
+            LockSupport.parkNanos(this, TICK_NANOS);
+            long now = ++tick;
+            for (Activation activation : running) {
+                ActorCell<?> pending = activation.pendingSuccessor();
+                if (pending != null && now - activation.successorTick >= 2 && activation.steal(pending)) {
+                    start(pending);
+                }
+            }
+        }
     }
 
     @Override
     public void close() {
-        // Virtual threads need no shutting down: each ends with its actor's turn.
+        closed = true;
+        LockSupport.unpark(rescuer);
     }
 }
