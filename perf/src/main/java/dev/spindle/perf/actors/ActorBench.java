@@ -1,0 +1,146 @@
+package dev.spindle.perf.actors;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One scenario for one runtime, in a JVM of its own (so that neither runtime's threads, JIT
+ * profile or heap affects the other): warm-up iterations, then measured ones, then one
+ * {@code RESULT} line on standard output that {@link ActorComparison} parses.
+ *
+ * <p>Run: {@code java -cp perf/target/benchmarks.jar dev.spindle.perf.actors.ActorBench spindle|pekko <scenario>}
+ * with a scenario of {@link Scenario}.
+ */
+public final class ActorBench {
+
+    /** What is measured, and how big one iteration is. */
+    enum Scenario {
+        /** One pair of actors bounce a message; messages per second. */
+        PINGPONG1("msg/s"),
+        /** Eight pairs at once; messages per second, all pairs together. */
+        PINGPONG8("msg/s"),
+        /** Four senders into one receiver, windows of 1,000 acknowledged; messages per second. */
+        FANIN4("msg/s"),
+        /** 10^6 idle children of one actor; milliseconds to spawn them (lower is better). */
+        SPAWN("ms");
+
+        final String unit;
+
+        Scenario(String unit) {
+            this.unit = unit;
+        }
+    }
+
+    static final int WARMUPS = 3;
+    static final int MEASURED = 5;
+    static final int SPAWN_COUNT = 1_000_000;
+
+    private ActorBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("usage: ActorBench spindle|pekko pingpong1|pingpong8|fanin4|spawn");
+            System.exit(2);
+        }
+        Scenario scenario = Scenario.valueOf(args[1].toUpperCase(Locale.ROOT));
+        List<Double> values = new ArrayList<>();
+        String extra = "";
+        try (Contender contender = switch (args[0]) {
+            case "spindle" -> new SpindleContender();
+            case "pekko" -> new PekkoContender();
+            default -> throw new IllegalArgumentException("contender: " + args[0]);
+        }) {
+            HeapSampler sampler = new HeapSampler();
+            for (int i = 0; i < WARMUPS + MEASURED; i++) {
+                boolean measured = i >= WARMUPS;
+                if (measured && i == WARMUPS) {
+                    sampler.reset();
+                }
+                double value = switch (scenario) {
+                    case PINGPONG1 -> contender.pingPong(1, 1_000_000);
+                    case PINGPONG8 -> contender.pingPong(8, 250_000);
+                    case FANIN4 -> contender.fanIn(4, 1_000_000, 1_000);
+                    case SPAWN -> {
+                        long before = usedAfterGc();
+                        long nanos = contender.spawn(SPAWN_COUNT);
+                        long after = usedAfterGc();
+                        contender.release();
+                        if (measured) {
+                            extra = extra.isEmpty() ? "" : extra + ",";
+                            extra += String.format(Locale.ROOT, "%.0f", (double) (after - before) / SPAWN_COUNT);
+                        }
+                        yield nanos / 1e6;
+                    }
+                };
+                if (measured) {
+                    values.add(value);
+                }
+            }
+            sampler.stop();
+            if (scenario == Scenario.FANIN4) {
+                extra = String.format(Locale.ROOT, "%.0f", sampler.peak() / 1e6);
+            }
+        }
+        List<Double> sorted = values.stream().sorted().toList();
+        double median = sorted.get(sorted.size() / 2);
+        StringBuilder all = new StringBuilder();
+        for (double v : values) {
+            all.append(all.isEmpty() ? "" : ",").append(String.format(Locale.ROOT, "%.1f", v));
+        }
+        String extraName = scenario == Scenario.SPAWN ? "bytesPerActor" : scenario == Scenario.FANIN4 ? "peakHeapMB" : "none";
+        System.out.printf(Locale.ROOT, "RESULT %s %s median=%.1f unit=%s all=%s %s=%s%n",
+                args[0], scenario.name().toLowerCase(Locale.ROOT), median, scenario.unit, all, extraName,
+                extra.isEmpty() ? "-" : extra);
+        System.exit(0);
+    }
+
+    /** Heap in use after collecting garbage until it stops shrinking. */
+    static long usedAfterGc() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            long now = memory.getHeapMemoryUsage().getUsed();
+            if (now >= used - 1024 * 1024) {
+                return Math.min(now, used);
+            }
+            used = now;
+        }
+        return used;
+    }
+
+    /** Samples heap use every 5 ms on a daemon thread; the peak is an estimate of the live set plus garbage. */
+    static final class HeapSampler {
+        private final AtomicLong peak = new AtomicLong();
+        private volatile boolean running = true;
+
+        HeapSampler() {
+            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+            Thread sampler = new Thread(() -> {
+                while (running) {
+                    peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                    java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+                }
+            }, "heap-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        void reset() {
+            peak.set(0);
+        }
+
+        long peak() {
+            return peak.get();
+        }
+
+        void stop() {
+            running = false;
+        }
+    }
+}

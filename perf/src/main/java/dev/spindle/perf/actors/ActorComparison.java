@@ -1,0 +1,146 @@
+package dev.spindle.perf.actors;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Spindle against Pekko, scenario by scenario, in interleaved rounds: each round runs every
+ * scenario for both runtimes back to back, each in a fresh JVM ({@link ActorBench}), alternating
+ * which goes first; the ratio is taken within the round and the table shows medians over rounds.
+ * (This VM drifts between a fast and a slow regime; pairing within a round is what makes a ratio
+ * mean something. See perf/README.md.)
+ *
+ * <p>Run: {@code java -cp perf/target/benchmarks.jar dev.spindle.perf.actors.ActorComparison [rounds] [scenario...]}
+ * Prints the table and writes it to {@code perf/target/actor-comparison.md}.
+ */
+public final class ActorComparison {
+
+    private static final List<String> JVM_FLAGS = List.of(
+            "-Xms2g", "-Xmx2g", "-XX:+UseG1GC",
+            // Pekko 1.1.5 calls sun.misc.Unsafe; without this JDK 25 prints a warning. Spindle needs no flag.
+            "--sun-misc-unsafe-memory-access=allow");
+    private static final List<String> CONTENDERS = List.of("spindle", "pekko");
+
+    private ActorComparison() {
+    }
+
+    record Result(double median, String unit, String all, String extraName, String extra) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        List<String> scenarios = args.length > 1
+                ? List.of(args).subList(1, args.length)
+                : List.of("pingpong1", "pingpong8", "fanin4", "spawn");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classpath = System.getProperty("java.class.path");
+        Map<String, List<Map<String, Result>>> byScenario = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (String scenario : scenarios) {
+                Map<String, Result> results = new HashMap<>();
+                List<String> order = new ArrayList<>(CONTENDERS);
+                if (round % 2 == 1) {
+                    order = order.reversed();
+                }
+                for (String contender : order) {
+                    Result result = run(java, classpath, contender, scenario);
+                    results.put(contender, result);
+                    System.out.printf(Locale.ROOT, "round %d %-9s %-7s median %,14.1f %s  [%s]  %s=%s%n", round + 1,
+                            scenario, contender, result.median(), result.unit(), result.all(), result.extraName(),
+                            result.extra());
+                }
+                byScenario.computeIfAbsent(scenario, s -> new ArrayList<>()).add(results);
+            }
+        }
+        String table = table(byScenario, rounds);
+        System.out.println();
+        System.out.println(table);
+        Path out = Path.of("perf", "target", "actor-comparison.md");
+        if (Files.isDirectory(out.getParent())) {
+            Files.writeString(out, table);
+            System.out.println("written to " + out);
+        }
+    }
+
+    private static Result run(String java, String classpath, String contender, String scenario)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(JVM_FLAGS);
+        command.addAll(List.of("-cp", classpath, ActorBench.class.getName(), contender, scenario));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String resultLine = null;
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.startsWith("RESULT ")) {
+                    resultLine = line;
+                }
+            }
+        }
+        int exit = process.waitFor();
+        if (exit != 0 || resultLine == null) {
+            throw new IllegalStateException(contender + " " + scenario + " failed: exit " + exit);
+        }
+        Map<String, String> fields = new HashMap<>();
+        String[] parts = resultLine.split(" ");
+        for (int i = 3; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            fields.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
+        }
+        String extraName = fields.keySet().stream()
+                .filter(k -> !List.of("median", "unit", "all").contains(k)).findFirst().orElse("none");
+        return new Result(Double.parseDouble(fields.get("median")), fields.get("unit"), fields.get("all"),
+                extraName, fields.getOrDefault(extraName, "-"));
+    }
+
+    private static String table(Map<String, List<Map<String, Result>>> byScenario, int rounds) {
+        StringBuilder table = new StringBuilder();
+        table.append(String.format(Locale.ROOT, "Spindle vs Pekko typed 1.1.5, %s, %d interleaved rounds; median over rounds "
+                + "of each run's median of %d measured iterations (after %d warm-ups); each run in its own JVM (%s)%n%n",
+                LocalDate.now(), rounds, ActorBench.MEASURED, ActorBench.WARMUPS, String.join(" ", JVM_FLAGS)));
+        table.append("| scenario | unit | Spindle | Pekko | Spindle ÷ Pekko (better = >1) [min – max] | Spindle extra | Pekko extra |\n");
+        table.append("| --- | --- | ---: | ---: | ---: | --- | --- |\n");
+        for (Map.Entry<String, List<Map<String, Result>>> entry : byScenario.entrySet()) {
+            List<Map<String, Result>> perRound = entry.getValue();
+            List<Double> spindle = new ArrayList<>();
+            List<Double> pekko = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            List<String> spindleExtra = new ArrayList<>();
+            List<String> pekkoExtra = new ArrayList<>();
+            String unit = perRound.getFirst().get("spindle").unit();
+            String extraName = perRound.getFirst().get("spindle").extraName();
+            boolean lowerIsBetter = unit.equals("ms");
+            for (Map<String, Result> round : perRound) {
+                double s = round.get("spindle").median();
+                double p = round.get("pekko").median();
+                spindle.add(s);
+                pekko.add(p);
+                ratios.add(lowerIsBetter ? p / s : s / p);
+                spindleExtra.add(round.get("spindle").extra());
+                pekkoExtra.add(round.get("pekko").extra());
+            }
+            table.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | **%.2f×** [%.2f – %.2f] | %s %s | %s %s |%n",
+                    entry.getKey(), unit, median(spindle), median(pekko), median(ratios),
+                    ratios.stream().min(Double::compare).orElseThrow(), ratios.stream().max(Double::compare).orElseThrow(),
+                    extraName, String.join(" / ", spindleExtra), extraName, String.join(" / ", pekkoExtra)));
+        }
+        return table.toString();
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.spindle.perf.actors;
+
+/**
+ * Not thread-safe; one per benchmark JVM. An actor runtime under test: each scenario is written
+ * once per runtime, in that runtime's idiomatic API, with the same messages and the same protocol.
+ * Each call runs one iteration from a fresh start and returns its figure.
+ */
+interface Contender extends AutoCloseable {
+
+    /** {@return messages per second: {@code pairs} pairs of actors bounce a ball {@code hits} times each} */
+    double pingPong(int pairs, int hits) throws Exception;
+
+    /**
+     * {@return messages per second into one receiver: {@code senders} actors each send
+     * {@code messages}, in windows of {@code window} acknowledged by the receiver (bounded memory)}
+     */
+    double fanIn(int senders, int messages, int window) throws Exception;
+
+    /**
+     * Spawns {@code count} idle children of one actor and keeps them alive until {@link #release()}.
+     *
+     * @return nanoseconds from the first spawn call to the last one returning
+     */
+    long spawn(int count) throws Exception;
+
+    /** Stops what {@link #spawn} made. */
+    void release() throws Exception;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,182 @@
+package dev.spindle.perf.actors;
+
+import dev.spindle.actors.ActorContext;
+import dev.spindle.actors.ActorRef;
+import dev.spindle.actors.ActorSystem;
+import dev.spindle.actors.Behavior;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** Spindle with its defaults. */
+final class SpindleContender implements Contender {
+
+    private final ActorSystem system = ActorSystem.create("bench");
+    private ActorRef<Spawn> spawner;
+
+    // ---- ping-pong ------------------------------------------------------------------------------
+
+    sealed interface Ping {
+        record Serve(ActorRef<Ping> peer, int hits, CountDownLatch done) implements Ping {
+        }
+
+        record Ball(ActorRef<Ping> from, int left) implements Ping {
+        }
+    }
+
+    static Behavior<Ping> player(CountDownLatch done) {
+        return (ctx, msg) -> {
+            switch (msg) {
+                case Ping.Serve(ActorRef<Ping> peer, int hits, CountDownLatch ignored) ->
+                        peer.tell(new Ping.Ball(ctx.self(), hits));
+                case Ping.Ball(ActorRef<Ping> from, int left) -> {
+                    if (left == 0) {
+                        done.countDown();
+                    } else {
+                        from.tell(new Ping.Ball(ctx.self(), left - 1));
+                    }
+                }
+            }
+            return Behavior.same();
+        };
+    }
+
+    @Override
+    public double pingPong(int pairs, int hits) throws Exception {
+        CountDownLatch done = new CountDownLatch(pairs);
+        List<ActorRef<Ping>> players = new ArrayList<>();
+        for (int i = 0; i < pairs * 2; i++) {
+            players.add(system.spawnAnonymous(player(done)));
+        }
+        long start = System.nanoTime();
+        for (int p = 0; p < pairs; p++) {
+            players.get(2 * p).tell(new Ping.Serve(players.get(2 * p + 1), hits, done));
+        }
+        if (!done.await(5, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("ping-pong did not finish");
+        }
+        long elapsed = System.nanoTime() - start;
+        return (double) pairs * (hits + 1) * 1e9 / elapsed;
+    }
+
+    // ---- fan-in ---------------------------------------------------------------------------------
+
+    sealed interface Sink {
+        record Item(ActorRef<Source> from, int seq) implements Sink {
+        }
+    }
+
+    sealed interface Source {
+        record Go(ActorRef<Sink> to) implements Source {
+        }
+
+        record Ack() implements Source {
+        }
+    }
+
+    static Behavior<Sink> receiver(int window, int total, CountDownLatch done) {
+        int[] received = {0};
+        Source.Ack ack = new Source.Ack();
+        return (ctx, msg) -> {
+            Sink.Item item = (Sink.Item) msg;
+            if ((item.seq() + 1) % window == 0) {
+                item.from().tell(ack);
+            }
+            if (++received[0] == total) {
+                done.countDown();
+            }
+            return Behavior.same();
+        };
+    }
+
+    static Behavior<Source> sender(int messages, int window) {
+        return Behavior.setup(ctx -> new Behavior<>() {
+            private ActorRef<Sink> to;
+            private int sent;
+
+            @Override
+            public Behavior<Source> receive(ActorContext<Source> c, Source msg) {
+                if (msg instanceof Source.Go(ActorRef<Sink> target)) {
+                    to = target;
+                }
+                // A window now, the next one on the receiver's ack: at most 2 windows in flight.
+                int end = Math.min(messages, sent + window);
+                while (sent < end) {
+                    to.tell(new Sink.Item(c.self(), sent++));
+                }
+                return Behavior.same();
+            }
+        });
+    }
+
+    @Override
+    public double fanIn(int senders, int messages, int window) throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        ActorRef<Sink> sink = system.spawnAnonymous(receiver(window, senders * messages, done));
+        List<ActorRef<Source>> sources = new ArrayList<>();
+        for (int i = 0; i < senders; i++) {
+            sources.add(system.spawnAnonymous(sender(messages, window)));
+        }
+        long start = System.nanoTime();
+        for (ActorRef<Source> source : sources) {
+            // Two windows in flight per sender: the first two sends.
+            source.tell(new Source.Go(sink));
+            source.tell(new Source.Ack());
+        }
+        if (!done.await(5, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("fan-in did not finish");
+        }
+        long elapsed = System.nanoTime() - start;
+        return (double) senders * messages * 1e9 / elapsed;
+    }
+
+    // ---- spawn ----------------------------------------------------------------------------------
+
+    /** Spawn {@code count} idle children; a negative count stops the spawner (and so its children). */
+    record Spawn(int count, CompletableFuture<Long> elapsed) {
+    }
+
+    @Override
+    public long spawn(int count) throws Exception {
+        CompletableFuture<Long> elapsed = new CompletableFuture<>();
+        spawner = system.spawnAnonymous((ctx, msg) -> {
+            if (msg.count() < 0) {
+                return Behavior.stopped();
+            }
+            Behavior<Object> idle = Behavior.ignore();
+            long start = System.nanoTime();
+            for (int i = 0; i < msg.count(); i++) {
+                ctx.spawnAnonymous(idle);
+            }
+            msg.elapsed().complete(System.nanoTime() - start);
+            return Behavior.same();
+        });
+        spawner.tell(new Spawn(count, elapsed));
+        return elapsed.get(5, TimeUnit.MINUTES);
+    }
+
+    @Override
+    public void release() throws Exception {
+        CompletableFuture<Void> gone = new CompletableFuture<>();
+        ActorRef<Spawn> parent = spawner;
+        system.spawnAnonymous(Behavior.<Object>setup(ctx -> {
+            ctx.watch(parent);
+            return Behavior.<Object>ignore().onSignal((c, signal) -> {
+                gone.complete(null);
+                return Behavior.stopped();
+            });
+        }));
+        // Stopping the parent stops its children first; the watcher hears when all are gone.
+        parent.tell(new Spawn(-1, null));
+        gone.get(5, TimeUnit.MINUTES);
+        spawner = null;
+    }
+
+    @Override
+    public void close() {
+        system.close();
+    }
+}
