@@ -80,6 +80,19 @@ public interface ActorContext<M> {
     <T> void pipeToSelf(CompletionStage<T> stage, BiFunction<? super T, Throwable, ? extends M> adapter);
 
     /**
+     * Runs {@code work} on a virtual-thread worker, off this actor, and sends its result back as the
+     * message {@code onResult} makes of it, or its exception as the message {@code onFailure} makes
+     * (Node's worker threads, without the serialization). Both functions run on this actor's
+     * thread, when the result arrives. At most {@link ActorSystemConfig#maxOffloadsPerActor()} run
+     * at once per actor; more wait their turn, in order. When the actor stops or restarts, its
+     * offloaded work is interrupted and its results are dropped.
+     *
+     * @return a handle that cancels (interrupts) the work; a cancelled work sends nothing
+     */
+    <T> Cancellable offload(java.util.concurrent.Callable<T> work, java.util.function.Function<? super T, ? extends M> onResult,
+                            java.util.function.Function<Throwable, ? extends M> onFailure);
+
+    /**
      * Stashes the current message to be handled again later, after {@link #unstashAll()}: for an
      * actor that must wait for something (a connection, a reply) before it can serve requests.
      *
@@ -90,6 +103,17 @@ public interface ActorContext<M> {
 
     /** Hands every stashed message back, oldest first, before any message not yet handled. */
     void unstashAll();
+
+    /** {@return this actor's event emitter: Node's EventEmitter, run on this actor's thread} */
+    EventEmitter events();
+
+    /**
+     * Thread-safe. Subscribes this actor to another actor's event: each value it emits arrives here
+     * as the message {@code adapter} makes of it ({@code adapter} runs on the emitter's thread). The
+     * subscription ends when cancelled or when this actor stops; one to a stopped actor becomes a
+     * dead letter.
+     */
+    <T> Cancellable subscribe(ActorRef<?> emitter, EventKey<T> event, java.util.function.Function<? super T, ? extends M> adapter);
 
     /** {@return how many user messages wait in this actor's mailbox} Thread-safe; a snapshot. */
     int mailboxSize();

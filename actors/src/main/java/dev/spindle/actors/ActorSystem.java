@@ -79,6 +79,16 @@ public final class ActorSystem implements AutoCloseable {
         return runtime.spawnTopLevel(behavior, null, SpawnOptions.defaults());
     }
 
+    /**
+     * {@return the pub-sub topic of that name, made on first use; its router is an actor of this
+     * system}
+     *
+     * @throws IllegalArgumentException if the topic exists with another message type
+     */
+    public <T> Topic<T> topic(String name, Class<T> type) {
+        return runtime.topic(name, type);
+    }
+
     /** {@return the messages that reached no behavior: counts, and subscriptions} */
     public DeadLetters deadLetters() {
         return runtime.deadLetters();

@@ -12,8 +12,11 @@ import java.util.Objects;
  * @param stashCapacity   the most messages one actor may stash, or keep during a restart backoff
  * @param shutdownTimeout how long {@link ActorSystem#close()} waits for actors to stop
  * @param mailbox         the mailbox an actor gets unless spawned with other {@link SpawnOptions}
+ * @param maxOffloadsPerActor how many {@link ActorContext#offload} works of one actor run at once;
+ *                        more wait their turn
  */
-public record ActorSystemConfig(int throughput, int stashCapacity, Duration shutdownTimeout, MailboxSpec mailbox) {
+public record ActorSystemConfig(int throughput, int stashCapacity, Duration shutdownTimeout, MailboxSpec mailbox,
+                                int maxOffloadsPerActor) {
 
     public ActorSystemConfig {
         if (throughput < 1) {
@@ -27,26 +30,36 @@ public record ActorSystemConfig(int throughput, int stashCapacity, Duration shut
             throw new IllegalArgumentException("shutdownTimeout must be >= 0: " + shutdownTimeout);
         }
         Objects.requireNonNull(mailbox, "mailbox");
+        if (maxOffloadsPerActor < 1) {
+            throw new IllegalArgumentException("maxOffloadsPerActor must be at least 1: " + maxOffloadsPerActor);
+        }
     }
 
-    /** {@return 64 messages per turn, a stash of 10,000, 30 s to shut down, unbounded mailboxes} */
+    /**
+     * {@return 64 messages per turn, a stash of 10,000, 30 s to shut down, unbounded mailboxes, 256
+     * offloaded works at once per actor}
+     */
     public static ActorSystemConfig defaults() {
-        return new ActorSystemConfig(64, 10_000, Duration.ofSeconds(30), MailboxSpec.unbounded());
+        return new ActorSystemConfig(64, 10_000, Duration.ofSeconds(30), MailboxSpec.unbounded(), 256);
     }
 
     public ActorSystemConfig withThroughput(int messagesPerTurn) {
-        return new ActorSystemConfig(messagesPerTurn, stashCapacity, shutdownTimeout, mailbox);
+        return new ActorSystemConfig(messagesPerTurn, stashCapacity, shutdownTimeout, mailbox, maxOffloadsPerActor);
     }
 
     public ActorSystemConfig withStashCapacity(int messages) {
-        return new ActorSystemConfig(throughput, messages, shutdownTimeout, mailbox);
+        return new ActorSystemConfig(throughput, messages, shutdownTimeout, mailbox, maxOffloadsPerActor);
     }
 
     public ActorSystemConfig withShutdownTimeout(Duration timeout) {
-        return new ActorSystemConfig(throughput, stashCapacity, timeout, mailbox);
+        return new ActorSystemConfig(throughput, stashCapacity, timeout, mailbox, maxOffloadsPerActor);
     }
 
     public ActorSystemConfig withMailbox(MailboxSpec spec) {
-        return new ActorSystemConfig(throughput, stashCapacity, shutdownTimeout, spec);
+        return new ActorSystemConfig(throughput, stashCapacity, shutdownTimeout, spec, maxOffloadsPerActor);
+    }
+
+    public ActorSystemConfig withMaxOffloadsPerActor(int max) {
+        return new ActorSystemConfig(throughput, stashCapacity, shutdownTimeout, mailbox, max);
     }
 }

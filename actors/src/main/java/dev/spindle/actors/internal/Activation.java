@@ -21,7 +21,7 @@ import java.lang.invoke.VarHandle;
  * thread, so a blocking handler delays the actor it woke by at most a few milliseconds, and no
  * other actor at all.
  */
-final class Activation implements Runnable {
+public final class Activation implements Runnable {
 
     private static final ScopedValue<Activation> CURRENT = ScopedValue.newInstance();
     private static final VarHandle SUCCESSOR;
@@ -47,6 +47,18 @@ final class Activation implements Runnable {
     Activation(VirtualThreadDispatcher dispatcher, ActorCell<?> cell) {
         this.dispatcher = dispatcher;
         this.cell = cell;
+    }
+
+    /**
+     * Runs one turn of {@code cell} on the calling thread, without hand-off: for dispatchers other
+     * than the runtime's own (perf's rejected alternatives), which decide themselves where an actor
+     * runs.
+     *
+     * @return {@code true} if the actor still holds its mailbox and must be run again
+     */
+    public static boolean runOneTurn(ActorCell<?> cell) {
+        Activation detached = new Activation(null, cell);
+        return ScopedValue.where(CURRENT, detached).call(() -> cell.runTurnLogged(detached));
     }
 
     /** {@return the activation running on this thread, or null off actor threads} */
@@ -98,7 +110,7 @@ final class Activation implements Runnable {
 
     /** Called by the dispatcher on this thread: take {@code scheduled} as the successor if there is none. */
     boolean offerSuccessor(ActorCell<?> scheduled) {
-        if (successor != null) {
+        if (dispatcher == null || successor != null) {
             return false;
         }
         successorTick = dispatcher.tick();

@@ -266,20 +266,19 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
                 return true;
             }
         }
-        Object payload = message;
-        if (message instanceof Envelope envelope) {
-            payload = envelope.open(this);
-            if (payload == null) {
-                return true;
-            }
-        }
-        @SuppressWarnings("unchecked")
-        M typed = (M) payload;
-        Behavior<M> current = behavior;
         ContextImpl<M> ctx = context;
-        ctx.current = typed;
         try {
-            Behavior<M> next = current.receive(ctx, typed);
+            Object payload = message;
+            if (message instanceof Envelope envelope) {
+                payload = envelope.open(this);
+                if (payload == null) {
+                    return lifecycle == RUNNING;
+                }
+            }
+            @SuppressWarnings("unchecked")
+            M typed = (M) payload;
+            ctx.current = typed;
+            Behavior<M> next = behavior.receive(ctx, typed);
             // After unstashAll, the unstashed go before the rest of the mailbox: end this drain.
             return become(next, typed) && (extras == null || !extras.hasUnstashed());
         } catch (Throwable failure) {
@@ -344,7 +343,7 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
                 : Supervision.Decision.STOP;
         runtime.events.actorFailed(this, failure, decision);
         switch (decision) {
-            case RESUME -> runtime.log.warn("{} failed and resumes", this, failure);
+            case RESUME -> logRecoverable("resumes", failure);
             case STOP -> {
                 runtime.log.error("{} failed and stops", this, failure);
                 beginStop(failure);
@@ -358,7 +357,7 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
             }
             case RESTART -> {
                 long backoffNanos = supervision.nextBackoffNanos();
-                runtime.log.warn("{} failed and restarts in {} ms", this, backoffNanos / 1_000_000, failure);
+                logRecoverable("restarts in " + backoffNanos / 1_000_000 + " ms", failure);
                 prepareRestart(failure);
                 if (backoffNanos <= 0) {
                     restart();
@@ -373,10 +372,17 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
         }
     }
 
+    /** A failure its supervision recovers from: one line at WARN, the stack trace at DEBUG. */
+    private void logRecoverable(String outcome, Throwable failure) {
+        runtime.log.warn("{} failed and {}: {}", this, outcome, failure.toString());
+        runtime.log.debug("{} failure", this, failure);
+    }
+
     private void prepareRestart(Throwable failure) {
         signal(new Signal.PreRestart(failure));
         if (extras != null) {
             extras.cancelTimers();
+            extras.cancelOffloads();
             extras.stopChildrenForRestart();
         }
     }
@@ -410,6 +416,7 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
         Extras<M> x = extras();
         x.failure = failure;
         x.cancelTimers();
+        x.cancelOffloads();
         x.stopChildren();
     }
 
@@ -452,7 +459,13 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
 
     @Override
     public void onDropped(Object message, DropReason reason) {
-        runtime.deadLetters.dropped(this, message instanceof Envelope envelope ? envelope.payload() : message, reason);
+        if (message instanceof Envelope envelope) {
+            if (envelope.isCalledOff()) {
+                return;
+            }
+            message = envelope.payload();
+        }
+        runtime.deadLetters.dropped(this, message, reason);
     }
 
     @Override
@@ -475,6 +488,20 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
 
     Extras<M> extrasOrNull() {
         return extras;
+    }
+
+    /** Actor-thread only. This actor's emitter, made on first use. */
+    EventEmitterImpl events() {
+        Extras<M> x = extras();
+        if (x.events == null) {
+            x.events = new EventEmitterImpl(path().toString());
+        }
+        return x.events;
+    }
+
+    /** Whether this actor has stopped (its mailbox is closed). Thread-safe. */
+    boolean isStopped() {
+        return mailbox.isClosed();
     }
 
     byte lifecycle() {

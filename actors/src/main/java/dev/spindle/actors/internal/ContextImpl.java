@@ -130,7 +130,7 @@ final class ContextImpl<M> implements ActorContext<M> {
         if (ref instanceof ActorCell<?> target) {
             return target;
         }
-        throw new IllegalArgumentException("only actors can be watched: " + ref);
+        throw new IllegalArgumentException("not an actor: " + ref);
     }
 
     @Override
@@ -195,6 +195,40 @@ final class ContextImpl<M> implements ActorContext<M> {
         if (extras != null) {
             extras.unstashAll();
         }
+    }
+
+    @Override
+    public dev.spindle.actors.EventEmitter events() {
+        assert onActorThread() : "ActorContext used off its actor's thread";
+        return cell.events();
+    }
+
+    @Override
+    public <T> Cancellable subscribe(ActorRef<?> emitter, dev.spindle.actors.EventKey<T> event,
+                                     java.util.function.Function<? super T, ? extends M> adapter) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(adapter, "adapter");
+        ActorCell<?> owner = cellOf(emitter);
+        ActorCell<M> subscriber = cell;
+        Subscription<T, M> subscription = new Subscription<>(owner, event, subscriber, adapter);
+        owner.enqueue(new ActorTask("subscribe " + subscriber.path() + " to " + event,
+                target -> target.events().on(event, subscription)));
+        return subscription;
+    }
+
+    @Override
+    public <T> Cancellable offload(java.util.concurrent.Callable<T> work,
+                                   java.util.function.Function<? super T, ? extends M> onResult,
+                                   java.util.function.Function<Throwable, ? extends M> onFailure) {
+        assert onActorThread() : "ActorContext used off its actor's thread";
+        Objects.requireNonNull(work, "work");
+        Objects.requireNonNull(onResult, "onResult");
+        Objects.requireNonNull(onFailure, "onFailure");
+        Extras<M> extras = cell.extras();
+        if (extras.offloads == null) {
+            extras.offloads = new Offloads(cell, cell.runtime.maxOffloadsPerActor);
+        }
+        return extras.offloads.submit(work, onResult, onFailure);
     }
 
     boolean hasLogger() {

@@ -15,4 +15,9 @@ interface Envelope {
 
     /** {@return the wrapped message, for dead letters} */
     Object payload();
+
+    /** {@return whether it was called off (a cancelled timer or offload): not a dead letter if dropped} */
+    default boolean isCalledOff() {
+        return false;
+    }
 }

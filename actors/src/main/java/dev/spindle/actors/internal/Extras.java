@@ -31,6 +31,8 @@ final class Extras<M> {
     private ArrayDeque<Object> unstashed;
     private int nextAnonymousId;
 
+    EventEmitterImpl events;
+    Offloads offloads;
     Supervision<M> supervision;
     /** Why the actor is stopping, if it failed. */
     Throwable failure;
@@ -145,6 +147,12 @@ final class Extras<M> {
                 timer.cancel();
             }
             timers = null;
+        }
+    }
+
+    void cancelOffloads() {
+        if (offloads != null) {
+            offloads.cancelAll();
         }
     }
 

@@ -38,6 +38,8 @@ public final class Runtime {
     final ActorEvents events = new ActorEvents();
     final ActorPath userPath = ActorPath.root().child("user");
     final ActorPath tempPath = ActorPath.root().child("temp");
+    final int maxOffloadsPerActor;
+    final java.util.concurrent.ThreadFactory workerThreads;
 
     private final ActorSystemConfig config;
     private final MailboxFactory defaultMailbox;
@@ -53,10 +55,33 @@ public final class Runtime {
         this.config = config;
         this.throughput = config.throughput();
         this.stashCapacity = config.stashCapacity();
+        this.maxOffloadsPerActor = config.maxOffloadsPerActor();
+        this.workerThreads = Thread.ofVirtual().name("spindle-" + name + "-worker").factory();
         this.defaultMailbox = MailboxFactory.of(config.mailbox());
-        this.dispatcher = new VirtualThreadDispatcher(name);
+        this.dispatcher = dispatcher(name);
         this.scheduler = new ClockScheduler(name);
     }
+
+    /**
+     * The runtime's dispatcher, unless the system property {@value #DISPATCHER_PROPERTY} names a
+     * class implementing {@link Dispatcher} with a public constructor taking the system's name.
+     * That property exists so that {@code perf} can measure the rejected execution models on the
+     * same runtime; it is not an API.
+     */
+    private static Dispatcher dispatcher(String systemName) {
+        String className = System.getProperty(DISPATCHER_PROPERTY);
+        if (className == null) {
+            return new VirtualThreadDispatcher(systemName);
+        }
+        try {
+            return (Dispatcher) Class.forName(className).getConstructor(String.class).newInstance(systemName);
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalArgumentException(DISPATCHER_PROPERTY + "=" + className + ": not a Dispatcher", e);
+        }
+    }
+
+    /** See {@link #dispatcher(String)}. */
+    public static final String DISPATCHER_PROPERTY = "spindle.dispatcher";
 
     /** Names are path segments: not empty, no {@code /}, and {@code $} is for generated names. */
     static void checkName(String name) {
@@ -71,12 +96,34 @@ public final class Runtime {
         return deadLetters;
     }
 
+    private final ConcurrentHashMap<String, TopicImpl<?>> topics = new ConcurrentHashMap<>();
+
+    @SuppressWarnings("unchecked")
+    public <T> dev.spindle.actors.Topic<T> topic(String topicName, Class<T> type) {
+        checkName(topicName);
+        Objects.requireNonNull(type, "type");
+        TopicImpl<?> topic = topics.computeIfAbsent(topicName, n -> new TopicImpl<>(this, n, type));
+        if (topic.type != type) {
+            throw new IllegalArgumentException("topic " + topicName + " carries " + topic.type.getName() + ", not " + type.getName());
+        }
+        return (dev.spindle.actors.Topic<T>) topic;
+    }
+
     public <M> ActorRef<M> spawnTopLevel(Behavior<M> behavior, String name, SpawnOptions options) {
         Objects.requireNonNull(behavior, "behavior");
         Objects.requireNonNull(options, "options");
         if (name != null) {
             checkName(name);
         }
+        return spawnUnchecked(behavior, name, options);
+    }
+
+    /** A top-level actor of the runtime's own (a topic's router), under a {@code $} name users cannot take. */
+    <M> ActorRef<M> spawnInternal(Behavior<M> behavior, String name) {
+        return spawnUnchecked(behavior, name, SpawnOptions.defaults());
+    }
+
+    private <M> ActorRef<M> spawnUnchecked(Behavior<M> behavior, String name, SpawnOptions options) {
         if (closing.get()) {
             throw new IllegalStateException("actor system " + this.name + " is closing");
         }

@@ -63,6 +63,11 @@ final class Timer implements Cancellable, Envelope, Runnable {
     }
 
     @Override
+    public boolean isCalledOff() {
+        return cancelled;
+    }
+
+    @Override
     public boolean cancel() {
         if (cancelled) {
             return false;

@@ -1,0 +1,210 @@
+package dev.spindle.actors.internal;
+
+import dev.spindle.actors.EventEmitter;
+import dev.spindle.actors.EventKey;
+import dev.spindle.actors.EventListenerException;
+import dev.spindle.actors.UnhandledErrorEventException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Actor-thread only. Node's EventEmitter. Each event's listeners are an array that is replaced,
+ * never changed, when a listener comes or goes: an emit iterates the array it read, which is the
+ * snapshot Node's semantics ask for, at no cost to the emit.
+ */
+public final class EventEmitterImpl implements EventEmitter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventEmitter.class);
+    private static final Registration[] NONE = new Registration[0];
+
+    private final Map<EventKey<?>, Registration[]> listeners = new LinkedHashMap<>();
+    private final String owner;
+    private int maxListeners = 10;
+    private Set<EventKey<?>> warned;
+
+    public EventEmitterImpl(String owner) {
+        this.owner = owner;
+    }
+
+    /** One registration; identity matters, since one listener may be registered twice. */
+    private record Registration(Listener<?> listener, boolean once) {
+    }
+
+    @Override
+    public <T> EventEmitter on(EventKey<T> event, Listener<? super T> listener) {
+        return add(event, listener, false, false);
+    }
+
+    @Override
+    public <T> EventEmitter once(EventKey<T> event, Listener<? super T> listener) {
+        return add(event, listener, true, false);
+    }
+
+    @Override
+    public <T> EventEmitter prependListener(EventKey<T> event, Listener<? super T> listener) {
+        return add(event, listener, false, true);
+    }
+
+    @Override
+    public <T> EventEmitter prependOnceListener(EventKey<T> event, Listener<? super T> listener) {
+        return add(event, listener, true, true);
+    }
+
+    private EventEmitter add(EventKey<?> event, Listener<?> listener, boolean once, boolean first) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(listener, "listener");
+        if (listeners.containsKey(NEW_LISTENER)) {
+            emit(NEW_LISTENER, new ListenerChange(event, listener));
+        }
+        Registration[] current = listeners.getOrDefault(event, NONE);
+        Registration[] next = new Registration[current.length + 1];
+        Registration added = new Registration(listener, once);
+        if (first) {
+            next[0] = added;
+            System.arraycopy(current, 0, next, 1, current.length);
+        } else {
+            System.arraycopy(current, 0, next, 0, current.length);
+            next[current.length] = added;
+        }
+        listeners.put(event, next);
+        if (maxListeners > 0 && next.length > maxListeners) {
+            if (warned == null) {
+                warned = new HashSet<>();
+            }
+            if (warned.add(event)) {
+                LOG.warn("possible EventEmitter memory leak detected in {}: {} listeners for {} (max {}); "
+                        + "use setMaxListeners() to raise the limit", owner, next.length, event, maxListeners);
+            }
+        }
+        return this;
+    }
+
+    @Override
+    public <T> EventEmitter off(EventKey<T> event, Listener<? super T> listener) {
+        Registration[] current = listeners.get(event);
+        if (current == null) {
+            return this;
+        }
+        for (int i = current.length - 1; i >= 0; i--) {
+            if (current[i].listener() == listener) {
+                remove(event, current, i);
+                break;
+            }
+        }
+        return this;
+    }
+
+    private void remove(EventKey<?> event, Registration[] current, int index) {
+        Registration removed = current[index];
+        if (current.length == 1) {
+            listeners.remove(event);
+        } else {
+            Registration[] next = new Registration[current.length - 1];
+            System.arraycopy(current, 0, next, 0, index);
+            System.arraycopy(current, index + 1, next, index, current.length - index - 1);
+            listeners.put(event, next);
+        }
+        if (listeners.containsKey(REMOVE_LISTENER)) {
+            emit(REMOVE_LISTENER, new ListenerChange(event, removed.listener()));
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> boolean emit(EventKey<T> event, T value) {
+        Registration[] snapshot = listeners.get(event);
+        if (snapshot == null) {
+            if (event.equals(ERROR)) {
+                throw new UnhandledErrorEventException((Throwable) value);
+            }
+            return false;
+        }
+        for (Registration registration : snapshot) {
+            if (registration.once()) {
+                removeRegistration(event, registration);
+            }
+            try {
+                ((Listener<T>) registration.listener()).on(value);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new EventListenerException(event, e);
+            }
+        }
+        return true;
+    }
+
+    /** Removes exactly this registration (a once listener about to run), if still there. */
+    private void removeRegistration(EventKey<?> event, Registration registration) {
+        Registration[] current = listeners.get(event);
+        if (current == null) {
+            return;
+        }
+        for (int i = 0; i < current.length; i++) {
+            if (current[i] == registration) {
+                remove(event, current, i);
+                return;
+            }
+        }
+    }
+
+    @Override
+    public int listenerCount(EventKey<?> event) {
+        Registration[] current = listeners.get(event);
+        return current == null ? 0 : current.length;
+    }
+
+    @Override
+    public Set<EventKey<?>> eventNames() {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(listeners.keySet()));
+    }
+
+    @Override
+    public EventEmitter removeAllListeners() {
+        for (EventKey<?> event : eventNames()) {
+            if (!event.equals(REMOVE_LISTENER)) {
+                removeAllListeners(event);
+            }
+        }
+        removeAllListeners(REMOVE_LISTENER);
+        return this;
+    }
+
+    @Override
+    public EventEmitter removeAllListeners(EventKey<?> event) {
+        Registration[] current;
+        // Node removes from the last registered to the first, emitting removeListener for each.
+        while ((current = listeners.get(event)) != null) {
+            remove(event, current, current.length - 1);
+        }
+        return this;
+    }
+
+    @Override
+    public EventEmitter setMaxListeners(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max must be >= 0: " + max);
+        }
+        maxListeners = max;
+        return this;
+    }
+
+    @Override
+    public int maxListeners() {
+        return maxListeners;
+    }
+
+    @Override
+    public String toString() {
+        return "EventEmitter[" + owner + ", " + Arrays.toString(listeners.keySet().toArray()) + ']';
+    }
+}
