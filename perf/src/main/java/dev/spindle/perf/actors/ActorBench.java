@@ -44,17 +44,13 @@ public final class ActorBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            System.err.println("usage: ActorBench spindle|pekko pingpong1|pingpong8|fanin4|spawn");
+            System.err.println("usage: ActorBench spindle|pekko|spindle-fjp|spindle-vt|spindle-loops pingpong1|pingpong8|fanin4|spawn");
             System.exit(2);
         }
         Scenario scenario = Scenario.valueOf(args[1].toUpperCase(Locale.ROOT));
         List<Double> values = new ArrayList<>();
         String extra = "";
-        try (Contender contender = switch (args[0]) {
-            case "spindle" -> new SpindleContender();
-            case "pekko" -> new PekkoContender();
-            default -> throw new IllegalArgumentException("contender: " + args[0]);
-        }) {
+        try (Contender contender = contender(args[0])) {
             HeapSampler sampler = new HeapSampler();
             for (int i = 0; i < WARMUPS + MEASURED; i++) {
                 boolean measured = i >= WARMUPS;
@@ -97,6 +93,24 @@ public final class ActorBench {
                 args[0], scenario.name().toLowerCase(Locale.ROOT), median, scenario.unit, all, extraName,
                 extra.isEmpty() ? "-" : extra);
         System.exit(0);
+    }
+
+    /**
+     * {@code spindle}, {@code pekko}, or Spindle on one of the rejected execution models of
+     * {@code dev.spindle.perf.alternatives}: {@code spindle-fjp}, {@code spindle-vt}, {@code spindle-loops}.
+     */
+    static Contender contender(String name) {
+        String alternative = switch (name) {
+            case "spindle", "pekko" -> null;
+            case "spindle-fjp" -> "dev.spindle.perf.alternatives.ForkJoinDispatcher";
+            case "spindle-vt" -> "dev.spindle.perf.alternatives.ThreadPerActivationDispatcher";
+            case "spindle-loops" -> "dev.spindle.perf.alternatives.EventLoopDispatcher";
+            default -> throw new IllegalArgumentException("contender: " + name);
+        };
+        if (alternative != null) {
+            System.setProperty(dev.spindle.actors.internal.Runtime.DISPATCHER_PROPERTY, alternative);
+        }
+        return name.equals("pekko") ? new PekkoContender() : new SpindleContender();
     }
 
     /** Heap in use after collecting garbage until it stops shrinking. */

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ import java.util.Map;
  * (This VM drifts between a fast and a slow regime; pairing within a round is what makes a ratio
  * mean something. See perf/README.md.)
  *
- * <p>Run: {@code java -cp perf/target/benchmarks.jar dev.spindle.perf.actors.ActorComparison [rounds] [scenario...]}
+ * <p>Run: {@code java [-Dcontenders=spindle,pekko] -cp perf/target/benchmarks.jar dev.spindle.perf.actors.ActorComparison [rounds] [scenario...]}
+ * where a contender is one of {@link ActorBench#contender}'s names.
  * Prints the table and writes it to {@code perf/target/actor-comparison.md}.
  */
 public final class ActorComparison {
@@ -30,7 +32,8 @@ public final class ActorComparison {
             "-Xms2g", "-Xmx2g", "-XX:+UseG1GC",
             // Pekko 1.1.5 calls sun.misc.Unsafe; without this JDK 25 prints a warning. Spindle needs no flag.
             "--sun-misc-unsafe-memory-access=allow");
-    private static final List<String> CONTENDERS = List.of("spindle", "pekko");
+    /** The first is the subject; the table gives its ratio to each of the others. */
+    private static final List<String> CONTENDERS = List.of(System.getProperty("contenders", "spindle,pekko").split(","));
 
     private ActorComparison() {
     }
@@ -50,9 +53,7 @@ public final class ActorComparison {
             for (String scenario : scenarios) {
                 Map<String, Result> results = new HashMap<>();
                 List<String> order = new ArrayList<>(CONTENDERS);
-                if (round % 2 == 1) {
-                    order = order.reversed();
-                }
+                Collections.rotate(order, round);
                 for (String contender : order) {
                     Result result = run(java, classpath, contender, scenario);
                     results.put(contender, result);
@@ -106,36 +107,48 @@ public final class ActorComparison {
     }
 
     private static String table(Map<String, List<Map<String, Result>>> byScenario, int rounds) {
+        String subject = CONTENDERS.getFirst();
+        List<String> others = CONTENDERS.subList(1, CONTENDERS.size());
         StringBuilder table = new StringBuilder();
-        table.append(String.format(Locale.ROOT, "Spindle vs Pekko typed 1.1.5, %s, %d interleaved rounds; median over rounds "
-                + "of each run's median of %d measured iterations (after %d warm-ups); each run in its own JVM (%s)%n%n",
+        table.append(String.format(Locale.ROOT, "%s, %d interleaved rounds; median over rounds of each run's median of "
+                + "%d measured iterations (after %d warm-ups); each run in its own JVM (%s)%n%n",
                 LocalDate.now(), rounds, ActorBench.MEASURED, ActorBench.WARMUPS, String.join(" ", JVM_FLAGS)));
-        table.append("| scenario | unit | Spindle | Pekko | Spindle ÷ Pekko (better = >1) [min – max] | Spindle extra | Pekko extra |\n");
-        table.append("| --- | --- | ---: | ---: | ---: | --- | --- |\n");
+        table.append("| scenario | unit |");
+        CONTENDERS.forEach(c -> table.append(' ').append(c).append(" |"));
+        others.forEach(c -> table.append(' ').append(subject).append(" ÷ ").append(c).append(" [min – max] |"));
+        table.append(" extra |\n| --- | --- |");
+        CONTENDERS.forEach(c -> table.append(" ---: |"));
+        others.forEach(c -> table.append(" ---: |"));
+        table.append(" --- |\n");
         for (Map.Entry<String, List<Map<String, Result>>> entry : byScenario.entrySet()) {
             List<Map<String, Result>> perRound = entry.getValue();
-            List<Double> spindle = new ArrayList<>();
-            List<Double> pekko = new ArrayList<>();
-            List<Double> ratios = new ArrayList<>();
-            List<String> spindleExtra = new ArrayList<>();
-            List<String> pekkoExtra = new ArrayList<>();
-            String unit = perRound.getFirst().get("spindle").unit();
-            String extraName = perRound.getFirst().get("spindle").extraName();
-            boolean lowerIsBetter = unit.equals("ms");
-            for (Map<String, Result> round : perRound) {
-                double s = round.get("spindle").median();
-                double p = round.get("pekko").median();
-                spindle.add(s);
-                pekko.add(p);
-                ratios.add(lowerIsBetter ? p / s : s / p);
-                spindleExtra.add(round.get("spindle").extra());
-                pekkoExtra.add(round.get("pekko").extra());
+            Result first = perRound.getFirst().get(subject);
+            boolean lowerIsBetter = first.unit().equals("ms");
+            table.append("| ").append(entry.getKey()).append(" | ").append(first.unit()).append(" |");
+            for (String contender : CONTENDERS) {
+                table.append(String.format(Locale.ROOT, " %,.0f |",
+                        median(perRound.stream().map(r -> r.get(contender).median()).toList())));
             }
-            table.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | **%.2f×** [%.2f – %.2f] | %s %s | %s %s |%n",
-                    entry.getKey(), unit, median(spindle), median(pekko), median(ratios),
-                    ratios.stream().min(Double::compare).orElseThrow(), ratios.stream().max(Double::compare).orElseThrow(),
-                    extraName, String.join(" / ", spindleExtra), extraName, String.join(" / ", pekkoExtra)));
+            for (String other : others) {
+                List<Double> ratios = perRound.stream().map(r -> {
+                    double s = r.get(subject).median();
+                    double o = r.get(other).median();
+                    return lowerIsBetter ? o / s : s / o;
+                }).toList();
+                table.append(String.format(Locale.ROOT, " **%.2f×** [%.2f – %.2f] |", median(ratios),
+                        ratios.stream().min(Double::compare).orElseThrow(),
+                        ratios.stream().max(Double::compare).orElseThrow()));
+            }
+            StringBuilder extra = new StringBuilder(first.extraName().equals("none") ? "" : first.extraName() + ":");
+            if (!first.extraName().equals("none")) {
+                for (String contender : CONTENDERS) {
+                    extra.append(' ').append(contender).append(' ').append(String.join("/",
+                            perRound.stream().map(r -> r.get(contender).extra()).toList()));
+                }
+            }
+            table.append(' ').append(extra).append(" |\n");
         }
+        table.append("\nRatios are per round, better = above 1 (for ms, the other's time ÷ ours).\n");
         return table.toString();
     }
 
