@@ -43,6 +43,8 @@ public final class Activation implements Runnable {
     private volatile ActorCell<?> successor;
     /** The rescuer's tick when the successor was set. */
     volatile long successorTick;
+    /** Whether the rescuer watches this activation: from its first successor on, so blocked actors that hand off nothing cost the rescuer nothing. */
+    private boolean watched;
 
     Activation(VirtualThreadDispatcher dispatcher, ActorCell<?> cell) {
         this.dispatcher = dispatcher;
@@ -73,11 +75,12 @@ public final class Activation implements Runnable {
 
     @Override
     public void run() {
-        dispatcher.register(this);
         try {
             ScopedValue.where(CURRENT, this).run(this::runTurns);
         } finally {
-            dispatcher.deregister(this);
+            if (watched) {
+                dispatcher.unwatch(this);
+            }
         }
     }
 
@@ -112,6 +115,10 @@ public final class Activation implements Runnable {
     boolean offerSuccessor(ActorCell<?> scheduled) {
         if (dispatcher == null || successor != null) {
             return false;
+        }
+        if (!watched) {
+            watched = true;
+            dispatcher.watch(this);
         }
         successorTick = dispatcher.tick();
         successor = scheduled;

@@ -13,9 +13,10 @@ import java.util.concurrent.locks.LockSupport;
  * runs next on that handler's thread instead (see {@link Activation}), which makes a chain of
  * actors as cheap as method calls and wakes no thread.
  *
- * <p>The rescuer: one daemon platform thread that, while any activation runs, wakes every
- * {@link #TICK_NANOS} and starts on its own thread any successor left pending for a whole tick (its
- * handler blocked or runs long). While no activation runs, it sleeps until one starts.
+ * <p>The rescuer: one daemon platform thread that, while any activation that has handed off runs,
+ * wakes every {@link #TICK_NANOS} and starts on its own thread any successor left pending for a
+ * whole tick (its handler blocked or runs long). Activations that never hand off (an actor blocked
+ * in its handler, say) are not looked at; while none is left, the rescuer sleeps.
  */
 final class VirtualThreadDispatcher implements Dispatcher {
 
@@ -52,14 +53,15 @@ final class VirtualThreadDispatcher implements Dispatcher {
         return tick;
     }
 
-    void register(Activation activation) {
+    /** {@code activation} may now leave successors pending: the rescuer looks at it from now on. */
+    void watch(Activation activation) {
         running.add(activation);
         if (rescuerParked.get() && rescuerParked.compareAndSet(true, false)) {
             LockSupport.unpark(rescuer);
         }
     }
 
-    void deregister(Activation activation) {
+    void unwatch(Activation activation) {
         running.remove(activation);
     }
 

@@ -1,6 +1,7 @@
 package dev.spindle.perf.actors;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ public final class ActorComparison {
             // Pekko 1.1.5 calls sun.misc.Unsafe; without this JDK 25 prints a warning. Spindle needs no flag.
             "--sun-misc-unsafe-memory-access=allow");
     /** The first is the subject; the table gives its ratio to each of the others. */
-    private static final List<String> CONTENDERS = List.of(System.getProperty("contenders", "spindle,pekko").split(","));
+    private static final List<String> CONTENDERS = List.of(System.getProperty("contenders", "spindle,pekko,node").split(","));
 
     private ActorComparison() {
     }
@@ -45,7 +46,7 @@ public final class ActorComparison {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         List<String> scenarios = args.length > 1
                 ? List.of(args).subList(1, args.length)
-                : List.of("pingpong1", "pingpong8", "fanin4", "spawn");
+                : List.of("pingpong1", "pingpong8", "fanin4", "spawn", "blocking", "skynet", "offload", "emit");
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("java.class.path");
         Map<String, List<Map<String, Result>>> byScenario = new LinkedHashMap<>();
@@ -55,6 +56,9 @@ public final class ActorComparison {
                 List<String> order = new ArrayList<>(CONTENDERS);
                 Collections.rotate(order, round);
                 for (String contender : order) {
+                    if (!supports(contender, scenario)) {
+                        continue;
+                    }
                     Result result = run(java, classpath, contender, scenario);
                     results.put(contender, result);
                     System.out.printf(Locale.ROOT, "round %d %-9s %-7s median %,14.1f %s  [%s]  %s=%s%n", round + 1,
@@ -74,12 +78,27 @@ public final class ActorComparison {
         }
     }
 
+    /** Pekko has no EventEmitter; Node is only the peer of {@code emit}. */
+    private static boolean supports(String contender, String scenario) {
+        return switch (contender) {
+            case "node" -> scenario.equals("emit");
+            case "pekko" -> !scenario.equals("emit");
+            default -> true;
+        };
+    }
+
     private static Result run(String java, String classpath, String contender, String scenario)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(java);
-        command.addAll(JVM_FLAGS);
-        command.addAll(List.of("-cp", classpath, ActorBench.class.getName(), contender, scenario));
+        if (contender.equals("node")) {
+            // perf/target/benchmarks.jar -> perf/node/emit.js
+            Path perf = Path.of(classpath.split(File.pathSeparator)[0]).toAbsolutePath().getParent().getParent();
+            command.addAll(List.of("node", perf.resolve("node").resolve(scenario + ".js").toString()));
+        } else {
+            command.add(java);
+            command.addAll(JVM_FLAGS);
+            command.addAll(List.of("-cp", classpath, ActorBench.class.getName(), contender, scenario));
+        }
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String resultLine = null;
         try (BufferedReader out = new BufferedReader(
@@ -126,13 +145,25 @@ public final class ActorComparison {
             boolean lowerIsBetter = first.unit().equals("ms");
             table.append("| ").append(entry.getKey()).append(" | ").append(first.unit()).append(" |");
             for (String contender : CONTENDERS) {
+                if (!supports(contender, entry.getKey())) {
+                    table.append(" – |");
+                    continue;
+                }
                 table.append(String.format(Locale.ROOT, " %,.0f |",
                         median(perRound.stream().map(r -> r.get(contender).median()).toList())));
             }
             for (String other : others) {
+                if (!supports(other, entry.getKey())) {
+                    table.append(" – |");
+                    continue;
+                }
                 List<Double> ratios = perRound.stream().map(r -> {
                     double s = r.get(subject).median();
                     double o = r.get(other).median();
+                    if (o == 0 || s == 0) {
+                        // A stall (blocking isolation): no ratio; the table shows the 0.
+                        return o == 0 && s > 0 ? Double.POSITIVE_INFINITY : 0.0;
+                    }
                     return lowerIsBetter ? o / s : s / o;
                 }).toList();
                 table.append(String.format(Locale.ROOT, " **%.2f×** [%.2f – %.2f] |", median(ratios),
@@ -142,13 +173,16 @@ public final class ActorComparison {
             StringBuilder extra = new StringBuilder(first.extraName().equals("none") ? "" : first.extraName() + ":");
             if (!first.extraName().equals("none")) {
                 for (String contender : CONTENDERS) {
-                    extra.append(' ').append(contender).append(' ').append(String.join("/",
-                            perRound.stream().map(r -> r.get(contender).extra()).toList()));
+                    if (supports(contender, entry.getKey())) {
+                        extra.append(' ').append(contender).append(' ').append(String.join("/",
+                                perRound.stream().map(r -> r.get(contender).extra()).toList()));
+                    }
                 }
             }
             table.append(' ').append(extra).append(" |\n");
         }
-        table.append("\nRatios are per round, better = above 1 (for ms, the other's time ÷ ours).\n");
+        table.append("\nRatios are per round, better = above 1 (for ms, the other's time ÷ ours); "
+                + "∞ means the other stalled (0 msg/s within 30 s) and ours did not.\n");
         return table.toString();
     }
 

@@ -23,6 +23,21 @@ interface Contender extends AutoCloseable {
      */
     long spawn(int count) throws Exception;
 
+    /**
+     * {@return messages per second of {@code pairs} ping-pong pairs while {@code blockers} other
+     * actors are blocked in their handlers, or 0 if the pairs stalled (did not finish in 30 s)}
+     */
+    double blocking(int blockers, int pairs, int hits) throws Exception;
+
+    /** {@return milliseconds for skynet: a tree of 10^{@code depth} leaf actors, each level spawning 10, summing ids} */
+    double skynet(int depth) throws Exception;
+
+    /** {@return round trips per second: one actor offloads a small computation {@code count} times, one after another} */
+    double offload(int count) throws Exception;
+
+    /** {@return emits per second: one actor emits {@code count} events to one listener} */
+    double emit(int count) throws Exception;
+
     /** Stops what {@link #spawn} made. */
     void release() throws Exception;
 

@@ -62,6 +62,11 @@ final class PekkoContender implements Contender {
 
     @Override
     public double pingPong(int pairs, int hits) throws Exception {
+        return pingPong(pairs, hits, 300);
+    }
+
+    /** @return messages per second, or 0 if not done within {@code timeoutSeconds} */
+    private double pingPong(int pairs, int hits, int timeoutSeconds) throws Exception {
         CountDownLatch done = new CountDownLatch(pairs);
         List<ActorRef<Ping>> players = new ArrayList<>();
         for (int i = 0; i < pairs * 2; i++) {
@@ -71,8 +76,8 @@ final class PekkoContender implements Contender {
         for (int p = 0; p < pairs; p++) {
             players.get(2 * p).tell(new Ping.Serve(players.get(2 * p + 1), hits));
         }
-        if (!done.await(5, TimeUnit.MINUTES)) {
-            throw new IllegalStateException("ping-pong did not finish");
+        if (!done.await(timeoutSeconds, TimeUnit.SECONDS)) {
+            return 0;
         }
         long elapsed = System.nanoTime() - start;
         return (double) pairs * (hits + 1) * 1e9 / elapsed;
@@ -143,6 +148,106 @@ final class PekkoContender implements Contender {
         }
         long elapsed = System.nanoTime() - start;
         return (double) senders * messages * 1e9 / elapsed;
+    }
+
+    // ---- blocking isolation ---------------------------------------------------------------------
+
+    @Override
+    public double blocking(int blockers, int pairs, int hits) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch blocked = new CountDownLatch(blockers);
+        ActorRef<String> parent = spawn(Behaviors.<String>setup(ctx -> {
+            Behavior<String> blocker = Behaviors.receiveMessage(msg -> {
+                blocked.countDown();
+                release.await();
+                return Behaviors.same();
+            });
+            for (int i = 0; i < blockers; i++) {
+                ctx.spawnAnonymous(blocker).tell("block");
+            }
+            return Behaviors.receiveMessage(msg -> Behaviors.stopped());
+        }));
+        blocked.await(5, TimeUnit.SECONDS);
+        try {
+            return pingPong(pairs, hits, 30);
+        } catch (java.util.concurrent.TimeoutException stalled) {
+            // Even spawning the players (through the guardian) needs a dispatcher thread: none is free.
+            return 0;
+        } finally {
+            release.countDown();
+            parent.tell("stop");
+        }
+    }
+
+    // ---- skynet ---------------------------------------------------------------------------------
+
+    static Behavior<Long> skynetNode(long num, long size, ActorRef<Long> parent) {
+        return Behaviors.setup(ctx -> {
+            if (size == 1) {
+                parent.tell(num);
+                return Behaviors.stopped();
+            }
+            long childSize = size / 10;
+            for (int i = 0; i < 10; i++) {
+                ctx.spawnAnonymous(skynetNode(num + i * childSize, childSize, ctx.getSelf()));
+            }
+            long[] sum = {0};
+            int[] replies = {0};
+            return Behaviors.receiveMessage(value -> {
+                sum[0] += value;
+                if (++replies[0] == 10) {
+                    parent.tell(sum[0]);
+                    return Behaviors.stopped();
+                }
+                return Behaviors.same();
+            });
+        });
+    }
+
+    @Override
+    public double skynet(int depth) throws Exception {
+        long leaves = (long) Math.pow(10, depth);
+        CompletableFuture<Long> sum = new CompletableFuture<>();
+        ActorRef<Long> root = spawn(Behaviors.receiveMessage(value -> {
+            sum.complete(value);
+            return Behaviors.stopped();
+        }));
+        long start = System.nanoTime();
+        system.tell(new SpawnProtocol.Spawn<>(skynetNode(0, leaves, root), "", Props.empty(), system.ignoreRef()));
+        long result = sum.get(5, TimeUnit.MINUTES);
+        long elapsed = System.nanoTime() - start;
+        if (result != leaves * (leaves - 1) / 2) {
+            throw new IllegalStateException("skynet summed " + result);
+        }
+        return elapsed / 1e6;
+    }
+
+    // ---- offload: pipeToSelf of a future on Pekko's blocking dispatcher, its idiom for off-actor work
+
+    @Override
+    public double offload(int count) throws Exception {
+        CompletableFuture<Long> elapsed = new CompletableFuture<>();
+        spawn(Behaviors.<Long>setup(ctx -> {
+            java.util.concurrent.Executor workers = ctx.getSystem().dispatchers()
+                    .lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+            long start = System.nanoTime();
+            ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> 0L, workers), (n, e) -> e == null ? n : -1L);
+            return Behaviors.receiveMessage(n -> {
+                if (n + 1 == count) {
+                    elapsed.complete(System.nanoTime() - start);
+                    return Behaviors.stopped();
+                }
+                long next = n + 1;
+                ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> next, workers), (v, e) -> e == null ? v : -1L);
+                return Behaviors.same();
+            });
+        }));
+        return count * 1e9 / elapsed.get(5, TimeUnit.MINUTES);
+    }
+
+    @Override
+    public double emit(int count) {
+        throw new UnsupportedOperationException("Pekko has no EventEmitter; Node is the peer for emit");
     }
 
     // ---- spawn ----------------------------------------------------------------------------------

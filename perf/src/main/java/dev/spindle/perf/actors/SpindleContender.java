@@ -46,6 +46,11 @@ final class SpindleContender implements Contender {
 
     @Override
     public double pingPong(int pairs, int hits) throws Exception {
+        return pingPong(pairs, hits, 300);
+    }
+
+    /** @return messages per second, or 0 if not done within {@code timeoutSeconds} */
+    private double pingPong(int pairs, int hits, int timeoutSeconds) throws Exception {
         CountDownLatch done = new CountDownLatch(pairs);
         List<ActorRef<Ping>> players = new ArrayList<>();
         for (int i = 0; i < pairs * 2; i++) {
@@ -55,8 +60,8 @@ final class SpindleContender implements Contender {
         for (int p = 0; p < pairs; p++) {
             players.get(2 * p).tell(new Ping.Serve(players.get(2 * p + 1), hits, done));
         }
-        if (!done.await(5, TimeUnit.MINUTES)) {
-            throw new IllegalStateException("ping-pong did not finish");
+        if (!done.await(timeoutSeconds, TimeUnit.SECONDS)) {
+            return 0;
         }
         long elapsed = System.nanoTime() - start;
         return (double) pairs * (hits + 1) * 1e9 / elapsed;
@@ -131,6 +136,123 @@ final class SpindleContender implements Contender {
         }
         long elapsed = System.nanoTime() - start;
         return (double) senders * messages * 1e9 / elapsed;
+    }
+
+    // ---- blocking isolation ---------------------------------------------------------------------
+
+    @Override
+    public double blocking(int blockers, int pairs, int hits) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch blocked = new CountDownLatch(blockers);
+        ActorRef<String> parent = system.spawnAnonymous(Behavior.<String>setup(ctx -> {
+            Behavior<String> blocker = (c, msg) -> {
+                blocked.countDown();
+                release.await();
+                return Behavior.same();
+            };
+            for (int i = 0; i < blockers; i++) {
+                ctx.spawnAnonymous(blocker).tell("block");
+            }
+            return (c, msg) -> Behavior.stopped();
+        }));
+        blocked.await(5, TimeUnit.SECONDS);
+        try {
+            return pingPong(pairs, hits, 30);
+        } finally {
+            release.countDown();
+            parent.tell("stop");
+        }
+    }
+
+    // ---- skynet ---------------------------------------------------------------------------------
+
+    static Behavior<Long> skynetNode(long num, long size, ActorRef<Long> parent) {
+        return Behavior.setup(ctx -> {
+            if (size == 1) {
+                parent.tell(num);
+                return Behavior.stopped();
+            }
+            long childSize = size / 10;
+            for (int i = 0; i < 10; i++) {
+                ctx.spawnAnonymous(skynetNode(num + i * childSize, childSize, ctx.self()));
+            }
+            long[] sum = {0};
+            int[] replies = {0};
+            return (c, value) -> {
+                sum[0] += value;
+                if (++replies[0] == 10) {
+                    parent.tell(sum[0]);
+                    return Behavior.stopped();
+                }
+                return Behavior.same();
+            };
+        });
+    }
+
+    @Override
+    public double skynet(int depth) throws Exception {
+        long leaves = (long) Math.pow(10, depth);
+        CompletableFuture<Long> sum = new CompletableFuture<>();
+        ActorRef<Long> root = system.spawnAnonymous((ctx, value) -> {
+            sum.complete(value);
+            return Behavior.stopped();
+        });
+        long start = System.nanoTime();
+        system.spawnAnonymous(skynetNode(0, leaves, root));
+        long result = sum.get(5, TimeUnit.MINUTES);
+        long elapsed = System.nanoTime() - start;
+        if (result != leaves * (leaves - 1) / 2) {
+            throw new IllegalStateException("skynet summed " + result);
+        }
+        return elapsed / 1e6;
+    }
+
+    // ---- offload --------------------------------------------------------------------------------
+
+    @Override
+    public double offload(int count) throws Exception {
+        CompletableFuture<Long> elapsed = new CompletableFuture<>();
+        system.spawnAnonymous(Behavior.<Long>setup(ctx -> {
+            long start = System.nanoTime();
+            ctx.offload(() -> 0L, n -> n, e -> -1L);
+            return (c, n) -> {
+                if (n + 1 == count) {
+                    elapsed.complete(System.nanoTime() - start);
+                    return Behavior.stopped();
+                }
+                long next = n + 1;
+                c.offload(() -> next, v -> v, e -> -1L);
+                return Behavior.same();
+            };
+        }));
+        return count * 1e9 / elapsed.get(5, TimeUnit.MINUTES);
+    }
+
+    // ---- emit -----------------------------------------------------------------------------------
+
+    static final dev.spindle.actors.EventKey<String> TICK = dev.spindle.actors.EventKey.of("tick", String.class);
+
+    @Override
+    public double emit(int count) throws Exception {
+        CompletableFuture<Double> rate = new CompletableFuture<>();
+        ActorRef<String> emitter = system.spawnAnonymous(Behavior.<String>setup(ctx -> {
+            long[] heard = {0};
+            ctx.events().on(TICK, value -> heard[0]++);
+            return (c, msg) -> {
+                long start = System.nanoTime();
+                for (int i = 0; i < count; i++) {
+                    c.events().emit(TICK, msg);
+                }
+                long elapsed = System.nanoTime() - start;
+                if (heard[0] % count != 0) {
+                    throw new IllegalStateException("heard " + heard[0]);
+                }
+                rate.complete(count * 1e9 / elapsed);
+                return Behavior.stopped();
+            };
+        }));
+        emitter.tell("tick");
+        return rate.get(5, TimeUnit.MINUTES);
     }
 
     // ---- spawn ----------------------------------------------------------------------------------
