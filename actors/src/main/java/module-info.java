@@ -5,6 +5,8 @@
 module dev.spindle.actors {
     // API: actor systems, refs, behaviors, contexts, supervision, dead letters
     exports dev.spindle.actors;
+    // API: the synchronous and asynchronous testkits
+    exports dev.spindle.actors.testkit;
 
     // SPI: none yet.
 

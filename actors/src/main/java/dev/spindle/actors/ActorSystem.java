@@ -34,9 +34,18 @@ public final class ActorSystem implements AutoCloseable {
     private final String name;
     private final Runtime runtime;
 
+    static {
+        // The testkit makes systems on manual time through this; it is not an API.
+        dev.spindle.actors.internal.Access.register(ActorSystem::new);
+    }
+
     private ActorSystem(String name, ActorSystemConfig config) {
+        this(name, config, null);
+    }
+
+    private ActorSystem(String name, ActorSystemConfig config, dev.spindle.actors.internal.Scheduler scheduler) {
         this.name = name;
-        this.runtime = new Runtime(this, name, config);
+        this.runtime = new Runtime(this, name, config, scheduler);
     }
 
     /** {@return a new actor system with the {@linkplain ActorSystemConfig#defaults() defaults}} */
@@ -46,11 +55,15 @@ public final class ActorSystem implements AutoCloseable {
 
     /** {@return a new actor system} */
     public static ActorSystem create(String name, ActorSystemConfig config) {
+        checkName(name);
+        return new ActorSystem(name, Objects.requireNonNull(config, "config"));
+    }
+
+    private static void checkName(String name) {
         Objects.requireNonNull(name, "name");
         if (name.isEmpty() || !name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_')) {
             throw new IllegalArgumentException("a system name is letters, digits, '-' and '_': \"" + name + '"');
         }
-        return new ActorSystem(name, Objects.requireNonNull(config, "config"));
     }
 
     /** {@return the system's name} */

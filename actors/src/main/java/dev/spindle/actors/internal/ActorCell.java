@@ -171,10 +171,12 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
             if (lifecycle == STOPPED) {
                 return false;
             }
+            boolean unstashedLeft = lifecycle == RUNNING && extras != null && extras.hasUnstashed();
             if (activation.handOffPending()) {
                 // We scheduled an idle actor: run it next on this thread if we are done, else
-                // give it a thread of its own rather than make it wait for our backlog.
-                if (mailbox.tryIdle()) {
+                // give it a thread of its own rather than make it wait for our backlog. Never let
+                // go of the mailbox while unstashed messages wait: nothing would bring us back.
+                if (!unstashedLeft && mailbox.tryIdle()) {
                     return false;
                 }
                 activation.releaseHandOff();
@@ -182,7 +184,7 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
             if (budget <= 0) {
                 return true;
             }
-            if (lifecycle == RUNNING && extras != null && extras.hasUnstashed()) {
+            if (unstashedLeft) {
                 continue;
             }
             if (mailbox.tryIdle()) {

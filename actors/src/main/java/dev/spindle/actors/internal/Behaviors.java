@@ -68,15 +68,15 @@ public final class Behaviors {
         return new WithSignals<>(behavior, handler);
     }
 
-    static boolean isSame(Behavior<?> behavior) {
+    public static boolean isSame(Behavior<?> behavior) {
         return behavior == Marker.SAME;
     }
 
-    static boolean isStopped(Behavior<?> behavior) {
+    public static boolean isStopped(Behavior<?> behavior) {
         return behavior == Marker.STOPPED;
     }
 
-    static boolean isUnhandled(Behavior<?> behavior) {
+    public static boolean isUnhandled(Behavior<?> behavior) {
         return behavior == Marker.UNHANDLED;
     }
 
@@ -87,12 +87,21 @@ public final class Behaviors {
                 || behavior instanceof WithSignals<?> withSignals && needsStart(withSignals.behavior());
     }
 
+    /** {@return the behavior inside any supervision wrapper: the synchronous testkit lets failures through} */
+    public static <M> Behavior<M> unwrapSupervision(Behavior<M> behavior) {
+        Behavior<M> current = behavior;
+        while (current instanceof Supervised<M> supervised) {
+            current = supervised.behavior();
+        }
+        return current;
+    }
+
     /**
      * Runs setups until a behavior that handles messages remains.
      *
      * @throws Exception what a setup threw
      */
-    static <M> Behavior<M> start(Behavior<M> behavior, ActorContext<M> ctx) throws Exception {
+    public static <M> Behavior<M> start(Behavior<M> behavior, ActorContext<M> ctx) throws Exception {
         Behavior<M> current = behavior;
         for (int depth = 0; ; depth++) {
             if (current instanceof Setup<M>(Function<ActorContext<M>, Behavior<M>> factory)) {
@@ -124,7 +133,7 @@ public final class Behaviors {
     }
 
     /** A behavior with a supervisor strategy, unwrapped by the cell. */
-    record Supervised<M>(Behavior<M> behavior, SupervisorStrategy strategy) implements Behavior<M> {
+    public record Supervised<M>(Behavior<M> behavior, SupervisorStrategy strategy) implements Behavior<M> {
         @Override
         public Behavior<M> receive(ActorContext<M> ctx, M message) {
             throw new IllegalStateException("a supervised behavior is unwrapped before any message");

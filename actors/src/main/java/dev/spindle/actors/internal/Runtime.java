@@ -50,6 +50,11 @@ public final class Runtime {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
     public Runtime(ActorSystem system, String name, ActorSystemConfig config) {
+        this(system, name, config, null);
+    }
+
+    /** @param scheduler the timers' scheduler, or {@code null} for the real clock (a testkit passes manual time) */
+    public Runtime(ActorSystem system, String name, ActorSystemConfig config, Scheduler scheduler) {
         this.system = system;
         this.name = name;
         this.config = config;
@@ -59,7 +64,7 @@ public final class Runtime {
         this.workerThreads = Thread.ofVirtual().name("spindle-" + name + "-worker").factory();
         this.defaultMailbox = MailboxFactory.of(config.mailbox());
         this.dispatcher = dispatcher(name);
-        this.scheduler = new ClockScheduler(name);
+        this.scheduler = scheduler != null ? scheduler : new ClockScheduler(name);
     }
 
     /**
