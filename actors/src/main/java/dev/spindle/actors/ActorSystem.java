@@ -102,6 +102,15 @@ public final class ActorSystem implements AutoCloseable {
         return runtime.topic(name, type);
     }
 
+    /**
+     * {@return a snapshot of one actor of this system: mailbox depth, messages processed, stopped}
+     *
+     * @throws IllegalArgumentException if {@code ref} is not an actor of this system
+     */
+    public ActorStats stats(ActorRef<?> ref) {
+        return runtime.stats(ref);
+    }
+
     /** {@return the messages that reached no behavior: counts, and subscriptions} */
     public DeadLetters deadLetters() {
         return runtime.deadLetters();

@@ -313,4 +313,20 @@ class ActorSystemTest {
         out.expectMessage("b");
         out.expectMessage("c");
     }
+
+    @Test
+    void shouldReportPerActorStats() {
+        ActorRef<Counter> counter = system.spawn(counter(0), "counted");
+        for (int i = 0; i < 5; i++) {
+            counter.tell(new Counter.Add(1));
+        }
+        assertThat(await(counter.<Integer>ask(Counter.Get::new, Duration.ofSeconds(10)))).isEqualTo(5);
+        ActorStats stats = system.stats(counter);
+        assertThat(stats.processed()).isEqualTo(6);
+        assertThat(stats.mailboxDepth()).isZero();
+        assertThat(stats.stopped()).isFalse();
+        assertThat(stats.path().toString()).isEqualTo("/user/counted");
+        assertThatThrownBy(() -> system.stats(new dev.spindle.actors.testkit.TestInbox<String>("x")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -51,6 +51,8 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
 
     private Behavior<M> behavior;
     private ContextImpl<M> context;
+    /** User messages handed to the behavior; written by the holder, read by monitors (benignly racy: a snapshot). */
+    private long processed;
     private Extras<M> extras;
     private byte lifecycle = NEW;
 
@@ -280,6 +282,7 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
             @SuppressWarnings("unchecked")
             M typed = (M) payload;
             ctx.current = typed;
+            processed++;
             Behavior<M> next = behavior.receive(ctx, typed);
             // After unstashAll, the unstashed go before the rest of the mailbox: end this drain.
             return become(next, typed) && (extras == null || !extras.hasUnstashed());
@@ -499,6 +502,11 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
             x.events = new EventEmitterImpl(path().toString());
         }
         return x.events;
+    }
+
+    /** Any thread: a snapshot for monitoring. */
+    public dev.spindle.actors.ActorStats stats() {
+        return new dev.spindle.actors.ActorStats(path(), mailbox.size(), processed, mailbox.isClosed());
     }
 
     /** Whether this actor has stopped (its mailbox is closed). Thread-safe. */

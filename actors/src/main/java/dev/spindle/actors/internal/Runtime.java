@@ -97,6 +97,13 @@ public final class Runtime {
         }
     }
 
+    public dev.spindle.actors.ActorStats stats(ActorRef<?> ref) {
+        if (ref instanceof ActorCell<?> cell && cell.runtime == this) {
+            return cell.stats();
+        }
+        throw new IllegalArgumentException("not an actor of system " + name + ": " + ref);
+    }
+
     public DeadLetters deadLetters() {
         return deadLetters;
     }
