@@ -58,7 +58,9 @@ public sealed interface SupervisorStrategy {
     /**
      * Restart: the behavior gets {@link Signal.PreRestart}, its children are stopped and its timers
      * cancelled, and it starts again from the behavior it was spawned with. Messages that arrive
-     * during a backoff wait in the mailbox, in order.
+     * during a backoff are kept, in order, and handled after the restart, up to
+     * {@link ActorSystemConfig#stashCapacity()}; beyond that they become dead letters
+     * ({@link DeadLetter.Reason#MAILBOX_FULL}). The message whose handling failed is not retried.
      *
      * @param minBackoff  the wait before the first restart of a run of failures; zero restarts at once
      * @param maxBackoff  the cap on the wait, which doubles with each restart within the window

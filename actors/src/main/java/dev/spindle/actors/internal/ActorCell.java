@@ -246,8 +246,10 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
             case SystemMessage.Escalated(ActorRef<?> child, Throwable failure) ->
                     onFailure(new dev.spindle.actors.ActorFailedException(child, failure));
         }
-        // Stop draining once stopping: the turn finishes the stop when no child is left.
-        return lifecycle < STOPPING;
+        // Stop draining once stopping: the turn finishes the stop when no child is left. Stop it
+        // too after a restart handed back the messages kept during its backoff: they go before
+        // anything still in the mailbox.
+        return lifecycle < STOPPING && (extras == null || !extras.hasUnstashed());
     }
 
     @Override
