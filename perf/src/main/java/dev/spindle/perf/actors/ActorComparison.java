@@ -166,9 +166,9 @@ public final class ActorComparison {
                     }
                     return lowerIsBetter ? o / s : s / o;
                 }).toList();
-                table.append(String.format(Locale.ROOT, " **%.2f×** [%.2f – %.2f] |", median(ratios),
-                        ratios.stream().min(Double::compare).orElseThrow(),
-                        ratios.stream().max(Double::compare).orElseThrow()));
+                table.append(String.format(Locale.ROOT, " **%s** [%s – %s] |", ratio(median(ratios)),
+                        ratio(ratios.stream().min(Double::compare).orElseThrow()),
+                        ratio(ratios.stream().max(Double::compare).orElseThrow())));
             }
             StringBuilder extra = new StringBuilder(first.extraName().equals("none") ? "" : first.extraName() + ":");
             if (!first.extraName().equals("none")) {
@@ -186,8 +186,14 @@ public final class ActorComparison {
         return table.toString();
     }
 
+    private static String ratio(double value) {
+        return Double.isInfinite(value) ? "∞" : String.format(Locale.ROOT, "%.2f×", value);
+    }
+
+    /** The middle value; for an even count, the mean of the two middle ones. */
     private static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
-        return sorted.get(sorted.size() / 2);
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 }
