@@ -329,4 +329,50 @@ class ActorSystemTest {
         assertThatThrownBy(() -> system.stats(new dev.spindle.actors.testkit.TestInbox<String>("x")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldRestartAChildThatThrowsOnEveryNthMessageWithBackoffWhileItsSiblingNeverNotices() throws Exception {
+        int messages = 2_000;
+        int every = 7;
+        java.util.concurrent.atomic.AtomicInteger flakyHandled = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger steadyHandled = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger steadyOutOfOrder = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger steadyStarts = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch ready = new CountDownLatch(1);
+        List<ActorRef<Integer>> children = new CopyOnWriteArrayList<>();
+        system.spawn(Behavior.<String>setup(ctx -> {
+            children.add(ctx.spawn(Behavior.supervise((c, n) -> {
+                if (n % every == every - 1) {
+                    throw new IllegalStateException("every " + every + "th: " + n);
+                }
+                flakyHandled.incrementAndGet();
+                return Behavior.same();
+            }, SupervisorStrategy.restart().withBackoff(Duration.ofMillis(1), Duration.ofMillis(5), 0.5)
+                    .withLimit(Integer.MAX_VALUE, Duration.ofMinutes(1))), "flaky"));
+            int[] last = {-1};
+            children.add(ctx.spawn(Behavior.<Integer>setup(c -> {
+                steadyStarts.incrementAndGet();
+                return (c2, n) -> {
+                    if (n != last[0] + 1) {
+                        steadyOutOfOrder.incrementAndGet();
+                    }
+                    last[0] = n;
+                    steadyHandled.incrementAndGet();
+                    return Behavior.same();
+                };
+            }), "steady"));
+            ready.countDown();
+            return Behavior.ignore();
+        }), "parent");
+        assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
+        for (int n = 0; n < messages; n++) {
+            children.get(0).tell(n);
+            children.get(1).tell(n);
+        }
+        int failures = messages / every;
+        Eventually.until(() -> steadyHandled.get() == messages && flakyHandled.get() == messages - failures);
+        assertThat(steadyOutOfOrder.get()).isZero();
+        assertThat(steadyStarts.get()).isEqualTo(1);
+        assertThat(system.deadLetters().count()).isZero();
+    }
 }

@@ -78,7 +78,8 @@ class WorkersTopicsEventsTest {
             ctx.offload(() -> {
                 started.countDown();
                 try {
-                    Thread.sleep(Duration.ofMinutes(1));
+                    // Work that would never end by itself: only the interrupt stops it.
+                    new CountDownLatch(1).await();
                 } catch (InterruptedException e) {
                     interrupted.countDown();
                     throw e;

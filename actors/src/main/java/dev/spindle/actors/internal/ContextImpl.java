@@ -9,7 +9,6 @@ import dev.spindle.actors.SpawnOptions;
 import org.slf4j.Logger;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -104,7 +103,7 @@ final class ContextImpl<M> implements ActorContext<M> {
         if (extras == null) {
             return List.of();
         }
-        return List.copyOf(new ArrayList<ActorRef<?>>(extras.children()));
+        return List.copyOf(extras.children());
     }
 
     @Override

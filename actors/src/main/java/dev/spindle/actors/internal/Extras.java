@@ -214,16 +214,14 @@ final class Extras<M> {
         return stash == null ? 0 : stash.size();
     }
 
-    /** The actor stopped: what it put aside becomes dead letters. */
+    /** The actor stopped: what it put aside becomes dead letters, oldest first. */
     void dropStash(ActorCell<?> self) {
-        for (ArrayDeque<Object> messages : List.of(
-                unstashed == null ? new ArrayDeque<>() : unstashed,
-                stash == null ? new ArrayDeque<>() : stash)) {
-            for (Object message; (message = messages.pollFirst()) != null; ) {
+        restash();
+        if (stash != null) {
+            for (Object message; (message = stash.pollFirst()) != null; ) {
                 self.onDropped(message, DropReason.CLOSED);
             }
+            stash = null;
         }
-        stash = null;
-        unstashed = null;
     }
 }
