@@ -4,44 +4,51 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Confined to the virtual thread that runs it, except {@link #successor}, which the dispatcher's
- * rescuer may steal. One stretch of turns on one thread: the actor it was started for, then the
+ * Confined to the virtual thread that runs it, except its successor slots, which the dispatcher's
+ * rescuer may empty. One stretch of turns on one thread: the actor it was started for, then the
  * actors its turns handed off to, until none is left.
  *
  * <p><b>Hand-off.</b> When a handler sends to an idle actor, that actor need not get a thread of
- * its own: it becomes this activation's successor and runs on this thread as soon as the current
- * actor has nothing left, with no thread start and no wake-up (measured: ping-pong between two
- * actors goes from about 1.5 to about 50 million messages a second on this 2-core VM, see
- * ARCHITECTURE.md). One successor at most; further idle actors scheduled meanwhile, and the
- * successor of an actor that still has messages after the handler returns, get threads of their
- * own, so no actor waits for another's backlog.
+ * its own: it becomes one of this activation's successors and runs on this thread, in order, once
+ * the current actor has nothing left, with no thread start and no wake-up (measured: ping-pong
+ * between two actors goes from about 1.5 to about 50 million messages a second on this 2-core VM,
+ * see ARCHITECTURE.md). Up to {@link #SLOTS} successors wait here (one by default); more get threads of their own,
+ * and so do the successors of an actor that still has messages after the handler returns, so no
+ * actor waits for another's backlog.
  *
- * <p>A handler that sends and then blocks would hold its successor hostage: the dispatcher's
- * rescuer steals a successor left pending for more than one of its ticks and starts it on its own
- * thread, so a blocking handler delays the actor it woke by at most a few milliseconds, and no
- * other actor at all.
+ * <p>A handler that sends and then blocks would hold its successors hostage: the dispatcher's
+ * rescuer takes every successor of an activation that has made no progress for a whole tick and
+ * starts each on its own thread, so a blocking handler delays the actors it woke by at most a few
+ * milliseconds, and no other actor at all.
  */
 public final class Activation implements Runnable {
 
     private static final ScopedValue<Activation> CURRENT = ScopedValue.newInstance();
-    private static final VarHandle SUCCESSOR;
+    /**
+     * How many woken actors may wait to run on this thread; more get threads of their own. A power
+     * of two. One, measured (perf/README.md, "Hand-off slots"): 8 made skynet about 30% faster but
+     * fan-in and single-pair ping-pong slower in the same run, since successors queued on one
+     * thread do not run in parallel on the other core. The system property
+     * {@code spindle.handoffSlots} exists so that {@code perf} can measure other sizes; it is not an API.
+     */
+    private static final int SLOTS = Integer.highestOneBit(Math.clamp(Integer.getInteger("spindle.handoffSlots", 1), 1, 64));
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(ActorCell[].class);
     /** Hand-offs in a row before this thread lets other virtual threads on its carrier run. */
     private static final int TURNS_BEFORE_YIELD = 256;
-
-    static {
-        try {
-            SUCCESSOR = MethodHandles.lookup().findVarHandle(Activation.class, "successor", ActorCell.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final VirtualThreadDispatcher dispatcher;
     /** The actor whose turn is running. */
     private ActorCell<?> cell;
-    /** An idle actor a handler scheduled, to run next on this thread; stolen by the rescuer if it waits too long. */
-    private volatile ActorCell<?> successor;
-    /** The rescuer's tick when the successor was set. */
+    /**
+     * Idle actors handlers scheduled, to run on this thread in order, a ring of {@link #SLOTS}: the
+     * owner fills at {@code tail} and takes at {@code head}; the rescuer may empty any slot (CAS).
+     */
+    private final ActorCell<?>[] successors = new ActorCell<?>[SLOTS];
+    private int head;
+    private int tail;
+    /** Slots filled and not yet taken by the owner (some may have been stolen since). */
+    private int pending;
+    /** The rescuer's tick when the oldest waiting successor was queued, or the owner last took one. */
     volatile long successorTick;
     /** Whether the rescuer watches this activation: from its first successor on, so blocked actors that hand off nothing cost the rescuer nothing. */
     private boolean watched;
@@ -111,43 +118,71 @@ public final class Activation implements Runnable {
         }
     }
 
-    /** Called by the dispatcher on this thread: take {@code scheduled} as the successor if there is none. */
+    /** Called by the dispatcher on this thread: queue {@code scheduled} to run here, if there is room. */
     boolean offerSuccessor(ActorCell<?> scheduled) {
-        if (dispatcher == null || successor != null) {
+        if (dispatcher == null || pending == SLOTS) {
             return false;
         }
         if (!watched) {
             watched = true;
             dispatcher.watch(this);
         }
-        successorTick = dispatcher.tick();
-        successor = scheduled;
+        if (pending == 0) {
+            successorTick = dispatcher.tick();
+        }
+        // The slot at tail is empty: taken by us or stolen by the rescuer, never refilled since.
+        SLOT.setRelease(successors, tail, scheduled);
+        tail = (tail + 1) & (SLOTS - 1);
+        pending++;
         return true;
     }
 
-    /** Whether a handler scheduled an actor for this thread to run next. */
+    /** Whether a handler scheduled an actor for this thread to run next (may be stale after a steal). */
     boolean handOffPending() {
-        return successor != null;
+        return pending != 0;
     }
 
-    /** The current actor still has messages: its successor gets a thread of its own now. */
+    /** The current actor still has messages: its successors get threads of their own now. */
     void releaseHandOff() {
-        ActorCell<?> handed = takeSuccessor();
-        if (handed != null) {
+        for (ActorCell<?> handed; (handed = takeSuccessor()) != null; ) {
             dispatcher.start(handed);
         }
     }
 
+    /** {@return the oldest successor not stolen, or null} */
     private ActorCell<?> takeSuccessor() {
-        return successor == null ? null : (ActorCell<?>) SUCCESSOR.getAndSet(this, (ActorCell<?>) null);
+        while (pending != 0) {
+            ActorCell<?> handed = (ActorCell<?>) SLOT.getAndSet(successors, head, (ActorCell<?>) null);
+            head = (head + 1) & (SLOTS - 1);
+            pending--;
+            if (handed != null) {
+                if (pending != 0) {
+                    // Progress: the rescuer's clock for the ones still waiting starts again.
+                    successorTick = dispatcher.tick();
+                }
+                return handed;
+            }
+        }
+        return null;
     }
 
-    /** The rescuer: take the successor if it is still {@code pending}. */
-    boolean steal(ActorCell<?> pending) {
-        return SUCCESSOR.compareAndSet(this, pending, (ActorCell<?>) null);
+    /** The rescuer: every successor still waiting, taken from this activation; the caller starts them. */
+    void stealAll(java.util.function.Consumer<ActorCell<?>> start) {
+        for (int i = 0; i < SLOTS; i++) {
+            ActorCell<?> waiting = (ActorCell<?>) SLOT.getVolatile(successors, i);
+            if (waiting != null && SLOT.compareAndSet(successors, i, waiting, (ActorCell<?>) null)) {
+                start.accept(waiting);
+            }
+        }
     }
 
-    ActorCell<?> pendingSuccessor() {
-        return successor;
+    /** The rescuer: whether any successor waits (a racy look; {@link #stealAll} decides). */
+    boolean hasWaitingSuccessor() {
+        for (int i = 0; i < SLOTS; i++) {
+            if (SLOT.getVolatile(successors, i) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 }

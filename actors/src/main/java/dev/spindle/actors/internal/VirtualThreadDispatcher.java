@@ -79,9 +79,8 @@ final class VirtualThreadDispatcher implements Dispatcher {
             LockSupport.parkNanos(this, TICK_NANOS);
             long now = ++tick;
             for (Activation activation : running) {
-                ActorCell<?> pending = activation.pendingSuccessor();
-                if (pending != null && now - activation.successorTick >= 2 && activation.steal(pending)) {
-                    start(pending);
+                if (now - activation.successorTick >= 2 && activation.hasWaitingSuccessor()) {
+                    activation.stealAll(this::start);
                 }
             }
         }
