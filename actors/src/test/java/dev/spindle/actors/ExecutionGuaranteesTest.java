@@ -85,6 +85,41 @@ class ExecutionGuaranteesTest {
         assertThat(unblocked.await(30, TimeUnit.SECONDS)).isTrue();
     }
 
+    @Test
+    void shouldLetOtherActorsRunWhileTwoActorsWorkThroughDeepMailboxes() throws Exception {
+        // Two actors with a million messages each keep both cores busy. Because an actor yields
+        // after each batch of 'throughput' messages, a third actor's message is handled long
+        // before either backlog is done.
+        system.close();
+        system = ActorSystem.create("fair", ActorSystemConfig.defaults().withThroughput(Integer.getInteger("fairness.throughput", 16)));
+        int backlog = 1_000_000;
+        AtomicInteger handled = new AtomicInteger();
+        Behavior<Integer> busy = (ctx, n) -> {
+            long spin = System.nanoTime() + 1_000;
+            while (System.nanoTime() < spin) {
+                Thread.onSpinWait();
+            }
+            handled.incrementAndGet();
+            return Behavior.same();
+        };
+        ActorRef<Integer> first = system.spawn(busy, "first");
+        ActorRef<Integer> second = system.spawn(busy, "second");
+        for (int i = 0; i < backlog; i++) {
+            first.tell(i);
+            second.tell(i);
+        }
+        CountDownLatch served = new CountDownLatch(1);
+        AtomicInteger handledWhenServed = new AtomicInteger();
+        ActorRef<String> third = system.spawn((ctx, msg) -> {
+            handledWhenServed.set(handled.get());
+            served.countDown();
+            return Behavior.same();
+        }, "third");
+        third.tell("me too");
+        assertThat(served.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(handledWhenServed.get()).isLessThan(backlog / 2);
+    }
+
     record Numbered(int sender, int seq) {
     }
 

@@ -53,9 +53,13 @@ public final class Activation implements Runnable {
     /** Whether the rescuer watches this activation: from its first successor on, so blocked actors that hand off nothing cost the rescuer nothing. */
     private boolean watched;
 
-    Activation(VirtualThreadDispatcher dispatcher, ActorCell<?> cell) {
+    /** Started from a platform thread: counted as waiting by the dispatcher until it runs. */
+    private final boolean external;
+
+    Activation(VirtualThreadDispatcher dispatcher, ActorCell<?> cell, boolean external) {
         this.dispatcher = dispatcher;
         this.cell = cell;
+        this.external = external;
     }
 
     /**
@@ -66,7 +70,7 @@ public final class Activation implements Runnable {
      * @return {@code true} if the actor still holds its mailbox and must be run again
      */
     public static boolean runOneTurn(ActorCell<?> cell) {
-        Activation detached = new Activation(null, cell);
+        Activation detached = new Activation(null, cell, false);
         return ScopedValue.where(CURRENT, detached).call(() -> cell.runTurnLogged(detached));
     }
 
@@ -82,6 +86,9 @@ public final class Activation implements Runnable {
 
     @Override
     public void run() {
+        if (external) {
+            dispatcher.externalStarted();
+        }
         try {
             ScopedValue.where(CURRENT, this).run(this::runTurns);
         } finally {
@@ -104,15 +111,15 @@ public final class Activation implements Runnable {
                     dispatcher.start(next);
                     next = handed;
                 } else {
-                    Thread.yield();
+                    dispatcher.yieldTurn();
                     turns = 0;
                 }
             } else {
                 next = handed;
             }
             if (++turns >= TURNS_BEFORE_YIELD) {
-                // A chain of hand-offs never blocks: let other virtual threads on this carrier run.
-                Thread.yield();
+                // A chain of hand-offs never blocks: let other virtual threads run.
+                dispatcher.yieldTurn();
                 turns = 0;
             }
         }
