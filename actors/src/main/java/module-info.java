@@ -14,4 +14,5 @@ module dev.spindle.actors {
     requires transitive dev.spindle.mailbox;
     requires transitive org.slf4j;
     requires jdk.jfr;
+    requires org.jctools.core;
 }

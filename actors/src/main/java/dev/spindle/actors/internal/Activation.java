@@ -52,6 +52,8 @@ public final class Activation implements Runnable {
     volatile long successorTick;
     /** Whether the rescuer watches this activation: from its first successor on, so blocked actors that hand off nothing cost the rescuer nothing. */
     private boolean watched;
+    /** Set when the thread is done; the rescuer then forgets this activation. */
+    private volatile boolean finished;
 
     /** Started from a platform thread: counted as waiting by the dispatcher until it runs. */
     private final boolean external;
@@ -92,9 +94,7 @@ public final class Activation implements Runnable {
         try {
             ScopedValue.where(CURRENT, this).run(this::runTurns);
         } finally {
-            if (watched) {
-                dispatcher.unwatch(this);
-            }
+            finished = true;
         }
     }
 
@@ -181,6 +181,10 @@ public final class Activation implements Runnable {
                 start.accept(waiting);
             }
         }
+    }
+
+    boolean isFinished() {
+        return finished;
     }
 
     /** The rescuer: whether any successor waits (a racy look; {@link #stealAll} decides). */

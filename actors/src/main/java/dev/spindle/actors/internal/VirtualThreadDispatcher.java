@@ -1,7 +1,9 @@
 package dev.spindle.actors.internal;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -23,7 +25,12 @@ final class VirtualThreadDispatcher implements Dispatcher {
     static final long TICK_NANOS = 2_000_000;
 
     private final ThreadFactory threads;
-    private final Set<Activation> running = ConcurrentHashMap.newKeySet();
+    /**
+     * Activations that handed off, on their way to the rescuer: one offer per activation, where a
+     * concurrent set's add and remove took 7% of skynet's JFR execution samples (1.3% now). The
+     * rescuer moves them to its own list and drops each once it has finished.
+     */
+    private final MpscUnboundedAtomicArrayQueue<Activation> newlyWatched = new MpscUnboundedAtomicArrayQueue<>(256);
     private final Thread rescuer;
     private final AtomicBoolean rescuerParked = new AtomicBoolean();
     /** Activations started from platform threads that have not begun to run yet. */
@@ -81,22 +88,20 @@ final class VirtualThreadDispatcher implements Dispatcher {
 
     /** {@code activation} may now leave successors pending: the rescuer looks at it from now on. */
     void watch(Activation activation) {
-        running.add(activation);
+        newlyWatched.offer(activation);
         if (rescuerParked.get() && rescuerParked.compareAndSet(true, false)) {
             LockSupport.unpark(rescuer);
         }
     }
 
-    void unwatch(Activation activation) {
-        running.remove(activation);
-    }
-
     private void rescue() {
+        List<Activation> watched = new ArrayList<>();
         while (!closed) {
-            if (running.isEmpty()) {
+            newlyWatched.drain(watched::add);
+            if (watched.isEmpty()) {
                 rescuerParked.set(true);
-                // Re-check after announcing: an activation registered meanwhile unparks us, or is seen here.
-                if (running.isEmpty() && !closed) {
+                // Re-check after announcing: an activation queued meanwhile unparks us, or is seen here.
+                if (newlyWatched.isEmpty() && !closed) {
                     LockSupport.park(this);
                 }
                 rescuerParked.set(false);
@@ -104,8 +109,12 @@ final class VirtualThreadDispatcher implements Dispatcher {
             }
             LockSupport.parkNanos(this, TICK_NANOS);
             long now = ++tick;
-            for (Activation activation : running) {
-                if (now - activation.successorTick >= 2 && activation.hasWaitingSuccessor()) {
+            for (int i = watched.size() - 1; i >= 0; i--) {
+                Activation activation = watched.get(i);
+                if (activation.isFinished()) {
+                    watched.set(i, watched.getLast());
+                    watched.removeLast();
+                } else if (now - activation.successorTick >= 2 && activation.hasWaitingSuccessor()) {
                     activation.stealAll(this::start);
                 }
             }
