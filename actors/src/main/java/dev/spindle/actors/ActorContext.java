@@ -4,8 +4,10 @@ import org.slf4j.Logger;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Actor-thread only, unless a method says otherwise: what an actor can do besides handling its
@@ -89,8 +91,8 @@ public interface ActorContext<M> {
      *
      * @return a handle that cancels (interrupts) the work; a cancelled work sends nothing
      */
-    <T> Cancellable offload(java.util.concurrent.Callable<T> work, java.util.function.Function<? super T, ? extends M> onResult,
-                            java.util.function.Function<Throwable, ? extends M> onFailure);
+    <T> Cancellable offload(Callable<T> work, Function<? super T, ? extends M> onResult,
+                            Function<Throwable, ? extends M> onFailure);
 
     /**
      * Stashes the current message to be handled again later, after {@link #unstashAll()}: for an
@@ -113,7 +115,7 @@ public interface ActorContext<M> {
      * subscription ends when cancelled or when this actor stops; one to a stopped actor becomes a
      * dead letter.
      */
-    <T> Cancellable subscribe(ActorRef<?> emitter, EventKey<T> event, java.util.function.Function<? super T, ? extends M> adapter);
+    <T> Cancellable subscribe(ActorRef<?> emitter, EventKey<T> event, Function<? super T, ? extends M> adapter);
 
     /** {@return how many user messages wait in this actor's mailbox} Thread-safe; a snapshot. */
     int mailboxSize();

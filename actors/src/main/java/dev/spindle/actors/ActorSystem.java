@@ -1,6 +1,8 @@
 package dev.spindle.actors;
 
+import dev.spindle.actors.internal.Access;
 import dev.spindle.actors.internal.Runtime;
+import dev.spindle.actors.internal.Scheduler;
 
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -36,14 +38,14 @@ public final class ActorSystem implements AutoCloseable {
 
     static {
         // The testkit makes systems on manual time through this; it is not an API.
-        dev.spindle.actors.internal.Access.register(ActorSystem::new);
+        Access.register(ActorSystem::new);
     }
 
     private ActorSystem(String name, ActorSystemConfig config) {
         this(name, config, null);
     }
 
-    private ActorSystem(String name, ActorSystemConfig config, dev.spindle.actors.internal.Scheduler scheduler) {
+    private ActorSystem(String name, ActorSystemConfig config, Scheduler scheduler) {
         this.name = name;
         this.runtime = new Runtime(this, name, config, scheduler);
     }

@@ -2,6 +2,7 @@ package dev.spindle.actors.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.function.Consumer;
 
 /**
  * Confined to the virtual thread that runs it, except its successor slots, which the dispatcher's
@@ -174,7 +175,7 @@ public final class Activation implements Runnable {
     }
 
     /** The rescuer: every successor still waiting, taken from this activation; the caller starts them. */
-    void stealAll(java.util.function.Consumer<ActorCell<?>> start) {
+    void stealAll(Consumer<ActorCell<?>> start) {
         for (int i = 0; i < SLOTS; i++) {
             ActorCell<?> waiting = (ActorCell<?>) SLOT.getVolatile(successors, i);
             if (waiting != null && SLOT.compareAndSet(successors, i, waiting, (ActorCell<?>) null)) {

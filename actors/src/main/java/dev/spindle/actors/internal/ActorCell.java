@@ -1,7 +1,9 @@
 package dev.spindle.actors.internal;
 
+import dev.spindle.actors.ActorFailedException;
 import dev.spindle.actors.ActorPath;
 import dev.spindle.actors.ActorRef;
+import dev.spindle.actors.ActorStats;
 import dev.spindle.actors.Behavior;
 import dev.spindle.actors.Signal;
 import dev.spindle.mailbox.DeadLetterSink;
@@ -159,7 +161,7 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
         int idleSpins = 0;
         for (;;) {
             int taken = 0;
-            if (lifecycle == RUNNING && extras != null && extras.hasUnstashed()) {
+            if (unstashedWaiting()) {
                 // Unstashed messages go before anything still in the mailbox.
                 taken = runUnstashed(budget);
             } else {
@@ -173,7 +175,7 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
             if (lifecycle == STOPPED) {
                 return false;
             }
-            boolean unstashedLeft = lifecycle == RUNNING && extras != null && extras.hasUnstashed();
+            boolean unstashedLeft = unstashedWaiting();
             if (activation.handOffPending()) {
                 // We scheduled an idle actor: run it next on this thread if we are done, else
                 // give it a thread of its own rather than make it wait for our backlog. Never let
@@ -203,11 +205,11 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
     private void start() {
         lifecycle = RUNNING;
         context = new ContextImpl<>(this);
-        Behavior<M> initial = behavior;
-        if (initial instanceof Behaviors.Supervised<M> supervised) {
-            extras().supervision = new Supervision<>(supervised.strategy(), supervised.behavior());
-            initial = supervised.behavior();
-        }
+        startBehavior(adoptSupervision(behavior));
+    }
+
+    /** Runs {@code initial}'s setup; if it throws, the actor fails with {@code initial} as its behavior. */
+    private void startBehavior(Behavior<M> initial) {
         behavior = initial;
         try {
             behavior = Behaviors.start(initial, context);
@@ -215,9 +217,22 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
                 beginStop(null);
             }
         } catch (Throwable failure) {
-            behavior = initial;
             onFailure(failure);
         }
+    }
+
+    /** A supervised behavior sets this actor's supervision; {@return the behavior inside} */
+    private Behavior<M> adoptSupervision(Behavior<M> next) {
+        if (next instanceof Behaviors.Supervised<M> supervised) {
+            extras().supervision = new Supervision<>(supervised.strategy(), supervised.behavior());
+            return supervised.behavior();
+        }
+        return next;
+    }
+
+    /** Whether {@code unstashAll} or a restart handed back messages that must run before the mailbox's. */
+    private boolean unstashedWaiting() {
+        return lifecycle == RUNNING && extras != null && extras.hasUnstashed();
     }
 
     @Override
@@ -244,21 +259,17 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
             }
             case SystemMessage.Terminated(ActorCell<?> actor, Throwable failure) -> onTerminated(actor, failure);
             case SystemMessage.Escalated(ActorRef<?> child, Throwable failure) ->
-                    onFailure(new dev.spindle.actors.ActorFailedException(child, failure));
+                    onFailure(new ActorFailedException(child, failure));
         }
         // Stop draining once stopping: the turn finishes the stop when no child is left. Stop it
         // too after a restart handed back the messages kept during its backoff: they go before
         // anything still in the mailbox.
-        return lifecycle < STOPPING && (extras == null || !extras.hasUnstashed());
+        return lifecycle < STOPPING && !unstashedWaiting();
     }
 
+    /** Handles one user message (or envelope) in the current lifecycle state; false stops the drain. */
     @Override
     public boolean onMessage(Object message) {
-        return handle(message);
-    }
-
-    /** Handles one user message (or envelope) in the current lifecycle state. */
-    private boolean handle(Object message) {
         switch (lifecycle) {
             case RUNNING -> {
                 // fall through to the behavior below
@@ -287,7 +298,7 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
             processed++;
             Behavior<M> next = behavior.receive(ctx, typed);
             // After unstashAll, the unstashed go before the rest of the mailbox: end this drain.
-            return become(next, typed) && (extras == null || !extras.hasUnstashed());
+            return become(next, typed) && !unstashedWaiting();
         } catch (Throwable failure) {
             onFailure(failure);
             return lifecycle == RUNNING;
@@ -298,7 +309,7 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
 
     /** Applies what the behavior returned; false stops the drain. */
     private boolean become(Behavior<M> next, Object message) throws Exception {
-        if (Behaviors.isSame(next)) {
+        if (Behaviors.isSame(next) || next == behavior) {
             // Stop the drain if this message scheduled an idle actor: see runTurn.
             return !context.activation.handOffPending();
         }
@@ -310,14 +321,7 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
             beginStop(null);
             return false;
         }
-        if (next == behavior) {
-            return !context.activation.handOffPending();
-        }
-        if (next instanceof Behaviors.Supervised<M> supervised) {
-            extras().supervision = new Supervision<>(supervised.strategy(), supervised.behavior());
-            next = supervised.behavior();
-        }
-        behavior = Behaviors.start(next, context);
+        behavior = Behaviors.start(adoptSupervision(next), context);
         if (Behaviors.isStopped(behavior)) {
             beginStop(null);
             return false;
@@ -395,20 +399,9 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
     }
 
     private void restart() {
-        Supervision<M> supervision = extras.supervision;
         lifecycle = RUNNING;
         runtime.events.actorRestarted(this);
-        Behavior<M> initial = supervision.initial();
-        behavior = initial;
-        try {
-            behavior = Behaviors.start(initial, context);
-            if (Behaviors.isStopped(behavior)) {
-                beginStop(null);
-            }
-        } catch (Throwable failure) {
-            behavior = initial;
-            onFailure(failure);
-        }
+        startBehavior(extras.supervision.initial());
         extras.unstashAll();
     }
 
@@ -507,8 +500,8 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
     }
 
     /** Any thread: a snapshot for monitoring. */
-    public dev.spindle.actors.ActorStats stats() {
-        return new dev.spindle.actors.ActorStats(path(), mailbox.size(), processed, mailbox.isClosed());
+    public ActorStats stats() {
+        return new ActorStats(path(), mailbox.size(), processed, mailbox.isClosed());
     }
 
     /** Whether this actor has stopped (its mailbox is closed). Thread-safe. */
@@ -520,10 +513,6 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
         return lifecycle;
     }
 
-    ContextImpl<M> context() {
-        return context;
-    }
-
     private int runUnstashed(int budget) {
         int taken = 0;
         while (taken < budget && lifecycle == RUNNING) {
@@ -532,7 +521,7 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
                 break;
             }
             taken++;
-            if (!handle(message)) {
+            if (!onMessage(message)) {
                 break;
             }
         }

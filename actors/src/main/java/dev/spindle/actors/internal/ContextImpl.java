@@ -5,15 +5,20 @@ import dev.spindle.actors.ActorRef;
 import dev.spindle.actors.ActorSystem;
 import dev.spindle.actors.Behavior;
 import dev.spindle.actors.Cancellable;
+import dev.spindle.actors.EventEmitter;
+import dev.spindle.actors.EventKey;
 import dev.spindle.actors.SpawnOptions;
+import dev.spindle.mailbox.DropReason;
 import org.slf4j.Logger;
 
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Actor-thread only (asserted). The {@link ActorContext} of one actor; everything it does is
@@ -181,7 +186,7 @@ final class ContextImpl<M> implements ActorContext<M> {
         }
         current = null;
         if (!cell.extras().stash(message, cell.runtime.stashCapacity)) {
-            cell.onDropped(message, dev.spindle.mailbox.DropReason.OVERFLOW_NEWEST);
+            cell.onDropped(message, DropReason.OVERFLOW_NEWEST);
             throw new IllegalStateException("the stash of " + cell.path() + " is full ("
                     + cell.runtime.stashCapacity + " messages); the message became a dead letter");
         }
@@ -197,14 +202,13 @@ final class ContextImpl<M> implements ActorContext<M> {
     }
 
     @Override
-    public dev.spindle.actors.EventEmitter events() {
+    public EventEmitter events() {
         assert onActorThread() : "ActorContext used off its actor's thread";
         return cell.events();
     }
 
     @Override
-    public <T> Cancellable subscribe(ActorRef<?> emitter, dev.spindle.actors.EventKey<T> event,
-                                     java.util.function.Function<? super T, ? extends M> adapter) {
+    public <T> Cancellable subscribe(ActorRef<?> emitter, EventKey<T> event, Function<? super T, ? extends M> adapter) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(adapter, "adapter");
         ActorCell<?> owner = cellOf(emitter);
@@ -216,9 +220,8 @@ final class ContextImpl<M> implements ActorContext<M> {
     }
 
     @Override
-    public <T> Cancellable offload(java.util.concurrent.Callable<T> work,
-                                   java.util.function.Function<? super T, ? extends M> onResult,
-                                   java.util.function.Function<Throwable, ? extends M> onFailure) {
+    public <T> Cancellable offload(Callable<T> work, Function<? super T, ? extends M> onResult,
+                                   Function<Throwable, ? extends M> onFailure) {
         assert onActorThread() : "ActorContext used off its actor's thread";
         Objects.requireNonNull(work, "work");
         Objects.requireNonNull(onResult, "onResult");

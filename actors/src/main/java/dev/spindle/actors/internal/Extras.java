@@ -210,10 +210,6 @@ final class Extras<M> {
         return unstashed == null ? null : unstashed.pollFirst();
     }
 
-    int stashSize() {
-        return stash == null ? 0 : stash.size();
-    }
-
     /** The actor stopped: what it put aside becomes dead letters, oldest first. */
     void dropStash(ActorCell<?> self) {
         restash();

@@ -2,11 +2,13 @@ package dev.spindle.actors.internal;
 
 import dev.spindle.actors.ActorPath;
 import dev.spindle.actors.ActorRef;
+import dev.spindle.actors.ActorStats;
 import dev.spindle.actors.ActorSystem;
 import dev.spindle.actors.ActorSystemConfig;
 import dev.spindle.actors.Behavior;
 import dev.spindle.actors.DeadLetters;
 import dev.spindle.actors.SpawnOptions;
+import dev.spindle.actors.Topic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,7 +42,7 @@ public final class Runtime {
     final ActorPath userPath = ActorPath.root().child("user");
     final ActorPath tempPath = ActorPath.root().child("temp");
     final int maxOffloadsPerActor;
-    final java.util.concurrent.ThreadFactory workerThreads;
+    final ThreadFactory workerThreads;
 
     private final ActorSystemConfig config;
     private final MailboxFactory defaultMailbox;
@@ -97,7 +100,7 @@ public final class Runtime {
         }
     }
 
-    public dev.spindle.actors.ActorStats stats(ActorRef<?> ref) {
+    public ActorStats stats(ActorRef<?> ref) {
         if (ref instanceof ActorCell<?> cell && cell.runtime == this) {
             return cell.stats();
         }
@@ -111,14 +114,14 @@ public final class Runtime {
     private final ConcurrentHashMap<String, TopicImpl<?>> topics = new ConcurrentHashMap<>();
 
     @SuppressWarnings("unchecked")
-    public <T> dev.spindle.actors.Topic<T> topic(String topicName, Class<T> type) {
+    public <T> Topic<T> topic(String topicName, Class<T> type) {
         checkName(topicName);
         Objects.requireNonNull(type, "type");
         TopicImpl<?> topic = topics.computeIfAbsent(topicName, n -> new TopicImpl<>(this, n, type));
         if (topic.type != type) {
             throw new IllegalArgumentException("topic " + topicName + " carries " + topic.type.getName() + ", not " + type.getName());
         }
-        return (dev.spindle.actors.Topic<T>) topic;
+        return (Topic<T>) topic;
     }
 
     public <M> ActorRef<M> spawnTopLevel(Behavior<M> behavior, String name, SpawnOptions options) {
@@ -215,9 +218,5 @@ public final class Runtime {
 
     public CompletionStage<Void> whenTerminated() {
         return terminated.copy();
-    }
-
-    public boolean isTerminated() {
-        return terminated.isDone();
     }
 }

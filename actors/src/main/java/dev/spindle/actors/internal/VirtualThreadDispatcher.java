@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -34,7 +35,7 @@ final class VirtualThreadDispatcher implements Dispatcher {
     private final Thread rescuer;
     private final AtomicBoolean rescuerParked = new AtomicBoolean();
     /** Activations started from platform threads that have not begun to run yet. */
-    private final java.util.concurrent.atomic.AtomicInteger externalWaiting = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger externalWaiting = new AtomicInteger();
     private volatile long tick;
     private volatile boolean closed;
 

@@ -3,9 +3,8 @@ package dev.spindle.actors.testkit;
 import dev.spindle.actors.internal.Scheduler;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.PriorityQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -133,7 +132,7 @@ public final class ManualTime {
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("expected " + count + " scheduled timers within " + max + ", have " + pending());
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            LockSupport.parkNanos(1_000_000);
         }
     }
 
@@ -141,13 +140,13 @@ public final class ManualTime {
     public int pending() {
         lock.lock();
         try {
-            List<Task> live = new ArrayList<>();
+            int live = 0;
             for (Task task : tasks) {
                 if (!task.cancelled()[0]) {
-                    live.add(task);
+                    live++;
                 }
             }
-            return live.size();
+            return live;
         } finally {
             lock.unlock();
         }
