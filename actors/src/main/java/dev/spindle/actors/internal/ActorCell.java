@@ -121,18 +121,28 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
 
     // ---- the turn: the holder only --------------------------------------------------------------
 
-    /** {@link #runTurn}, with this actor's path in the logging MDC if it ever asked for its logger. */
+    /**
+     * {@link #runTurn}, with this actor's path in the logging MDC if it has asked for its logger:
+     * from the start of the turn if it had before, else from the moment it asks (see
+     * {@link ContextImpl#log()}). Actors that never log pay no MDC writes.
+     */
     boolean runTurnLogged(Activation activation) {
-        ContextImpl<M> ctx = context;
-        if (ctx == null || !ctx.hasLogger()) {
-            return runTurn(activation);
+        boolean logged = hasLogger();
+        if (logged) {
+            ActorLogger.enter(this);
         }
-        ActorLogger.enter(this);
         try {
             return runTurn(activation);
         } finally {
-            ActorLogger.exit();
+            if (logged || hasLogger()) {
+                ActorLogger.exit();
+            }
         }
+    }
+
+    private boolean hasLogger() {
+        ContextImpl<M> ctx = context;
+        return ctx != null && ctx.hasLogger();
     }
 
     /** {@return whether the calling thread is running this actor's turn} */

@@ -56,6 +56,10 @@ final class ContextImpl<M> implements ActorContext<M> {
         Logger logger = log;
         if (logger == null) {
             logger = log = ActorLogger.of(cell);
+            if (cell.isCurrentActor()) {
+                // From now on every turn puts the path in the MDC; this one starts now.
+                ActorLogger.enter(cell);
+            }
         }
         return logger;
     }

@@ -2,6 +2,7 @@ package dev.spindle.actors.testkit;
 
 import dev.spindle.actors.ActorRef;
 import dev.spindle.actors.Behavior;
+import dev.spindle.actors.Signal;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -136,5 +137,55 @@ class BehaviorTestKitTest {
         kit.run("open");
         kit.run("c");
         assertThat(out.receiveAll()).containsExactly("a", "b", "c");
+    }
+
+    /**
+     * The guarantees under the synchronous testkit: a message a handler sends to itself is queued,
+     * not handled inside the current one (one message at a time), and what one sender tells a child
+     * arrives in the order sent (per-sender FIFO).
+     */
+    @Test
+    void shouldQueueMessagesToSelfAndKeepPerSenderOrder() throws Exception {
+        StringBuilder trace = new StringBuilder();
+        BehaviorTestKit<String> kit = BehaviorTestKit.create(Behavior.setup(ctx -> {
+            ActorRef<String> child = ctx.spawn(Behavior.<String>ignore(), "child");
+            return (c, msg) -> {
+                trace.append('<').append(msg);
+                if (msg.startsWith("again")) {
+                    c.self().tell(msg + "!");
+                }
+                for (int i = 0; i < 3; i++) {
+                    child.tell(msg + i);
+                }
+                trace.append('>');
+                return Behavior.same();
+            };
+        }));
+        kit.run("again");
+        kit.run("b");
+        assertThat(trace).hasToString("<again><b>");
+        assertThat(kit.selfInbox().receiveAll()).containsExactly("again!");
+        assertThat(kit.childInbox("child").receiveAll()).containsExactly("again0", "again1", "again2", "b0", "b1", "b2");
+    }
+
+    /** Watch under the synchronous testkit: the effect is recorded, and the Terminated signal is the test's to deliver. */
+    @Test
+    void shouldRecordAWatchAndHandleTheTerminatedSignal() throws Exception {
+        TestInbox<String> out = new TestInbox<>("out");
+        BehaviorTestKit<String> kit = BehaviorTestKit.create(Behavior.<String>setup(ctx -> {
+            ctx.watch(ctx.spawn(Behavior.<String>ignore(), "worker"));
+            return Behavior.<String>ignore();
+        }).onSignal((ctx, signal) -> {
+            if (signal instanceof Signal.Terminated(ActorRef<?> ref, Throwable failure)) {
+                out.tell(ref.path().name() + " " + (failure == null ? "stopped" : failure.getMessage()));
+                return Behavior.stopped();
+            }
+            return Behavior.same();
+        }));
+        Effect.Spawned spawned = (Effect.Spawned) kit.retrieveEffect();
+        kit.expectEffect(new Effect.Watched(spawned.ref()));
+        kit.signal(new Signal.Terminated(spawned.ref(), new IllegalStateException("crashed")));
+        out.expectMessage("worker crashed");
+        assertThat(kit.isAlive()).isFalse();
     }
 }
