@@ -1,14 +1,14 @@
 /**
- * Spindle io: non-blocking TCP, UDP, files, DNS, child processes and HTTP/1.1, with every
- * completion delivered to the owning actor as a message.
- *
- * <p>An empty shell until the io issue lands; it compiles so the reactor stays whole.
+ * Spindle io: non-blocking TCP (and, as it lands, UDP, files, DNS, child processes and HTTP/1.1),
+ * with every completion delivered to the owning actor as a message.
  */
 module dev.spindle.io {
-    // API: exported when the io issue lands (dev.spindle.io).
+    // API: event loops, TCP listeners and connections, their events
+    exports dev.spindle.io;
 
     // SPI: none yet.
 
-    // internal
-    requires dev.spindle.actors;
+    // internal: selector loops, channels, write queues; not exported
+    requires transitive dev.spindle.actors;
+    requires org.jctools.core;
 }

@@ -1,0 +1,94 @@
+package dev.spindle.io;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable. Socket options and flow-control limits for TCP listeners and connections; each
+ * {@code withX} returns a copy. Options that only a listener uses ({@code backlog},
+ * {@code reusePort}) are ignored by {@link Io#connect}.
+ *
+ * <p>Write flow control is Node's: {@link TcpConnection#write} returns {@code false} once the
+ * bytes queued reach {@code highWaterMark}, and a {@link TcpEvent.WritesDrained} follows when they
+ * fall to {@code lowWaterMark}. A writer that ignores it is stopped at {@code maxQueuedBytes}: the
+ * write is refused with {@link WriteQueueFullException}, so a peer that stops reading never makes
+ * the process buffer without bound.
+ *
+ * @param noDelay        {@code TCP_NODELAY}: send small writes at once (default on)
+ * @param keepAlive      {@code SO_KEEPALIVE} (default off)
+ * @param reuseAddress   {@code SO_REUSEADDR} on listeners (default on)
+ * @param reusePort      {@code SO_REUSEPORT} on listeners: several sockets on one port, the kernel
+ *                       spreading connections; listening fails with a clear message where the OS
+ *                       lacks it (default off)
+ * @param backlog        pending connections the kernel keeps for a listener (default 1024)
+ * @param allowHalfOpen  keep our side open for writing after the peer shuts down its output;
+ *                       off (Node's default), the connection closes once our queued writes are sent
+ * @param connectTimeout how long {@link Io#connect} waits before it reports a failure (default 10 s)
+ * @param highWaterMark  queued bytes at which {@code write} starts returning {@code false} (64 KiB)
+ * @param lowWaterMark   queued bytes at which a {@link TcpEvent.WritesDrained} is sent (16 KiB)
+ * @param maxQueuedBytes queued bytes past which a write is refused (4 MiB)
+ */
+public record TcpOptions(boolean noDelay, boolean keepAlive, boolean reuseAddress, boolean reusePort, int backlog,
+        boolean allowHalfOpen, Duration connectTimeout, int highWaterMark, int lowWaterMark, int maxQueuedBytes) {
+
+    public TcpOptions {
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        if (backlog < 1) {
+            throw new IllegalArgumentException("backlog must be at least 1: " + backlog);
+        }
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("connectTimeout must be positive: " + connectTimeout);
+        }
+        if (lowWaterMark < 0 || lowWaterMark > highWaterMark || highWaterMark > maxQueuedBytes) {
+            throw new IllegalArgumentException("need 0 <= lowWaterMark <= highWaterMark <= maxQueuedBytes: "
+                    + lowWaterMark + ", " + highWaterMark + ", " + maxQueuedBytes);
+        }
+    }
+
+    /** {@return options that work for most servers and clients} */
+    public static TcpOptions defaults() {
+        return new TcpOptions(true, false, true, false, 1024, false, Duration.ofSeconds(10),
+                64 * 1024, 16 * 1024, 4 << 20);
+    }
+
+    public TcpOptions withNoDelay(boolean on) {
+        return new TcpOptions(on, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
+                highWaterMark, lowWaterMark, maxQueuedBytes);
+    }
+
+    public TcpOptions withKeepAlive(boolean on) {
+        return new TcpOptions(noDelay, on, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
+                highWaterMark, lowWaterMark, maxQueuedBytes);
+    }
+
+    public TcpOptions withReuseAddress(boolean on) {
+        return new TcpOptions(noDelay, keepAlive, on, reusePort, backlog, allowHalfOpen, connectTimeout,
+                highWaterMark, lowWaterMark, maxQueuedBytes);
+    }
+
+    public TcpOptions withReusePort(boolean on) {
+        return new TcpOptions(noDelay, keepAlive, reuseAddress, on, backlog, allowHalfOpen, connectTimeout,
+                highWaterMark, lowWaterMark, maxQueuedBytes);
+    }
+
+    public TcpOptions withBacklog(int pending) {
+        return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, pending, allowHalfOpen, connectTimeout,
+                highWaterMark, lowWaterMark, maxQueuedBytes);
+    }
+
+    public TcpOptions withAllowHalfOpen(boolean on) {
+        return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, on, connectTimeout,
+                highWaterMark, lowWaterMark, maxQueuedBytes);
+    }
+
+    public TcpOptions withConnectTimeout(Duration timeout) {
+        return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, timeout,
+                highWaterMark, lowWaterMark, maxQueuedBytes);
+    }
+
+    /** {@return a copy with these write limits} */
+    public TcpOptions withWriteLimits(int low, int high, int max) {
+        return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
+                high, low, max);
+    }
+}

@@ -1,0 +1,229 @@
+package dev.spindle.io.internal;
+
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Thread-safe {@link #execute}; everything else loop-thread only. One selector on one platform
+ * thread: it waits for readiness (epoll on Linux), hands each ready key to its channel's
+ * {@link Ready} handler, runs tasks other threads queued, and fires its timers. Channel code never
+ * blocks here: a loop serves every connection it owns, and a blocked loop would freeze them all.
+ *
+ * <p>Waking the loop: a thread that queues a task wakes the selector only if the loop announced
+ * that it is about to block (StoreLoad pair: the loop writes {@code selecting} then re-reads the
+ * queue; a producer offers then reads {@code selecting}), so a busy loop is never woken and
+ * tasks queued in a burst cost one wake-up.
+ */
+public final class IoLoop implements Executor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IoLoop.class);
+
+    /** What a selection key's attachment does when its channel is ready. Loop thread only. */
+    public interface Ready {
+        void onReady(SelectionKey key);
+    }
+
+    private final Selector selector;
+    private final Thread thread;
+    private final MpscUnboundedAtomicArrayQueue<Runnable> tasks = new MpscUnboundedAtomicArrayQueue<>(256);
+    private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
+    /** The loop's one read buffer: every read on this loop lands here first. */
+    private final ByteBuffer readBuffer;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile boolean selecting;
+    private volatile boolean closing;
+    private long timerSequence;
+
+    IoLoop(String name, int readBufferSize) throws IOException {
+        this.selector = Selector.open();
+        this.readBuffer = ByteBuffer.allocateDirect(readBufferSize);
+        this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** {@return whether the caller is this loop's thread} */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Runs {@code task} on the loop thread, soon; from the loop itself, after the current work. */
+    @Override
+    public void execute(Runnable task) {
+        tasks.offer(task);
+        if (selecting) {
+            selecting = false;
+            selector.wakeup();
+        }
+    }
+
+    /** Loop thread only. {@return the read buffer, cleared} */
+    public ByteBuffer readBuffer() {
+        assert inLoop();
+        return readBuffer.clear();
+    }
+
+    /** Loop thread only. Registers {@code channel} for {@code ops} with {@code handler} as the key's attachment. */
+    public SelectionKey register(SelectableChannel channel, int ops, Ready handler) throws IOException {
+        assert inLoop();
+        return channel.register(selector, ops, handler);
+    }
+
+    /** Loop thread only. Runs {@code action} on the loop after {@code delayNanos}; cancel with {@link LoopTimer#cancel()}. */
+    public LoopTimer schedule(long delayNanos, Runnable action) {
+        assert inLoop();
+        LoopTimer timer = new LoopTimer(System.nanoTime() + delayNanos, timerSequence++, action);
+        timers.add(timer);
+        return timer;
+    }
+
+    private void run() {
+        try {
+            while (!closing) {
+                select();
+                runTasks();
+                runTimers();
+            }
+        } catch (Throwable fatal) {
+            LOG.error("io loop {} failed; its connections are closed", thread.getName(), fatal);
+        } finally {
+            runTasks();
+            closeAll();
+            terminated.complete(null);
+        }
+    }
+
+    private void select() throws IOException {
+        if (!tasks.isEmpty()) {
+            selector.selectNow(this::onSelected);
+            return;
+        }
+        long timeoutMillis = 0;
+        LoopTimer next = timers.peek();
+        if (next != null) {
+            long nanos = next.deadline - System.nanoTime();
+            if (nanos <= 0) {
+                selector.selectNow(this::onSelected);
+                return;
+            }
+            timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+        }
+        selecting = true;
+        // StoreLoad: announce before the last look at the queue (both volatile).
+        if (tasks.isEmpty() && !closing) {
+            selector.select(this::onSelected, timeoutMillis);
+        } else {
+            selector.selectNow(this::onSelected);
+        }
+        selecting = false;
+    }
+
+    private void onSelected(SelectionKey key) {
+        try {
+            ((Ready) key.attachment()).onReady(key);
+        } catch (RuntimeException e) {
+            // A bug in one channel's handling: close that channel, keep serving the others.
+            LOG.error("io loop {}: a channel's handler threw; closing the channel", thread.getName(), e);
+            key.cancel();
+            try {
+                key.channel().close();
+            } catch (IOException ignored) {
+                // Closing after a failure: nothing more to report.
+            }
+        }
+    }
+
+    private void runTasks() {
+        for (Runnable task; (task = tasks.poll()) != null; ) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("io loop {}: a task threw", thread.getName(), e);
+            }
+        }
+    }
+
+    private void runTimers() {
+        long now = System.nanoTime();
+        for (LoopTimer timer; (timer = timers.peek()) != null && timer.deadline - now <= 0; ) {
+            timers.poll();
+            if (!timer.cancelled) {
+                try {
+                    timer.action.run();
+                } catch (RuntimeException e) {
+                    LOG.error("io loop {}: a timer threw", thread.getName(), e);
+                }
+            }
+        }
+    }
+
+    private void closeAll() {
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof Closeable closeable) {
+                closeable.closeOnShutdown();
+            } else {
+                try {
+                    key.channel().close();
+                } catch (IOException ignored) {
+                    // Shutting down: nothing more to report.
+                }
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Channels that want to say goodbye (send their last event) when the loop shuts down. */
+    interface Closeable {
+        void closeOnShutdown();
+    }
+
+    /** Stops the loop: it closes every channel it owns. {@return completes when the loop has ended} */
+    CompletableFuture<Void> shutdown() {
+        closing = true;
+        selector.wakeup();
+        return terminated;
+    }
+
+    /** Loop-confined. A one-shot timer of the loop. */
+    public static final class LoopTimer implements Comparable<LoopTimer> {
+        final long deadline;
+        private final long sequence;
+        final Runnable action;
+        boolean cancelled;
+
+        LoopTimer(long deadline, long sequence, Runnable action) {
+            this.deadline = deadline;
+            this.sequence = sequence;
+            this.action = action;
+        }
+
+        /** Loop thread only. */
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public int compareTo(LoopTimer other) {
+            int byDeadline = Long.compare(deadline - other.deadline, 0);
+            return byDeadline != 0 ? byDeadline : Long.compare(sequence, other.sequence);
+        }
+    }
+}

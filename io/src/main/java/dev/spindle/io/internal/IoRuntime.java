@@ -1,0 +1,147 @@
+package dev.spindle.io.internal;
+
+import dev.spindle.io.IoConfig;
+import dev.spindle.io.TcpListener;
+import dev.spindle.io.TcpOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/** Thread-safe. The loops of one {@code Io}, and what the API asks of them. */
+public final class IoRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IoRuntime.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final IoLoop[] loops;
+    private final AtomicInteger nextLoop = new AtomicInteger();
+    private final AtomicLong ids = new AtomicLong();
+    private volatile boolean closed;
+
+    public IoRuntime(IoConfig config) {
+        int instance = INSTANCES.incrementAndGet();
+        loops = new IoLoop[config.loops()];
+        try {
+            for (int i = 0; i < loops.length; i++) {
+                loops[i] = new IoLoop("spindle-io-" + instance + "-loop-" + i, config.readBufferSize());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not open a selector", e);
+        }
+        for (IoLoop loop : loops) {
+            loop.start();
+        }
+    }
+
+    long nextId() {
+        return ids.incrementAndGet();
+    }
+
+    /** {@return the next loop, in turn} */
+    IoLoop nextLoop() {
+        return loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+    }
+
+    public TcpListener listen(InetSocketAddress address, TcpOptions options, Recipient<?> owner) throws IOException {
+        ensureOpen();
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.configureBlocking(false);
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+            if (options.reusePort()) {
+                if (!server.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                    throw new UnsupportedOperationException("SO_REUSEPORT is not available on "
+                            + System.getProperty("os.name") + ": listen without reusePort, or share the port another way");
+                }
+                server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            server.bind(address, options.backlog());
+            IoLoop loop = nextLoop();
+            TcpServerChannel listener = new TcpServerChannel(this, loop, server, options, owner);
+            loop.execute(() -> {
+                try {
+                    listener.attach();
+                } catch (IOException e) {
+                    LOG.error("listener {} could not join its loop", listener, e);
+                    listener.close();
+                }
+            });
+            return listener;
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    public void connect(InetSocketAddress remote, TcpOptions options, Recipient<?> owner) {
+        ensureOpen();
+        IoLoop loop = nextLoop();
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open();
+        } catch (IOException e) {
+            owner.deliver(new dev.spindle.io.TcpEvent.ConnectFailed(remote, e));
+            return;
+        }
+        loop.execute(() -> new TcpConnector(this, loop, channel, remote, options, owner).start());
+    }
+
+    /** An accepted socket joins a loop; {@code onAttached} runs there once it has. */
+    void adopt(SocketChannel accepted, TcpOptions options, Consumer<TcpChannel> onAttached) {
+        IoLoop loop = nextLoop();
+        loop.execute(() -> {
+            try {
+                TcpChannel connection = new TcpChannel(loop, accepted, options, nextId());
+                connection.attach(null, null);
+                onAttached.accept(connection);
+            } catch (IOException e) {
+                // The peer went away between accept and now: nothing to tell anyone.
+                LOG.debug("accepted connection failed before it was set up", e);
+                try {
+                    accepted.close();
+                } catch (IOException ignored) {
+                    // Closing a broken socket.
+                }
+            }
+        });
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("io is closed");
+        }
+    }
+
+    /** Stops every loop; each closes what it owns, telling registered actors. Waits up to {@code timeout}. */
+    public void close(Duration timeout) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        CompletableFuture<?>[] ends = new CompletableFuture<?>[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            ends[i] = loops[i].shutdown();
+        }
+        try {
+            CompletableFuture.allOf(ends).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("io loops did not all stop within {}", timeout, e);
+        }
+    }
+}

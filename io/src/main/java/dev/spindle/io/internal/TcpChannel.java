@@ -1,0 +1,392 @@
+package dev.spindle.io.internal;
+
+import dev.spindle.actors.ActorRef;
+import dev.spindle.io.TcpConnection;
+import dev.spindle.io.TcpEvent;
+import dev.spindle.io.TcpOptions;
+import dev.spindle.io.WriteQueueFullException;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * Thread-safe API ({@link TcpConnection}); the channel itself is loop-confined. Writes from any
+ * thread go into an MPSC queue and a flush task; the loop gathers them into the socket, and asks
+ * for {@code OP_WRITE} only while the kernel's buffer is full.
+ *
+ * <p>Write accounting: {@code queued} counts bytes accepted and not yet handed to the kernel; a
+ * writer adds before it offers, the loop subtracts after each write, so the high-water test a
+ * writer makes never under-counts. The {@code drainWanted} flag, set by a writer that saw the mark,
+ * is cleared by the loop when it sends {@link TcpEvent.WritesDrained}.
+ */
+public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Closeable {
+
+    /** Queue markers, ordered after the writes queued before them. */
+    private enum Control {
+        SHUTDOWN_OUTPUT, CLOSE
+    }
+
+    private static final int GATHER = 64;
+
+    final IoLoop loop;
+    private final SocketChannel channel;
+    private final TcpOptions options;
+    private final long id;
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
+
+    private final MpscUnboundedAtomicArrayQueue<Object> outbound = new MpscUnboundedAtomicArrayQueue<>(16);
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private volatile boolean drainWanted;
+    /** Set by close/abort on any thread: later writes are dropped. */
+    private volatile boolean closeRequested;
+    private volatile Recipient<?> recipient;
+
+    // ---- loop-confined ----
+    private SelectionKey key;
+    private final ArrayDeque<Object> pending = new ArrayDeque<>();
+    private final ByteBuffer[] gather = new ByteBuffer[GATHER];
+    private boolean reading;
+    private boolean paused;
+    private boolean inputShut;
+    private boolean outputShut;
+    private boolean closed;
+    private final Runnable flushTask = this::flush;
+
+    TcpChannel(IoLoop loop, SocketChannel channel, TcpOptions options, long id) throws IOException {
+        this.loop = loop;
+        this.channel = channel;
+        this.options = options;
+        this.id = id;
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, options.noDelay());
+        channel.setOption(StandardSocketOptions.SO_KEEPALIVE, options.keepAlive());
+        this.remote = (InetSocketAddress) channel.getRemoteAddress();
+        this.local = (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    /**
+     * Loop thread only: joins the loop's selector, or takes over {@code existing} (a connector's
+     * key); reads at once if {@code initial} is not null, else once registered.
+     */
+    void attach(Recipient<?> initial, SelectionKey existing) throws IOException {
+        assert loop.inLoop();
+        recipient = initial;
+        if (existing != null) {
+            key = existing;
+            key.attach(this);
+            key.interestOps(0);
+        } else {
+            key = loop.register(channel, 0, this);
+        }
+        if (initial != null) {
+            startReading();
+        }
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public void register(ActorRef<? super TcpEvent> handler) {
+        Objects.requireNonNull(handler, "handler");
+        setRecipient(Recipients.direct(handler));
+    }
+
+    @Override
+    public <M> void register(ActorRef<M> handler, Function<? super TcpEvent, ? extends M> adapter) {
+        setRecipient(Recipients.adapted(handler, adapter));
+    }
+
+    private void setRecipient(Recipient<?> next) {
+        recipient = next;
+        loop.execute(this::startReading);
+    }
+
+    @Override
+    public boolean write(byte[] data) {
+        return write(ByteBuffer.wrap(data.clone()));
+    }
+
+    @Override
+    public boolean write(ByteBuffer data) {
+        int size = data.remaining();
+        if (closeRequested) {
+            dropped.addAndGet(size);
+            return false;
+        }
+        long total = queued.addAndGet(size);
+        if (total > options.maxQueuedBytes() && total != size) {
+            queued.addAndGet(-size);
+            throw new WriteQueueFullException("connection " + id + " to " + remote + ": " + (total - size)
+                    + " bytes already queued, limit " + options.maxQueuedBytes() + "; the peer is not reading");
+        }
+        outbound.offer(data);
+        scheduleFlush();
+        if (total >= options.highWaterMark()) {
+            drainWanted = true;
+            return false;
+        }
+        return true;
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled.get() && flushScheduled.compareAndSet(false, true)) {
+            loop.execute(flushTask);
+        }
+    }
+
+    @Override
+    public void pauseReading() {
+        loop.execute(() -> {
+            paused = true;
+            updateInterest();
+        });
+    }
+
+    @Override
+    public void resumeReading() {
+        loop.execute(() -> {
+            paused = false;
+            updateInterest();
+        });
+    }
+
+    @Override
+    public void shutdownOutput() {
+        outbound.offer(Control.SHUTDOWN_OUTPUT);
+        scheduleFlush();
+    }
+
+    @Override
+    public void close() {
+        closeRequested = true;
+        outbound.offer(Control.CLOSE);
+        scheduleFlush();
+    }
+
+    @Override
+    public void abort() {
+        closeRequested = true;
+        loop.execute(() -> {
+            if (closed) {
+                return;
+            }
+            try {
+                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            } catch (IOException ignored) {
+                // Already broken: a plain close resets it anyway.
+            }
+            closeNow(null);
+        });
+    }
+
+    @Override
+    public long queuedBytes() {
+        return queued.get();
+    }
+
+    @Override
+    public long droppedBytes() {
+        return dropped.get();
+    }
+
+    // ---- loop side ------------------------------------------------------------------------------
+
+    private void startReading() {
+        if (!closed && !inputShut) {
+            reading = true;
+            updateInterest();
+        }
+    }
+
+    private void updateInterest() {
+        if (closed) {
+            return;
+        }
+        int ops = (reading && !paused && !inputShut ? SelectionKey.OP_READ : 0) | (pending.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+    }
+
+    @Override
+    public void onReady(SelectionKey selected) {
+        int ready = selected.readyOps();
+        if ((ready & SelectionKey.OP_WRITE) != 0) {
+            flush();
+        }
+        if ((ready & SelectionKey.OP_READ) != 0 && !closed) {
+            read();
+        }
+    }
+
+    private void read() {
+        ByteBuffer buffer = loop.readBuffer();
+        int n;
+        try {
+            n = channel.read(buffer);
+        } catch (IOException e) {
+            closeNow(e);
+            return;
+        }
+        if (n > 0) {
+            buffer.flip();
+            byte[] data = new byte[n];
+            buffer.get(data);
+            deliver(new TcpEvent.Received(this, data));
+        } else if (n < 0) {
+            inputShut = true;
+            updateInterest();
+            deliver(new TcpEvent.PeerClosed(this));
+            if (!options.allowHalfOpen()) {
+                close();
+            } else if (outputShut) {
+                closeNow(null);
+            }
+        }
+    }
+
+    private void flush() {
+        flushScheduled.set(false);
+        // After clearing the flag: a write offered from now on schedules another flush.
+        for (Object item; (item = outbound.poll()) != null; ) {
+            pending.add(item);
+        }
+        if (closed) {
+            dropPending();
+            return;
+        }
+        try {
+            while (!pending.isEmpty()) {
+                Object head = pending.peekFirst();
+                if (head instanceof Control control) {
+                    pending.pollFirst();
+                    if (control == Control.SHUTDOWN_OUTPUT) {
+                        if (!outputShut) {
+                            outputShut = true;
+                            channel.shutdownOutput();
+                            if (inputShut) {
+                                closeNow(null);
+                                return;
+                            }
+                        }
+                    } else {
+                        closeNow(null);
+                        return;
+                    }
+                    continue;
+                }
+                int count = 0;
+                for (Object item : pending) {
+                    if (!(item instanceof ByteBuffer buffer) || count == GATHER) {
+                        break;
+                    }
+                    gather[count++] = buffer;
+                }
+                long written = channel.write(gather, 0, count);
+                int done = 0;
+                while (done < count && !gather[done].hasRemaining()) {
+                    done++;
+                }
+                for (int i = 0; i < count; i++) {
+                    gather[i] = null;
+                }
+                for (int i = 0; i < done; i++) {
+                    pending.pollFirst();
+                }
+                if (written > 0) {
+                    wrote(written);
+                }
+                if (done < count) {
+                    break; // the kernel's buffer is full: wait for OP_WRITE
+                }
+            }
+        } catch (IOException e) {
+            closeNow(e);
+            return;
+        }
+        updateInterest();
+    }
+
+    private void wrote(long bytes) {
+        long left = queued.addAndGet(-bytes);
+        if (drainWanted && left <= options.lowWaterMark()) {
+            drainWanted = false;
+            deliver(new TcpEvent.WritesDrained(this));
+        }
+    }
+
+    private void dropPending() {
+        for (Object item; (item = pending.pollFirst()) != null; ) {
+            if (item instanceof ByteBuffer buffer) {
+                int size = buffer.remaining();
+                queued.addAndGet(-size);
+                dropped.addAndGet(size);
+            }
+        }
+    }
+
+    /** Closes the socket at once; the registered actor gets {@link TcpEvent.Closed}. */
+    private void closeNow(IOException cause) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeRequested = true;
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Closing: the socket is gone either way.
+        }
+        for (Object item; (item = outbound.poll()) != null; ) {
+            pending.add(item);
+        }
+        dropPending();
+        deliver(new TcpEvent.Closed(this, cause));
+    }
+
+    @Override
+    public void closeOnShutdown() {
+        closeNow(null);
+    }
+
+    private void deliver(TcpEvent event) {
+        Recipient<?> to = recipient;
+        if (to != null) {
+            to.deliver(event);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TcpConnection[" + id + " " + local + " -> " + remote + "]";
+    }
+}

@@ -1,0 +1,313 @@
+package dev.spindle.io;
+
+import dev.spindle.actors.Behavior;
+import dev.spindle.actors.testkit.ActorTestKit;
+import dev.spindle.actors.testkit.TestProbe;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** TCP over real sockets on 127.0.0.1: every completion arrives as a message. */
+class TcpTest {
+
+    private static final InetSocketAddress ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private static final Duration WAIT = TestProbe.DEFAULT_WAIT;
+
+    private final ActorTestKit kit = ActorTestKit.create();
+    private final Io io = Io.create(IoConfig.defaults().withLoops(2));
+
+    @AfterEach
+    void close() {
+        io.close();
+        kit.close();
+    }
+
+    /** An echo handler: what it receives it writes back; it stops when the connection closes. */
+    static Behavior<TcpEvent> echo() {
+        return (ctx, event) -> switch (event) {
+            case TcpEvent.Received(TcpConnection connection, byte[] data) -> {
+                connection.write(data);
+                yield Behavior.same();
+            }
+            case TcpEvent.Closed closed -> Behavior.stopped();
+            default -> Behavior.same();
+        };
+    }
+
+    /** A server: each accepted connection gets an echo child of its own. */
+    static Behavior<TcpEvent> echoServer() {
+        return (ctx, event) -> {
+            if (event instanceof TcpEvent.Accepted(TcpListener listener, TcpConnection connection)) {
+                connection.register(ctx.spawnAnonymous(echo()));
+            }
+            return Behavior.same();
+        };
+    }
+
+    @Test
+    void shouldEchoBetweenAnActorServerAndAnActorClient() throws Exception {
+        TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults(), kit.spawn(echoServer()));
+        TestProbe<TcpEvent> client = kit.createProbe();
+        io.connect(listener.localAddress(), TcpOptions.defaults(), client.ref());
+        TcpConnection connection = client.expectMessageClass(TcpEvent.Connected.class).connection();
+
+        byte[] payload = randomBytes(new Random(42), 300_000);
+        for (int off = 0; off < payload.length; off += 10_000) {
+            connection.write(Arrays.copyOfRange(payload, off, off + 10_000));
+        }
+        assertThat(receiveBytes(client, payload.length)).isEqualTo(payload);
+
+        connection.close();
+        assertThat(client.expectMessageClass(TcpEvent.Closed.class).cause()).isNull();
+    }
+
+    @Test
+    void shouldServeAPlainSocketClient() throws Exception {
+        TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults(), kit.spawn(echoServer()));
+        try (Socket socket = new Socket()) {
+            socket.connect(listener.localAddress(), 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(socket.getInputStream().readNBytes(6)).asString(StandardCharsets.US_ASCII).isEqualTo("hello\n");
+            socket.shutdownOutput();
+            // Not half-open by default: the server closes after our FIN.
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void shouldDeliverAcceptedConnectionsAndNotReadUntilRegistered() throws Exception {
+        TestProbe<TcpEvent> owner = kit.createProbe();
+        TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults(), owner.ref());
+        try (Socket socket = new Socket()) {
+            socket.connect(listener.localAddress(), 5_000);
+            socket.getOutputStream().write(new byte[] {1, 2, 3});
+            TcpEvent.Accepted accepted = owner.expectMessageClass(TcpEvent.Accepted.class);
+            assertThat(accepted.listener()).isSameAs(listener);
+            assertThat(accepted.connection().remoteAddress().getPort()).isEqualTo(socket.getLocalPort());
+            owner.expectNoMessage(Duration.ofMillis(100));
+
+            TestProbe<TcpEvent> handler = kit.createProbe();
+            accepted.connection().register(handler.ref());
+            assertThat(receiveBytes(handler, 3)).containsExactly(1, 2, 3);
+        }
+        listener.close();
+        owner.expectMessageClass(TcpEvent.ListenerClosed.class);
+    }
+
+    @Test
+    void shouldSignalTheHighWaterMarkRefusePastTheLimitAndReportDrained() throws Exception {
+        TestProbe<TcpEvent> owner = kit.createProbe();
+        TcpOptions options = TcpOptions.defaults().withWriteLimits(16 * 1024, 64 * 1024, 256 * 1024);
+        TcpListener listener = io.listen(ANY_PORT, options, owner.ref());
+        try (Socket slowReader = new Socket()) {
+            slowReader.setReceiveBufferSize(4096);
+            slowReader.connect(listener.localAddress(), 5_000);
+            TcpConnection connection = owner.expectMessageClass(TcpEvent.Accepted.class).connection();
+            connection.register(owner.ref());
+
+            // The peer does not read: the kernel's buffers fill, then our queue.
+            byte[] chunk = new byte[8 * 1024];
+            long written = 0;
+            int refusedAt = -1;
+            boolean sawFalse = false;
+            for (int i = 0; i < 10_000 && refusedAt < 0; i++) {
+                try {
+                    boolean below = connection.write(chunk);
+                    written += chunk.length;
+                    sawFalse |= !below;
+                } catch (WriteQueueFullException full) {
+                    refusedAt = i;
+                }
+            }
+            assertThat(sawFalse).as("write returned false past the high-water mark").isTrue();
+            assertThat(refusedAt).as("a write was refused at the limit").isPositive();
+            assertThat(connection.queuedBytes()).isLessThanOrEqualTo(options.maxQueuedBytes());
+
+            // Now read everything: the queue drains, the writer is told, and nothing was lost.
+            InputStream in = slowReader.getInputStream();
+            byte[] all = in.readNBytes((int) written);
+            assertThat(all).hasSize((int) written);
+            owner.expectMessageClass(TcpEvent.WritesDrained.class);
+            assertThat(connection.droppedBytes()).isZero();
+        }
+    }
+
+    @Test
+    void shouldStopReadingWhilePausedAndLoseNothing() throws Exception {
+        TestProbe<TcpEvent> owner = kit.createProbe();
+        TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults(), owner.ref());
+        try (Socket socket = new Socket()) {
+            socket.connect(listener.localAddress(), 5_000);
+            TcpConnection connection = owner.expectMessageClass(TcpEvent.Accepted.class).connection();
+            TestProbe<TcpEvent> handler = kit.createProbe();
+            connection.pauseReading();
+            connection.register(handler.ref());
+            OutputStream out = socket.getOutputStream();
+            out.write("before".getBytes(StandardCharsets.US_ASCII));
+            handler.expectNoMessage(Duration.ofMillis(200));
+            connection.resumeReading();
+            assertThat(new String(receiveBytes(handler, 6), StandardCharsets.US_ASCII)).isEqualTo("before");
+        }
+    }
+
+    @Test
+    void shouldHalfCloseWhenAllowedAndStillWrite() throws Exception {
+        TestProbe<TcpEvent> owner = kit.createProbe();
+        TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults().withAllowHalfOpen(true), owner.ref());
+        try (Socket socket = new Socket()) {
+            socket.connect(listener.localAddress(), 5_000);
+            socket.setSoTimeout(10_000);
+            TcpConnection connection = owner.expectMessageClass(TcpEvent.Accepted.class).connection();
+            connection.register(owner.ref());
+            socket.shutdownOutput();
+            owner.expectMessageClass(TcpEvent.PeerClosed.class);
+            connection.write("after".getBytes(StandardCharsets.US_ASCII));
+            connection.shutdownOutput();
+            assertThat(socket.getInputStream().readAllBytes()).asString(StandardCharsets.US_ASCII).isEqualTo("after");
+            assertThat(owner.expectMessageClass(TcpEvent.Closed.class).cause()).isNull();
+        }
+    }
+
+    @Test
+    void shouldResetOnAbortAndCountWhatWasNotSent() throws Exception {
+        TestProbe<TcpEvent> owner = kit.createProbe();
+        TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults(), owner.ref());
+        try (Socket socket = new Socket()) {
+            socket.connect(listener.localAddress(), 5_000);
+            socket.setSoTimeout(10_000);
+            TcpConnection connection = owner.expectMessageClass(TcpEvent.Accepted.class).connection();
+            connection.register(owner.ref());
+            connection.abort();
+            owner.expectMessageClass(TcpEvent.Closed.class);
+            assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(SocketException.class)
+                    .hasMessageContaining("reset");
+            // Writing to a closed connection: refused, counted, never silent.
+            assertThat(connection.write(new byte[100])).isFalse();
+            assertThat(connection.droppedBytes()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void shouldTellTheHandlerWhenThePeerResets() throws Exception {
+        TestProbe<TcpEvent> owner = kit.createProbe();
+        TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults(), owner.ref());
+        Socket socket = new Socket();
+        socket.connect(listener.localAddress(), 5_000);
+        TcpConnection connection = owner.expectMessageClass(TcpEvent.Accepted.class).connection();
+        connection.register(owner.ref());
+        socket.setSoLinger(true, 0);
+        socket.close();
+        TcpEvent.Closed closed = owner.expectMessageClass(TcpEvent.Closed.class);
+        assertThat(closed.cause()).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void shouldReportARefusedConnection() throws Exception {
+        int freePort;
+        try (var probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            freePort = probe.getLocalPort();
+        }
+        TestProbe<TcpEvent> client = kit.createProbe();
+        InetSocketAddress nobody = new InetSocketAddress(InetAddress.getLoopbackAddress(), freePort);
+        io.connect(nobody, TcpOptions.defaults(), client.ref());
+        TcpEvent.ConnectFailed failed = client.expectMessageClass(TcpEvent.ConnectFailed.class);
+        assertThat(failed.remote()).isEqualTo(nobody);
+        assertThat(failed.cause()).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void shouldTimeOutAConnectThatGetsNoAnswer() throws Exception {
+        // A listener that never accepts, its backlog full: the kernel drops further SYNs.
+        TestProbe<TcpEvent> client = kit.createProbe();
+        List<Socket> fillers = new ArrayList<>();
+        try (var full = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < 8; i++) {
+                Socket filler = new Socket();
+                try {
+                    filler.connect(full.getLocalSocketAddress(), 200);
+                    fillers.add(filler);
+                } catch (IOException timedOut) {
+                    filler.close();
+                    break;
+                }
+            }
+            io.connect((InetSocketAddress) full.getLocalSocketAddress(),
+                    TcpOptions.defaults().withConnectTimeout(Duration.ofMillis(300)), client.ref());
+            TcpEvent.ConnectFailed failed = client.expectMessageClass(TcpEvent.ConnectFailed.class);
+            assertThat(failed.cause()).isInstanceOf(java.net.SocketTimeoutException.class)
+                    .hasMessageContaining("timed out after 300 ms");
+        } finally {
+            for (Socket filler : fillers) {
+                filler.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldShareAPortWithReusePortAndRefuseAPortInUseWithout() throws Exception {
+        TestProbe<TcpEvent> owner = kit.createProbe();
+        TcpListener first = io.listen(ANY_PORT, TcpOptions.defaults().withReusePort(true), owner.ref());
+        TcpListener second = io.listen(first.localAddress(), TcpOptions.defaults().withReusePort(true), owner.ref());
+        assertThat(second.localAddress()).isEqualTo(first.localAddress());
+        assertThatThrownBy(() -> io.listen(first.localAddress(), TcpOptions.defaults(), owner.ref()))
+                .isInstanceOf(BindException.class);
+    }
+
+    @Test
+    void shouldCloseEveryConnectionAndTellItsHandlerWhenIoCloses() throws Exception {
+        TestProbe<TcpEvent> owner = kit.createProbe();
+        TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults(), owner.ref());
+        try (Socket socket = new Socket()) {
+            socket.connect(listener.localAddress(), 5_000);
+            socket.setSoTimeout(10_000);
+            TcpConnection connection = owner.expectMessageClass(TcpEvent.Accepted.class).connection();
+            TestProbe<TcpEvent> handler = kit.createProbe();
+            connection.register(handler.ref());
+            io.close();
+            handler.expectMessageClass(TcpEvent.Closed.class);
+            owner.expectMessageClass(TcpEvent.ListenerClosed.class);
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            assertThatThrownBy(() -> io.listen(ANY_PORT, TcpOptions.defaults(), owner.ref()))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    static byte[] receiveBytes(TestProbe<TcpEvent> probe, int count) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        while (out.size() < count) {
+            TcpEvent event = probe.receiveMessage(WAIT);
+            if (event instanceof TcpEvent.Received(TcpConnection connection, byte[] data)) {
+                out.writeBytes(data);
+            } else if (!(event instanceof TcpEvent.WritesDrained)) {
+                throw new AssertionError("expected data, got " + event + " after " + out.size() + " bytes");
+            }
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] randomBytes(Random random, int size) {
+        byte[] bytes = new byte[size];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+}
