@@ -1,0 +1,87 @@
+package dev.spindle.io.http;
+
+/** Stateless. The character classes of RFC 9110 and byte helpers for the parser and encoder. */
+final class Ascii {
+
+    private static final boolean[] TCHAR = new boolean[256];
+
+    static {
+        for (char c = '0'; c <= '9'; c++) {
+            TCHAR[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            TCHAR[c] = true;
+            TCHAR[c - 32] = true;
+        }
+        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+            TCHAR[c] = true;
+        }
+    }
+
+    private Ascii() {
+    }
+
+    static boolean isTchar(byte b) {
+        return TCHAR[b & 0xFF];
+    }
+
+    /** Field-value characters: VCHAR, obs-text, SP, HTAB (RFC 9110 §5.5). */
+    static boolean isFieldChar(byte b) {
+        int c = b & 0xFF;
+        return c >= 0x20 && c != 0x7F || c == '\t';
+    }
+
+    /** Request-target characters: visible ASCII (no SP, no controls, no obs-text). */
+    static boolean isTargetChar(byte b) {
+        return b > 0x20 && b < 0x7F;
+    }
+
+    static boolean isToken(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c > 0xFF || !TCHAR[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isFieldValue(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c > 0xFF || !isFieldChar((byte) c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean equalsIgnoreCase(byte[] b, int from, int to, String s) {
+        if (to - from != s.length()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            int x = b[from + i] | 0x20;
+            int y = s.charAt(i) | 0x20;
+            if (x != y) {
+                return false;
+            }
+            // Only letters are equal under | 0x20 without being equal: keep '@' apart from '`' etc.
+            if (b[from + i] != s.charAt(i) && (x < 'a' || x > 'z')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Writes {@code s} (Latin-1, already validated) into {@code b} at {@code at}; {@return the end} */
+    static int put(byte[] b, int at, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            b[at++] = (byte) s.charAt(i);
+        }
+        return at;
+    }
+}

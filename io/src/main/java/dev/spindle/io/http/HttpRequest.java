@@ -1,0 +1,280 @@
+package dev.spindle.io.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Handed from the server's loop to one actor at a time: the actor that gets it owns it until it
+ * answers; answering gives it back (the server reuses the object for a later request, so keep
+ * nothing of it after {@link #respond}). One request of an HTTP/1.1 connection: its head (bytes
+ * as received, decoded only when asked for) and its whole body.
+ *
+ * <p>Answers go out in request order on each connection, whichever actor answers first (HTTP/1.1
+ * pipelining). An answer is exactly once: answering again throws.
+ *
+ * <pre>{@code
+ * case HttpRequest request when request.method() == HttpMethod.GET ->
+ *     request.respond(200, "text/plain", "Hello, World!");
+ * }</pre>
+ */
+public final class HttpRequest {
+
+    // ---- written by the loop before the request is handed over (a mailbox hand-off: happens-before) ----
+    byte[] head = new byte[512];
+    int headLength;
+    HttpMethod method;
+    int methodEnd;
+    int targetStart;
+    int targetEnd;
+    int pathEnd;
+    boolean http10;
+    int headerCount;
+    /** Per header: name start, name end, value start, value end, into {@link #head}. */
+    int[] headerOffsets = new int[4 * 16];
+    long contentLength;
+    boolean chunked;
+    boolean keepAlive;
+    boolean expectContinue;
+    byte[] body = EMPTY;
+    int bodyLength;
+    /** Path parameters of the matched route: names (the route's), and start/end into {@link #head}. */
+    String[] paramNames;
+    int[] paramOffsets = new int[8];
+    int paramCount;
+
+    // ---- the answer: written by the answering actor, read by the loop once published ----
+    final Response response = new Response(this);
+    /** The connection this request came from; set by the loop. */
+    HttpConnectionSink sink;
+    /** This request's place among its connection's requests. */
+    long sequence;
+
+    static final byte[] EMPTY = new byte[0];
+
+    HttpRequest() {
+    }
+
+    /** Loop thread only: forget the previous request. */
+    void reset() {
+        headLength = 0;
+        method = null;
+        headerCount = 0;
+        contentLength = -1;
+        chunked = false;
+        keepAlive = true;
+        expectContinue = false;
+        bodyLength = 0;
+        paramNames = null;
+        paramCount = 0;
+        response.reset();
+    }
+
+    public HttpMethod method() {
+        return method;
+    }
+
+    /** {@return the method as sent, also for {@link HttpMethod#OTHER}} */
+    public String methodName() {
+        return ascii(0, methodEnd);
+    }
+
+    /** {@return the request target as sent: path and query, undecoded} */
+    public String target() {
+        return ascii(targetStart, targetEnd);
+    }
+
+    /** {@return the path part of the target, undecoded} */
+    public String path() {
+        return ascii(targetStart, pathEnd);
+    }
+
+    /** {@return the query after {@code ?}, undecoded, or null without one} */
+    public String query() {
+        return pathEnd < targetEnd ? ascii(pathEnd + 1, targetEnd) : null;
+    }
+
+    /** {@return {@code HTTP/1.1} or {@code HTTP/1.0}} */
+    public String version() {
+        return http10 ? "HTTP/1.0" : "HTTP/1.1";
+    }
+
+    /** {@return whether the connection stays open after this request's answer} */
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    public int headerCount() {
+        return headerCount;
+    }
+
+    public String headerName(int index) {
+        return ascii(headerOffsets[4 * index], headerOffsets[4 * index + 1]);
+    }
+
+    public String headerValue(int index) {
+        return latin1(headerOffsets[4 * index + 2], headerOffsets[4 * index + 3]);
+    }
+
+    /** {@return the first value of the header {@code name} (any case), or null} */
+    public String header(String name) {
+        int index = indexOfHeader(name, 0);
+        return index < 0 ? null : headerValue(index);
+    }
+
+    /** {@return every value of the header {@code name} (any case), in order} */
+    public List<String> headers(String name) {
+        List<String> values = new ArrayList<>();
+        for (int i = indexOfHeader(name, 0); i >= 0; i = indexOfHeader(name, i + 1)) {
+            values.add(headerValue(i));
+        }
+        return values;
+    }
+
+    int indexOfHeader(String name, int from) {
+        for (int i = from; i < headerCount; i++) {
+            if (Ascii.equalsIgnoreCase(head, headerOffsets[4 * i], headerOffsets[4 * i + 1], name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@return the value of the route's path parameter {@code name} ({@code :name} in the pattern), undecoded, or null} */
+    public String pathParam(String name) {
+        for (int i = 0; i < paramCount; i++) {
+            if (paramNames[i].equals(name)) {
+                return ascii(paramOffsets[2 * i], paramOffsets[2 * i + 1]);
+            }
+        }
+        return null;
+    }
+
+    /** {@return the body's length in bytes} */
+    public int bodyLength() {
+        return bodyLength;
+    }
+
+    /** {@return a copy of the body} */
+    public byte[] body() {
+        return java.util.Arrays.copyOf(body, bodyLength);
+    }
+
+    /** {@return the body decoded as UTF-8} */
+    public String bodyAsString() {
+        return new String(body, 0, bodyLength, StandardCharsets.UTF_8);
+    }
+
+    /** Answers with {@code body} as UTF-8 text of {@code contentType}. */
+    public void respond(int status, String contentType, String body) {
+        respond(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Answers with {@code body} (not copied: do not change it afterwards) of {@code contentType}. */
+    public void respond(int status, String contentType, byte[] body) {
+        response.status(status).header("Content-Type", contentType).send(body);
+    }
+
+    /** Answers with an empty body. */
+    public void respond(int status) {
+        response.status(status).send(EMPTY);
+    }
+
+    /** {@return the answer under construction, for status and headers of your choosing} */
+    public Response response() {
+        return response;
+    }
+
+    private String ascii(int from, int to) {
+        return new String(head, from, to - from, StandardCharsets.US_ASCII);
+    }
+
+    private String latin1(int from, int to) {
+        return new String(head, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public String toString() {
+        return method == null ? "HttpRequest[empty]" : "HttpRequest[" + methodName() + " " + target() + "]";
+    }
+
+    /**
+     * Owned by the actor answering the request. The answer to an {@link HttpRequest}: set a status
+     * and headers, then {@link #send} the body; {@code Content-Length}, {@code Date} and, when the
+     * connection ends, {@code Connection: close} are added.
+     */
+    public static final class Response {
+        private final HttpRequest request;
+        private int status = 200;
+        /** Extra header lines, encoded as they are added. */
+        private byte[] headers = new byte[256];
+        private int headersLength;
+        byte[] body = EMPTY;
+        private boolean sent;
+
+        Response(HttpRequest request) {
+            this.request = request;
+        }
+
+        void reset() {
+            status = 200;
+            headersLength = 0;
+            body = EMPTY;
+            sent = false;
+        }
+
+        public Response status(int code) {
+            if (code < 100 || code > 999) {
+                throw new IllegalArgumentException("status must be 3 digits: " + code);
+            }
+            status = code;
+            return this;
+        }
+
+        /**
+         * Adds a header line. Names must be tokens and values must not hold CR, LF or other control
+         * characters (so nothing a client sent can split the response); else throws.
+         */
+        public Response header(String name, String value) {
+            if (!Ascii.isToken(name)) {
+                throw new IllegalArgumentException("not a header name: " + name);
+            }
+            if (!Ascii.isFieldValue(value)) {
+                throw new IllegalArgumentException("header value with control characters, for " + name);
+            }
+            int need = headersLength + name.length() + value.length() + 4;
+            if (need > headers.length) {
+                headers = java.util.Arrays.copyOf(headers, Math.max(need, headers.length * 2));
+            }
+            headersLength = Ascii.put(headers, headersLength, name);
+            headers[headersLength++] = ':';
+            headers[headersLength++] = ' ';
+            headersLength = Ascii.put(headers, headersLength, value);
+            headers[headersLength++] = '\r';
+            headers[headersLength++] = '\n';
+            return this;
+        }
+
+        /** Sends the answer with {@code body} (not copied). */
+        public void send(byte[] body) {
+            if (sent) {
+                throw new IllegalStateException("this request has been answered already: " + request);
+            }
+            sent = true;
+            this.body = body;
+            request.sink.answered(request);
+        }
+
+        int status() {
+            return status;
+        }
+
+        byte[] headerBytes() {
+            return headers;
+        }
+
+        int headerLength() {
+            return headersLength;
+        }
+    }
+}

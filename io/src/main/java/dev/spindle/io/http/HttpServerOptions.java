@@ -1,0 +1,84 @@
+package dev.spindle.io.http;
+
+import dev.spindle.io.TcpOptions;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable. Limits and timeouts of an {@link HttpServer}; each {@code withX} returns a copy. A
+ * request over a limit gets the status RFC 9110 names for it and the connection closes; the
+ * server keeps serving everyone else.
+ *
+ * @param tcp              socket options of the listener and its connections
+ * @param maxHeadSize      request line plus headers, in bytes; over it: 431 (default 16 KiB, as Node)
+ * @param maxHeaders       header fields; over it: 431 (default 100)
+ * @param maxBodySize      a request body, in bytes; over it: 413 (default 1 MiB)
+ * @param maxPipelined     requests of one connection handed to actors and not yet answered; past
+ *                         it the connection stops reading until answers go out (default 32)
+ * @param headTimeout      time to receive a whole request head once it has begun (slowloris); then 408 (default 10 s)
+ * @param idleTimeout      a keep-alive connection with no request in progress closes after it (default 60 s)
+ * @param maxConnections   open connections; one more is answered 503 and closed (default 10,000)
+ */
+public record HttpServerOptions(TcpOptions tcp, int maxHeadSize, int maxHeaders, int maxBodySize, int maxPipelined,
+        Duration headTimeout, Duration idleTimeout, int maxConnections) {
+
+    public HttpServerOptions {
+        Objects.requireNonNull(tcp, "tcp");
+        Objects.requireNonNull(headTimeout, "headTimeout");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (maxHeadSize < 256 || maxHeaders < 1 || maxBodySize < 0 || maxPipelined < 1 || maxConnections < 1) {
+            throw new IllegalArgumentException("limits out of range: maxHeadSize " + maxHeadSize + " (>= 256), maxHeaders "
+                    + maxHeaders + ", maxBodySize " + maxBodySize + ", maxPipelined " + maxPipelined + ", maxConnections "
+                    + maxConnections);
+        }
+        if (!headTimeout.isPositive() || !idleTimeout.isPositive()) {
+            throw new IllegalArgumentException("timeouts must be positive: " + headTimeout + ", " + idleTimeout);
+        }
+    }
+
+    public static HttpServerOptions defaults() {
+        return new HttpServerOptions(TcpOptions.defaults(), 16 * 1024, 100, 1 << 20, 32, Duration.ofSeconds(10),
+                Duration.ofSeconds(60), 10_000);
+    }
+
+    public HttpServerOptions withTcp(TcpOptions options) {
+        return new HttpServerOptions(options, maxHeadSize, maxHeaders, maxBodySize, maxPipelined, headTimeout, idleTimeout,
+                maxConnections);
+    }
+
+    public HttpServerOptions withMaxHeadSize(int bytes) {
+        return new HttpServerOptions(tcp, bytes, maxHeaders, maxBodySize, maxPipelined, headTimeout, idleTimeout,
+                maxConnections);
+    }
+
+    public HttpServerOptions withMaxHeaders(int count) {
+        return new HttpServerOptions(tcp, maxHeadSize, count, maxBodySize, maxPipelined, headTimeout, idleTimeout,
+                maxConnections);
+    }
+
+    public HttpServerOptions withMaxBodySize(int bytes) {
+        return new HttpServerOptions(tcp, maxHeadSize, maxHeaders, bytes, maxPipelined, headTimeout, idleTimeout,
+                maxConnections);
+    }
+
+    public HttpServerOptions withMaxPipelined(int requests) {
+        return new HttpServerOptions(tcp, maxHeadSize, maxHeaders, maxBodySize, requests, headTimeout, idleTimeout,
+                maxConnections);
+    }
+
+    public HttpServerOptions withHeadTimeout(Duration timeout) {
+        return new HttpServerOptions(tcp, maxHeadSize, maxHeaders, maxBodySize, maxPipelined, timeout, idleTimeout,
+                maxConnections);
+    }
+
+    public HttpServerOptions withIdleTimeout(Duration timeout) {
+        return new HttpServerOptions(tcp, maxHeadSize, maxHeaders, maxBodySize, maxPipelined, headTimeout, timeout,
+                maxConnections);
+    }
+
+    public HttpServerOptions withMaxConnections(int count) {
+        return new HttpServerOptions(tcp, maxHeadSize, maxHeaders, maxBodySize, maxPipelined, headTimeout, idleTimeout,
+                count);
+    }
+}
