@@ -1,6 +1,7 @@
 package dev.spindle.io;
 
 import dev.spindle.actors.ActorRef;
+import dev.spindle.io.internal.Internals;
 import dev.spindle.io.internal.IoRuntime;
 import dev.spindle.io.internal.Recipients;
 
@@ -27,6 +28,10 @@ import java.util.function.Function;
  * queue work for the socket's loop and return at once.
  */
 public final class Io implements AutoCloseable {
+
+    static {
+        Internals.setRuntimeAccess(io -> io.runtime);
+    }
 
     private final IoRuntime runtime;
 

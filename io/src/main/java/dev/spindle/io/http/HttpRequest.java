@@ -47,8 +47,10 @@ public final class HttpRequest {
     final Response response = new Response(this);
     /** The connection this request came from; set by the loop. */
     HttpConnectionSink sink;
-    /** This request's place among its connection's requests. */
-    long sequence;
+    /** Set by the answering actor after the answer is complete; read by the loop. */
+    volatile boolean answered;
+    /** The connection ends after this request's answer (its own {@code Connection: close}, or an error). */
+    boolean closeAfter;
 
     static final byte[] EMPTY = new byte[0];
 
@@ -67,6 +69,8 @@ public final class HttpRequest {
         bodyLength = 0;
         paramNames = null;
         paramCount = 0;
+        closeAfter = false;
+        answered = false;
         response.reset();
     }
 
@@ -261,7 +265,9 @@ public final class HttpRequest {
                 throw new IllegalStateException("this request has been answered already: " + request);
             }
             sent = true;
-            this.body = body;
+            this.body = java.util.Objects.requireNonNull(body, "body");
+            // Release: the loop that sees answered sees the whole answer.
+            request.answered = true;
             request.sink.answered(request);
         }
 

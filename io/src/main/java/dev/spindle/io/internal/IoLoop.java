@@ -191,7 +191,7 @@ public final class IoLoop implements Executor {
     }
 
     /** Channels that want to say goodbye (send their last event) when the loop shuts down. */
-    interface Closeable {
+    public interface Closeable {
         void closeOnShutdown();
     }
 

@@ -1,6 +1,7 @@
 package dev.spindle.io.internal;
 
 import dev.spindle.io.IoConfig;
+import dev.spindle.io.TcpEvent;
 import dev.spindle.io.TcpListener;
 import dev.spindle.io.TcpOptions;
 import org.slf4j.Logger;
@@ -19,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /** Thread-safe. The loops of one {@code Io}, and what the API asks of them. */
 public final class IoRuntime {
@@ -56,7 +56,26 @@ public final class IoRuntime {
         return loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
     }
 
+    /** A TCP listener whose connections go to {@code owner} as {@link TcpEvent.Accepted}. */
     public TcpListener listen(InetSocketAddress address, TcpOptions options, Recipient<?> owner) throws IOException {
+        return listen(address, options, new TcpServerChannel.Acceptor() {
+            @Override
+            public void accepted(IoLoop loop, SocketChannel channel, TcpServerChannel listener) throws IOException {
+                TcpChannel connection = new TcpChannel(loop, channel, options, nextId());
+                connection.attach(null, null);
+                owner.deliver(new TcpEvent.Accepted(listener, connection));
+            }
+
+            @Override
+            public void listenerClosed(TcpServerChannel listener, IOException cause) {
+                owner.deliver(new TcpEvent.ListenerClosed(listener, cause));
+            }
+        });
+    }
+
+    /** A listener whose accepted sockets {@code acceptor} sets up, each on the loop that will own it. */
+    public TcpServerChannel listen(InetSocketAddress address, TcpOptions options, TcpServerChannel.Acceptor acceptor)
+            throws IOException {
         ensureOpen();
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
@@ -71,7 +90,7 @@ public final class IoRuntime {
             }
             server.bind(address, options.backlog());
             IoLoop loop = nextLoop();
-            TcpServerChannel listener = new TcpServerChannel(this, loop, server, options, owner);
+            TcpServerChannel listener = new TcpServerChannel(this, loop, server, acceptor);
             loop.execute(() -> {
                 try {
                     listener.attach();
@@ -94,20 +113,19 @@ public final class IoRuntime {
         try {
             channel = SocketChannel.open();
         } catch (IOException e) {
-            owner.deliver(new dev.spindle.io.TcpEvent.ConnectFailed(remote, e));
+            owner.deliver(new TcpEvent.ConnectFailed(remote, e));
             return;
         }
         loop.execute(() -> new TcpConnector(this, loop, channel, remote, options, owner).start());
     }
 
-    /** An accepted socket joins a loop; {@code onAttached} runs there once it has. */
-    void adopt(SocketChannel accepted, TcpOptions options, Consumer<TcpChannel> onAttached) {
+    /** An accepted socket goes to the next loop, where {@code acceptor} sets it up. */
+    void adopt(SocketChannel accepted, TcpServerChannel listener, TcpServerChannel.Acceptor acceptor) {
         IoLoop loop = nextLoop();
         loop.execute(() -> {
             try {
-                TcpChannel connection = new TcpChannel(loop, accepted, options, nextId());
-                connection.attach(null, null);
-                onAttached.accept(connection);
+                accepted.configureBlocking(false);
+                acceptor.accepted(loop, accepted, listener);
             } catch (IOException e) {
                 // The peer went away between accept and now: nothing to tell anyone.
                 LOG.debug("accepted connection failed before it was set up", e);

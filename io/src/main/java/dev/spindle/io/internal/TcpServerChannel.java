@@ -2,7 +2,6 @@ package dev.spindle.io.internal;
 
 import dev.spindle.io.TcpEvent;
 import dev.spindle.io.TcpListener;
-import dev.spindle.io.TcpOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,10 +13,18 @@ import java.nio.channels.SocketChannel;
 
 /**
  * Thread-safe API ({@link TcpListener}); accepting is loop-confined. Accepts on its own loop and
- * deals each connection to the runtime's loops in turn; the connection joins its loop there, and
- * its owner hears of it as {@link TcpEvent.Accepted}.
+ * deals each connection to the runtime's loops in turn, where its {@link Acceptor} sets it up: a
+ * {@link TcpChannel} whose owner hears of it as {@link TcpEvent.Accepted}, or an HTTP connection.
  */
-final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop.Closeable {
+public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop.Closeable {
+
+    /** Sets up an accepted socket on the loop that will own it. Loop thread only. */
+    public interface Acceptor {
+        void accepted(IoLoop loop, SocketChannel channel, TcpServerChannel listener) throws IOException;
+
+        /** The listener closed; {@code cause} is null when asked to. */
+        void listenerClosed(TcpServerChannel listener, IOException cause);
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpServerChannel.class);
     /** Connections accepted per readiness before the loop turns to its other channels. */
@@ -26,19 +33,16 @@ final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop.Closea
     private final IoRuntime runtime;
     private final IoLoop loop;
     private final ServerSocketChannel server;
-    private final TcpOptions options;
-    private final Recipient<?> owner;
+    private final Acceptor acceptor;
     private final InetSocketAddress local;
     private SelectionKey key;
     private boolean closed;
 
-    TcpServerChannel(IoRuntime runtime, IoLoop loop, ServerSocketChannel server, TcpOptions options, Recipient<?> owner)
-            throws IOException {
+    TcpServerChannel(IoRuntime runtime, IoLoop loop, ServerSocketChannel server, Acceptor acceptor) throws IOException {
         this.runtime = runtime;
         this.loop = loop;
         this.server = server;
-        this.options = options;
-        this.owner = owner;
+        this.acceptor = acceptor;
         this.local = (InetSocketAddress) server.getLocalAddress();
     }
 
@@ -65,7 +69,7 @@ final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop.Closea
             if (accepted == null) {
                 return;
             }
-            runtime.adopt(accepted, options, channel -> owner.deliver(new TcpEvent.Accepted(this, channel)));
+            runtime.adopt(accepted, this, acceptor);
         }
     }
 
@@ -87,7 +91,7 @@ final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop.Closea
         } catch (IOException ignored) {
             // Closing: nothing more to report.
         }
-        owner.deliver(new TcpEvent.ListenerClosed(this, cause));
+        acceptor.listenerClosed(this, cause);
     }
 
     @Override

@@ -1,0 +1,449 @@
+package dev.spindle.io.http;
+
+import dev.spindle.io.internal.IoLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Loop-confined, except {@link #answered}. One HTTP/1.1 connection on its loop: reads into the
+ * loop's buffer, parses there, hands each request to its route's actor, and writes answers in
+ * request order as they are published.
+ *
+ * <pre>
+ *   socket ──read──▶ loop buffer ──parse──▶ HttpRequest ──tell──▶ route's actor (virtual thread)
+ *                                               │ in flight, in order        │ respond(...)
+ *   socket ◀─write── loop's out buffer ◀─encode─┘ ◀── answered flag + flush task ◀┘
+ * </pre>
+ *
+ * <p>Flow control: at most {@code maxPipelined} requests are in flight; past that, reading stops
+ * and unparsed bytes wait here until answers go out. Answers are encoded only while nothing waits
+ * for the socket, so a client that does not read holds at most one batch of answers here, and
+ * its requests stay in flight, which stops reading too.
+ */
+final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnectionSink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
+    /** After the last answer of a closing connection: how long to wait for the client's FIN before closing anyway. */
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final HttpServer.LoopState state;
+    private final IoLoop loop;
+    private final SocketChannel channel;
+    private final HttpServerOptions options;
+    private final RequestParser parser;
+    private final ArrayDeque<HttpRequest> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<HttpRequest> free = new ArrayDeque<>();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final Runnable flushTask = this::flushFromTask;
+    private SelectionKey key;
+    /** The request being parsed. */
+    private HttpRequest current;
+    /** Bytes read but not parsed yet, while too many requests are in flight. */
+    private ByteBuffer unparsed;
+    /** Answer bytes the socket has not taken yet. */
+    private ByteBuffer unwritten;
+    private boolean readingPaused;
+    /** No more requests are parsed: an error, {@code Connection: close}, or the client's FIN. */
+    private boolean noMoreRequests;
+    private boolean outputShut;
+    private boolean closed;
+    long lastActivity;
+    private long headStarted;
+    int index;
+
+    HttpConnection(HttpServer.LoopState state, IoLoop loop, SocketChannel channel) {
+        this.state = state;
+        this.loop = loop;
+        this.channel = channel;
+        this.options = state.server.options;
+        this.parser = new RequestParser(options);
+        this.lastActivity = System.nanoTime();
+    }
+
+    void attach() throws IOException {
+        key = loop.register(channel, SelectionKey.OP_READ, this);
+    }
+
+    // ---- reading --------------------------------------------------------------------------------
+
+    @Override
+    public void onReady(SelectionKey selected) {
+        int ready = selected.readyOps();
+        if ((ready & SelectionKey.OP_WRITE) != 0) {
+            flush();
+        }
+        if ((ready & SelectionKey.OP_READ) != 0 && !closed) {
+            read();
+        }
+    }
+
+    private void read() {
+        ByteBuffer in = loop.readBuffer();
+        int n;
+        try {
+            n = channel.read(in);
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        if (n < 0) {
+            peerClosed();
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        lastActivity = System.nanoTime();
+        if (outputShut) {
+            return; // lingering after our last answer: discard
+        }
+        in.flip();
+        consume(in);
+        flush();
+    }
+
+    private void peerClosed() {
+        if (outputShut || (inFlight.isEmpty() && !parser.inProgress())) {
+            close();
+            return;
+        }
+        // Answer what was asked, then close (a request cut short gets nothing).
+        noMoreRequests = true;
+        readingPaused = true;
+        updateInterest();
+        flush();
+    }
+
+    private void consume(ByteBuffer in) {
+        while (in.hasRemaining() && !noMoreRequests) {
+            if (current == null) {
+                if (inFlight.size() >= options.maxPipelined()) {
+                    keepUnparsed(in);
+                    return;
+                }
+                current = obtain();
+            }
+            if (!parser.inProgress()) {
+                headStarted = System.nanoTime();
+            }
+            int result = parser.parse(in, current);
+            switch (result) {
+                case RequestParser.COMPLETE -> {
+                    HttpRequest request = current;
+                    current = null;
+                    dispatch(request);
+                }
+                case RequestParser.EXPECT_CONTINUE -> {
+                    // Only when nothing is owed before it: a 100 between two answers would corrupt the stream.
+                    if (inFlight.isEmpty() && unwritten == null) {
+                        writeDirect(ResponseEncoder.CONTINUE);
+                    }
+                }
+                case RequestParser.ERROR -> fail(parser.errorStatus(), parser.errorReason());
+                default -> {
+                }
+            }
+        }
+    }
+
+    private HttpRequest obtain() {
+        HttpRequest request = free.pollFirst();
+        if (request == null) {
+            request = new HttpRequest();
+        }
+        request.sink = this;
+        return request;
+    }
+
+    private void dispatch(HttpRequest request) {
+        inFlight.addLast(request);
+        if (!request.keepAlive) {
+            noMoreRequests = true;
+        }
+        Router.Route route = state.server.router.route(request);
+        if (route == Router.NOT_FOUND) {
+            ResponseEncoder.fillError(request, 404, "no route for " + request.path());
+            request.closeAfter = !request.keepAlive;
+        } else if (route == Router.METHOD_NOT_ALLOWED) {
+            ResponseEncoder.fillError(request, 405, request.methodName() + " not allowed on " + request.path());
+            request.closeAfter = !request.keepAlive;
+        } else {
+            route.handler.tell(request);
+        }
+    }
+
+    /** Bad input or a timeout: answer {@code status} after what is in flight, then close. */
+    private void fail(int status, String reason) {
+        LOG.debug("connection from {}: {} {}", remote(), status, reason);
+        noMoreRequests = true;
+        HttpRequest error = current != null ? current : obtain();
+        current = null;
+        error.reset();
+        error.sink = this;
+        ResponseEncoder.fillError(error, status, reason);
+        inFlight.addLast(error);
+        readingPaused = true;
+        updateInterest();
+    }
+
+    private void keepUnparsed(ByteBuffer in) {
+        ByteBuffer copy = ByteBuffer.allocate(in.remaining() + (unparsed == null ? 0 : unparsed.remaining()));
+        if (unparsed != null) {
+            copy.put(unparsed);
+        }
+        copy.put(in).flip();
+        unparsed = copy;
+        readingPaused = true;
+        updateInterest();
+    }
+
+    // ---- answering ------------------------------------------------------------------------------
+
+    @Override
+    public void answered(HttpRequest request) {
+        scheduleFlush();
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled.get() && flushScheduled.compareAndSet(false, true)) {
+            loop.execute(flushTask);
+        }
+    }
+
+    private void flushFromTask() {
+        flushScheduled.set(false);
+        flush();
+    }
+
+    /** Writes what the socket takes: first bytes left over, then answers in order while published. */
+    private void flush() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (unwritten != null) {
+                channel.write(unwritten);
+                if (unwritten.hasRemaining()) {
+                    updateInterest();
+                    return;
+                }
+                unwritten = null;
+            }
+            ByteBuffer out = state.out.clear();
+            boolean closeNow = false;
+            HttpRequest head;
+            while ((head = inFlight.peekFirst()) != null && head.answered) {
+                int headSize = ResponseEncoder.headSize(head);
+                byte[] body = ResponseEncoder.hasBody(head) ? head.response.body : HttpRequest.EMPTY;
+                if (out.remaining() < headSize + Math.min(body.length, 1024) && out.position() > 0) {
+                    if (!writeOut(out)) {
+                        return;
+                    }
+                    out.clear();
+                }
+                if (out.remaining() < headSize) {
+                    LOG.error("an answer's headers do not fit in {} bytes; closing {}", out.capacity(), remote());
+                    close();
+                    return;
+                }
+                state.encoder.encodeHead(head, out);
+                inFlight.pollFirst();
+                boolean last = head.closeAfter || !head.keepAlive;
+                if (body.length <= out.remaining()) {
+                    out.put(body);
+                } else {
+                    // A big body: what is staged, then the body straight from the actor's array.
+                    if (!writeOut(out)) {
+                        unwritten = concat(unwritten, ByteBuffer.wrap(body));
+                        recycle(head);
+                        closeNow = last;
+                        break;
+                    }
+                    out.clear();
+                    ByteBuffer whole = ByteBuffer.wrap(body);
+                    channel.write(whole);
+                    if (whole.hasRemaining()) {
+                        unwritten = copyOf(whole);
+                        recycle(head);
+                        closeNow = last;
+                        break;
+                    }
+                }
+                recycle(head);
+                if (last) {
+                    closeNow = true;
+                    break;
+                }
+            }
+            if (unwritten == null && out.position() > 0 && !writeOut(out)) {
+                closeAfterWriteIfNeeded(closeNow);
+                return;
+            }
+            if (unwritten != null) {
+                closeAfterWriteIfNeeded(closeNow);
+                updateInterest();
+                return;
+            }
+            if (closeNow) {
+                finish();
+                return;
+            }
+            if (noMoreRequests && inFlight.isEmpty()) {
+                finish();
+                return;
+            }
+            resumeParsing();
+        } catch (IOException e) {
+            close();
+        }
+    }
+
+    /** A closing answer is partly written: finish once the rest goes out. */
+    private void closeAfterWriteIfNeeded(boolean closeNow) {
+        if (closeNow) {
+            noMoreRequests = true;
+        }
+        updateInterest();
+    }
+
+    /** Writes {@code out}; {@return true if all of it went, else keeps the rest in {@link #unwritten}} */
+    private boolean writeOut(ByteBuffer out) throws IOException {
+        out.flip();
+        channel.write(out);
+        if (out.hasRemaining()) {
+            unwritten = concat(unwritten, out);
+            updateInterest();
+            return false;
+        }
+        return true;
+    }
+
+    private static ByteBuffer concat(ByteBuffer first, ByteBuffer more) {
+        if (first == null) {
+            return copyOf(more);
+        }
+        ByteBuffer joined = ByteBuffer.allocate(first.remaining() + more.remaining());
+        joined.put(first).put(more).flip();
+        return joined;
+    }
+
+    private static ByteBuffer copyOf(ByteBuffer rest) {
+        ByteBuffer copy = ByteBuffer.allocate(rest.remaining());
+        copy.put(rest).flip();
+        return copy;
+    }
+
+    private void recycle(HttpRequest request) {
+        request.sink = null;
+        request.reset();
+        if (free.size() < options.maxPipelined()) {
+            free.addLast(request);
+        }
+    }
+
+    /** Room again for requests: parse what waited, then read again. */
+    private void resumeParsing() {
+        if (noMoreRequests) {
+            return;
+        }
+        if (unparsed != null && inFlight.size() < options.maxPipelined()) {
+            ByteBuffer pending = unparsed;
+            unparsed = null;
+            consume(pending);
+            if (!inFlight.isEmpty() && inFlight.peekFirst().answered) {
+                scheduleFlush();
+            }
+        }
+        if (unparsed == null && readingPaused && !noMoreRequests) {
+            readingPaused = false;
+            updateInterest();
+        }
+    }
+
+    /** The last answer is out: half-close, and close when the client has read it (its FIN) or after a while. */
+    private void finish() throws IOException {
+        if (outputShut) {
+            return;
+        }
+        outputShut = true;
+        channel.shutdownOutput();
+        readingPaused = false;
+        updateInterest();
+        loop.schedule(LINGER_NANOS, this::close);
+    }
+
+    private void writeDirect(byte[] bytes) {
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            channel.write(buffer);
+            if (buffer.hasRemaining()) {
+                unwritten = copyOf(buffer);
+                updateInterest();
+            }
+        } catch (IOException e) {
+            close();
+        }
+    }
+
+    private void updateInterest() {
+        if (closed) {
+            return;
+        }
+        int ops = (readingPaused ? 0 : SelectionKey.OP_READ) | (unwritten != null ? SelectionKey.OP_WRITE : 0);
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+    }
+
+    // ---- timeouts and closing -------------------------------------------------------------------
+
+    /** The server's sweep, every so often: slow heads get 408, idle keep-alive connections close. */
+    void sweep(long now) {
+        if (closed || noMoreRequests) {
+            return;
+        }
+        if (parser.inProgress() && !parser.headComplete() && now - headStarted > options.headTimeout().toNanos()) {
+            fail(408, "request head not received within " + options.headTimeout().toMillis() + " ms");
+            flush();
+        } else if (inFlight.isEmpty() && !parser.inProgress() && now - lastActivity > options.idleTimeout().toNanos()) {
+            close();
+        }
+    }
+
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Closing: the socket is gone either way.
+        }
+        state.removed(this);
+    }
+
+    @Override
+    public void closeOnShutdown() {
+        close();
+    }
+
+    private Object remote() {
+        try {
+            return channel.getRemoteAddress();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}

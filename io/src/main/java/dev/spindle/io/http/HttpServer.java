@@ -1,0 +1,171 @@
+package dev.spindle.io.http;
+
+import dev.spindle.actors.ActorRef;
+import dev.spindle.io.Io;
+import dev.spindle.io.internal.Internals;
+import dev.spindle.io.internal.IoLoop;
+import dev.spindle.io.internal.TcpServerChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Thread-safe. An HTTP/1.1 server (RFC 9112) on an {@link Io}'s loops: each request reaches the
+ * actor its {@link Router} picks as an {@link HttpRequest} message, and the actor answers with
+ * {@link HttpRequest#respond}. Keep-alive, pipelining (answers in request order), chunked request
+ * bodies, {@code Expect: 100-continue}, HEAD; limits and malformed input answered with their status
+ * (see {@link HttpServerOptions}) while everyone else is served on.
+ *
+ * <pre>{@code
+ * HttpServer server = HttpServer.listen(io, new InetSocketAddress(8080), HttpServerOptions.defaults(),
+ *         Router.builder().get("/hello", hello).get("/users/:id", users).build());
+ * }</pre>
+ *
+ * <p>Threads: parsing, routing and writing run on the loops, which never run user code; handlers
+ * run on their actors' virtual threads and may block.
+ */
+public final class HttpServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final byte[] TOO_MANY = ResponseEncoder.ascii("HTTP/1.1 503 Service Unavailable\r\n"
+            + "Content-Type: text/plain\r\nContent-Length: 25\r\nConnection: close\r\n\r\ntoo many open connections");
+
+    final HttpServerOptions options;
+    final Router router;
+    private final TcpServerChannel listener;
+    private final AtomicInteger open = new AtomicInteger();
+    /** Per loop that holds connections of this server; touched on that loop only. */
+    private final Map<IoLoop, LoopState> loops = new ConcurrentHashMap<>();
+
+    private HttpServer(Io io, InetSocketAddress address, HttpServerOptions options, Router router) throws IOException {
+        this.options = options;
+        this.router = router;
+        this.listener = Internals.runtime(io).listen(address, options.tcp(), new TcpServerChannel.Acceptor() {
+            @Override
+            public void accepted(IoLoop loop, SocketChannel channel, TcpServerChannel from) throws IOException {
+                onAccepted(loop, channel);
+            }
+
+            @Override
+            public void listenerClosed(TcpServerChannel from, IOException cause) {
+                if (cause != null) {
+                    LOG.error("HTTP server on {} stopped accepting", from.localAddress(), cause);
+                }
+            }
+        });
+    }
+
+    /** Serves {@code address} (port 0: the OS picks one), routing requests with {@code router}. */
+    public static HttpServer listen(Io io, InetSocketAddress address, HttpServerOptions options, Router router)
+            throws IOException {
+        return new HttpServer(Objects.requireNonNull(io, "io"), Objects.requireNonNull(address, "address"),
+                Objects.requireNonNull(options, "options"), Objects.requireNonNull(router, "router"));
+    }
+
+    /** Serves {@code address}, sending every request to {@code handler}. */
+    public static HttpServer listen(Io io, InetSocketAddress address, HttpServerOptions options,
+            ActorRef<HttpRequest> handler) throws IOException {
+        return listen(io, address, options, Router.to(handler));
+    }
+
+    public InetSocketAddress localAddress() {
+        return listener.localAddress();
+    }
+
+    /** {@return connections open now} */
+    public int openConnections() {
+        return open.get();
+    }
+
+    /** Stops accepting; open connections are served until they close. */
+    @Override
+    public void close() {
+        listener.close();
+    }
+
+    private void onAccepted(IoLoop loop, SocketChannel channel) throws IOException {
+        if (open.incrementAndGet() > options.maxConnections()) {
+            open.decrementAndGet();
+            LOG.warn("HTTP server on {}: {} connections open, the limit; refusing {}", localAddress(),
+                    options.maxConnections(), channel.getRemoteAddress());
+            try (channel) {
+                channel.write(ByteBuffer.wrap(TOO_MANY));
+            }
+            return;
+        }
+        LoopState state = loops.computeIfAbsent(loop, l -> new LoopState(this, l));
+        channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, options.tcp().noDelay());
+        HttpConnection connection = new HttpConnection(state, loop, channel);
+        state.add(connection);
+        try {
+            connection.attach();
+        } catch (IOException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /** Loop-confined. This server's connections on one loop, its encoder and output buffer, and the timeout sweep. */
+    static final class LoopState {
+        final HttpServer server;
+        final ResponseEncoder encoder = new ResponseEncoder();
+        final ByteBuffer out = ByteBuffer.allocateDirect(64 * 1024);
+        private final IoLoop loop;
+        private final List<HttpConnection> connections = new ArrayList<>();
+        private boolean sweeping;
+
+        LoopState(HttpServer server, IoLoop loop) {
+            this.server = server;
+            this.loop = loop;
+        }
+
+        void add(HttpConnection connection) {
+            connection.index = connections.size();
+            connections.add(connection);
+            if (!sweeping) {
+                sweeping = true;
+                loop.schedule(SWEEP_NANOS, this::sweep);
+            }
+        }
+
+        void removed(HttpConnection connection) {
+            int i = connection.index;
+            if (i < 0 || i >= connections.size() || connections.get(i) != connection) {
+                return;
+            }
+            HttpConnection last = connections.removeLast();
+            if (last != connection) {
+                connections.set(i, last);
+                last.index = i;
+            }
+            connection.index = -1;
+            server.open.decrementAndGet();
+        }
+
+        private void sweep() {
+            long now = System.nanoTime();
+            for (int i = connections.size() - 1; i >= 0; i--) {
+                if (i < connections.size()) {
+                    connections.get(i).sweep(now);
+                }
+            }
+            if (connections.isEmpty()) {
+                sweeping = false;
+            } else {
+                loop.schedule(SWEEP_NANOS, this::sweep);
+            }
+        }
+    }
+}

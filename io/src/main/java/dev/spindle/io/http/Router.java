@@ -1,0 +1,181 @@
+package dev.spindle.io.http;
+
+import dev.spindle.actors.ActorRef;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Immutable. Sends each request to the actor of the first route whose method and path pattern
+ * match; {@code 404} when no pattern matches the path, {@code 405} when one does but not for this
+ * method. A pattern is literal segments and {@code :name} parameters ({@code /users/:id}),
+ * optionally ending in {@code *} (any rest); parameters are read with {@link HttpRequest#pathParam}.
+ * Matching runs on the server's loop over the request's bytes, and allocates nothing.
+ */
+public final class Router {
+
+    private final List<Route> routes;
+
+    private Router(List<Route> routes) {
+        this.routes = List.copyOf(routes);
+    }
+
+    /** {@return a router that sends every request to {@code handler}} */
+    public static Router to(ActorRef<HttpRequest> handler) {
+        return builder().any("/*", handler).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** What {@link #route} found: the route, or the status to answer with. */
+    Route route(HttpRequest request) {
+        boolean pathMatched = false;
+        for (Route route : routes) {
+            if (route.matches(request)) {
+                if (route.method == null || route.method == request.method()
+                        || (route.method == HttpMethod.GET && request.method() == HttpMethod.HEAD)) {
+                    route.capture(request);
+                    return route;
+                }
+                pathMatched = true;
+            }
+        }
+        return pathMatched ? METHOD_NOT_ALLOWED : NOT_FOUND;
+    }
+
+    static final Route NOT_FOUND = new Route(null, "/", null);
+    static final Route METHOD_NOT_ALLOWED = new Route(null, "/", null);
+
+    /** Collects routes, in the order they are tried. Not thread-safe. */
+    public static final class Builder {
+        private final List<Route> routes = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** A route for GET (and HEAD, answered without a body). */
+        public Builder get(String pattern, ActorRef<HttpRequest> handler) {
+            return route(HttpMethod.GET, pattern, handler);
+        }
+
+        public Builder post(String pattern, ActorRef<HttpRequest> handler) {
+            return route(HttpMethod.POST, pattern, handler);
+        }
+
+        public Builder put(String pattern, ActorRef<HttpRequest> handler) {
+            return route(HttpMethod.PUT, pattern, handler);
+        }
+
+        public Builder delete(String pattern, ActorRef<HttpRequest> handler) {
+            return route(HttpMethod.DELETE, pattern, handler);
+        }
+
+        /** A route for any method. */
+        public Builder any(String pattern, ActorRef<HttpRequest> handler) {
+            return route(null, pattern, handler);
+        }
+
+        /** A route for {@code method} (null: any). */
+        public Builder route(HttpMethod method, String pattern, ActorRef<HttpRequest> handler) {
+            routes.add(new Route(method, pattern, Objects.requireNonNull(handler, "handler")));
+            return this;
+        }
+
+        public Router build() {
+            return new Router(routes);
+        }
+    }
+
+    /** Immutable. One method and pattern. */
+    static final class Route {
+        final HttpMethod method;
+        final ActorRef<HttpRequest> handler;
+        /** Per segment: its literal bytes, or null for a parameter. */
+        private final byte[][] literals;
+        private final String[] paramNames;
+        private final boolean rest;
+
+        Route(HttpMethod method, String pattern, ActorRef<HttpRequest> handler) {
+            if (!pattern.startsWith("/")) {
+                throw new IllegalArgumentException("a route pattern starts with /: " + pattern);
+            }
+            this.method = method;
+            this.handler = handler;
+            String body = pattern.substring(1);
+            boolean wildcard = body.equals("*") || body.endsWith("/*");
+            if (wildcard) {
+                body = body.substring(0, body.length() - 1);
+                if (body.endsWith("/")) {
+                    body = body.substring(0, body.length() - 1);
+                }
+            }
+            this.rest = wildcard;
+            String[] segments = body.isEmpty() ? new String[0] : body.split("/", -1);
+            literals = new byte[segments.length][];
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < segments.length; i++) {
+                if (segments[i].startsWith(":")) {
+                    if (segments[i].length() == 1) {
+                        throw new IllegalArgumentException("a parameter needs a name: " + pattern);
+                    }
+                    names.add(segments[i].substring(1));
+                } else {
+                    literals[i] = segments[i].getBytes(StandardCharsets.US_ASCII);
+                }
+            }
+            paramNames = names.toArray(String[]::new);
+        }
+
+        /** {@return whether the request's path fits this pattern} (parameters are captured by {@link #capture}) */
+        boolean matches(HttpRequest r) {
+            return walk(r, false);
+        }
+
+        void capture(HttpRequest r) {
+            r.paramNames = paramNames;
+            r.paramCount = 0;
+            if (r.paramOffsets.length < 2 * paramNames.length) {
+                r.paramOffsets = new int[2 * paramNames.length];
+            }
+            walk(r, true);
+        }
+
+        private boolean walk(HttpRequest r, boolean capture) {
+            byte[] h = r.head;
+            int i = r.targetStart;
+            int end = r.pathEnd;
+            if (i >= end || h[i] != '/') {
+                return false;
+            }
+            if (literals.length == 0) {
+                return rest || end - i == 1;
+            }
+            for (byte[] literal : literals) {
+                if (i >= end || h[i] != '/') {
+                    return false;
+                }
+                int start = ++i;
+                while (i < end && h[i] != '/') {
+                    i++;
+                }
+                if (literal == null) {
+                    if (i == start) {
+                        return false;
+                    }
+                    if (capture) {
+                        r.paramOffsets[2 * r.paramCount] = start;
+                        r.paramOffsets[2 * r.paramCount + 1] = i;
+                        r.paramCount++;
+                    }
+                } else if (i - start != literal.length || !java.util.Arrays.equals(h, start, i, literal, 0, literal.length)) {
+                    return false;
+                }
+            }
+            return rest || i == end;
+        }
+    }
+}

@@ -1,0 +1,350 @@
+package dev.spindle.io.http;
+
+import dev.spindle.actors.ActorRef;
+import dev.spindle.actors.Behavior;
+import dev.spindle.actors.testkit.ActorTestKit;
+import dev.spindle.io.Io;
+import dev.spindle.io.IoConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The HTTP server over real sockets on 127.0.0.1, with actors answering. */
+class HttpServerTest {
+
+    private static final InetSocketAddress ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    private final ActorTestKit kit = ActorTestKit.create();
+    private final Io io = Io.create(IoConfig.defaults().withLoops(2));
+
+    @AfterEach
+    void close() {
+        io.close();
+        kit.close();
+    }
+
+    /** A parsed answer. */
+    record Answer(int status, Map<String, String> headers, String body) {
+        String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** Answers {@code /hello}, echoes {@code /echo}, names {@code /users/:id}, and sleeps on {@code /slow/:ms}. */
+    static Behavior<HttpRequest> app() {
+        return (ctx, request) -> {
+            String path = request.path();
+            if (path.equals("/hello")) {
+                request.respond(200, "text/plain", "Hello, World!");
+            } else if (path.equals("/echo")) {
+                request.response().status(201).header("X-Length", Integer.toString(request.bodyLength()))
+                        .send(request.body());
+            } else if (request.pathParam("id") != null) {
+                request.respond(200, "text/plain", "user " + request.pathParam("id"));
+            } else if (request.pathParam("ms") != null) {
+                // Blocking in a handler parks this actor only.
+                Thread.sleep(Long.parseLong(request.pathParam("ms")));
+                request.respond(200, "text/plain", "slept " + request.pathParam("ms"));
+            } else {
+                request.respond(500);
+            }
+            return Behavior.same();
+        };
+    }
+
+    HttpServer start(HttpServerOptions options) throws IOException {
+        ActorRef<HttpRequest> hello = kit.spawn(app());
+        ActorRef<HttpRequest> slow = kit.spawn(app());
+        Router router = Router.builder()
+                .get("/hello", hello)
+                .post("/echo", hello)
+                .get("/users/:id", hello)
+                .get("/slow/:ms", slow)
+                .build();
+        return HttpServer.listen(io, ANY_PORT, options, router);
+    }
+
+    @Test
+    void shouldAnswerKeepAliveRequestsOnOneConnection() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults());
+        try (Client client = new Client(server)) {
+            for (int i = 0; i < 3; i++) {
+                client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+                Answer answer = client.read();
+                assertThat(answer.status()).isEqualTo(200);
+                assertThat(answer.body()).isEqualTo("Hello, World!");
+                assertThat(answer.header("Content-Type")).isEqualTo("text/plain");
+                assertThat(answer.header("Date")).endsWith("GMT");
+                assertThat(answer.header("Connection")).isNull();
+            }
+            client.send("GET /users/42 HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(client.read().body()).isEqualTo("user 42");
+        }
+    }
+
+    @Test
+    void shouldAnswerPipelinedRequestsInOrderEvenWhenTheFirstIsSlowest() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults());
+        try (Client client = new Client(server)) {
+            client.send("GET /slow/300 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+                    + "GET /users/7 HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(client.read().body()).isEqualTo("slept 300");
+            assertThat(client.read().body()).isEqualTo("Hello, World!");
+            Answer echo = client.read();
+            assertThat(echo.status()).isEqualTo(201);
+            assertThat(echo.body()).isEqualTo("hello world");
+            assertThat(echo.header("X-Length")).isEqualTo("11");
+            assertThat(client.read().body()).isEqualTo("user 7");
+        }
+    }
+
+    @Test
+    void shouldKeepServingOthersWhileAHandlerBlocks() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults());
+        try (Client slow = new Client(server); Client fast = new Client(server)) {
+            slow.send("GET /slow/2000 HTTP/1.1\r\nHost: x\r\n\r\n");
+            for (int i = 0; i < 20; i++) {
+                fast.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(fast.read().status()).isEqualTo(200);
+            }
+            assertThat(slow.read().body()).isEqualTo("slept 2000");
+        }
+    }
+
+    @Test
+    void shouldAnswerHeadWithoutABodyAnd404And405ByTheRouter() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults());
+        try (Client client = new Client(server)) {
+            client.send("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            Answer head = client.readHead();
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.header("Content-Length")).isEqualTo("13");
+            client.send("GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(404);
+            client.send("DELETE /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(405);
+            // Still open after router errors.
+            client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void shouldSendContinueBeforeTheBody() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults());
+        try (Client client = new Client(server)) {
+            client.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
+            assertThat(client.readHead().status()).isEqualTo(100);
+            client.send("ping");
+            assertThat(client.read().body()).isEqualTo("ping");
+        }
+    }
+
+    @Test
+    void shouldCloseAfterAnAnswerToConnectionClose() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults());
+        try (Client client = new Client(server)) {
+            client.send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            Answer answer = client.read();
+            assertThat(answer.header("Connection")).isEqualTo("close");
+            assertThat(client.in.read()).as("nothing after the closing answer").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void shouldAnswerMalformedRequestsWithTheirStatusAndCloseWhileServingOthers() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults().withMaxHeadSize(1024).withMaxBodySize(100));
+        Map<String, Integer> cases = new LinkedHashMap<>();
+        cases.put("GET / HTTP/1.1\nHost: x\r\n\r\n", 400);
+        cases.put("GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400);
+        cases.put("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 400);
+        cases.put("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", 400);
+        cases.put("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n", 400);
+        cases.put("GET / HTTP/1.1\r\nHost: x\r\nX: " + "a".repeat(2000) + "\r\n\r\n", 431);
+        cases.put("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 101\r\n\r\n", 413);
+        cases.put("GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505);
+        try (Client bystander = new Client(server)) {
+            for (Map.Entry<String, Integer> bad : cases.entrySet()) {
+                try (Client client = new Client(server)) {
+                    client.send(bad.getKey());
+                    Answer answer = client.read();
+                    assertThat(answer.status()).as(bad.getKey()).isEqualTo(bad.getValue());
+                    assertThat(answer.header("Connection")).isEqualTo("close");
+                    assertThat(client.in.read()).isEqualTo(-1);
+                }
+                bystander.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(bystander.read().status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerEarlierPipelinedRequestsBeforeTheErrorOfALaterOne() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults());
+        try (Client client = new Client(server)) {
+            client.send("GET /slow/100 HTTP/1.1\r\nHost: x\r\n\r\nGET /x HTTP/1.1\r\n\r\n");
+            assertThat(client.read().body()).isEqualTo("slept 100");
+            assertThat(client.read().status()).isEqualTo(400);
+            assertThat(client.in.read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void shouldTimeOutASlowHeadWith408() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults().withHeadTimeout(Duration.ofMillis(300)));
+        try (Client slowloris = new Client(server); Client other = new Client(server)) {
+            slowloris.send("GET /hello HTTP/1.1\r\nHost: x\r\nX-1: a\r\n");
+            other.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(other.read().status()).isEqualTo(200);
+            assertThat(slowloris.read().status()).isEqualTo(408);
+            assertThat(slowloris.in.read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void shouldCloseAnIdleKeepAliveConnection() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults().withIdleTimeout(Duration.ofMillis(300)));
+        try (Client client = new Client(server)) {
+            client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(200);
+            assertThat(client.in.read()).as("closed when idle").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void shouldRefuseConnectionsPastTheLimitWith503() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults().withMaxConnections(2));
+        try (Client a = new Client(server); Client b = new Client(server)) {
+            a.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            b.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            a.read();
+            b.read();
+            try (Client refused = new Client(server)) {
+                assertThat(refused.read().status()).isEqualTo(503);
+            }
+            a.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(a.read().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void shouldServeCurlWithKeepAliveAndAChunkedUpload() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults());
+        String base = "http://127.0.0.1:" + server.localAddress().getPort();
+        Process get = new ProcessBuilder("curl", "-sS", "--http1.1", "-v", base + "/hello", base + "/users/9")
+                .redirectErrorStream(true).start();
+        String out = new String(get.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(get.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).contains("Hello, World!").contains("user 9").contains("Re-using existing connection");
+
+        Process post = new ProcessBuilder("curl", "-sS", "--http1.1", "-H", "Transfer-Encoding: chunked",
+                "--data-binary", "@-", base + "/echo").redirectErrorStream(true).start();
+        try (OutputStream stdin = post.getOutputStream()) {
+            stdin.write("streamed body".getBytes(StandardCharsets.UTF_8));
+        }
+        String echoed = new String(post.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(post.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(echoed).isEqualTo("streamed body");
+    }
+
+    @Test
+    void shouldServeManyConcurrentClients() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults());
+        int clients = 20;
+        CountDownLatch done = new CountDownLatch(clients);
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int c = 0; c < clients; c++) {
+            Thread.ofVirtual().start(() -> {
+                try (Client client = new Client(server)) {
+                    for (int i = 0; i < 50; i++) {
+                        client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /users/" + i + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                        assertThat(client.read().body()).isEqualTo("Hello, World!");
+                        assertThat(client.read().body()).isEqualTo("user " + i);
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(failures).isEmpty();
+    }
+
+    /** A blocking test client: writes raw bytes, reads answers framed by Content-Length. */
+    static final class Client implements AutoCloseable {
+        final Socket socket = new Socket();
+        final InputStream in;
+        final OutputStream out;
+
+        Client(HttpServer server) throws IOException {
+            socket.connect(server.localAddress(), 5_000);
+            socket.setSoTimeout(10_000);
+            in = socket.getInputStream();
+            out = socket.getOutputStream();
+        }
+
+        void send(String raw) throws IOException {
+            out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+
+        Answer readHead() throws IOException {
+            String statusLine = line();
+            assertThat(statusLine).startsWith("HTTP/1.1 ");
+            int status = Integer.parseInt(statusLine.substring(9, 12));
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String line = line(); !line.isEmpty(); line = line()) {
+                int colon = line.indexOf(':');
+                headers.put(line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            }
+            return new Answer(status, headers, "");
+        }
+
+        Answer read() throws IOException {
+            Answer head = readHead();
+            String length = head.header("Content-Length");
+            byte[] body = length == null ? new byte[0] : in.readNBytes(Integer.parseInt(length));
+            return new Answer(head.status(), head.headers(), new String(body, StandardCharsets.UTF_8));
+        }
+
+        private String line() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b < 0) {
+                    throw new IOException("connection closed after " + line);
+                }
+                if (b != '\r') {
+                    line.write(b);
+                }
+            }
+            return line.toString(StandardCharsets.ISO_8859_1);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
