@@ -176,7 +176,14 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             ResponseEncoder.fillError(request, 405, request.methodName() + " not allowed on " + request.path());
             request.closeAfter = !request.keepAlive;
         } else {
-            route.handler.tell(request);
+            try {
+                route.handler.accept(request);
+            } catch (RuntimeException e) {
+                // The route's adapter threw: the client gets a 500, the loop goes on.
+                LOG.error("the adapter of the route for {} threw", request.path(), e);
+                ResponseEncoder.fillError(request, 500, "internal error");
+                request.closeAfter = !request.keepAlive;
+            }
         }
     }
 

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Immutable. Sends each request to the actor of the first route whose method and path pattern
@@ -81,7 +83,20 @@ public final class Router {
 
         /** A route for {@code method} (null: any). */
         public Builder route(HttpMethod method, String pattern, ActorRef<HttpRequest> handler) {
-            routes.add(new Route(method, pattern, Objects.requireNonNull(handler, "handler")));
+            Objects.requireNonNull(handler, "handler");
+            routes.add(new Route(method, pattern, handler::tell));
+            return this;
+        }
+
+        /**
+         * A route for {@code method} (null: any) to an actor whose protocol wraps requests: each
+         * request is told as {@code adapter.apply(request)}.
+         */
+        public <M> Builder route(HttpMethod method, String pattern, ActorRef<M> handler,
+                Function<HttpRequest, ? extends M> adapter) {
+            Objects.requireNonNull(handler, "handler");
+            Objects.requireNonNull(adapter, "adapter");
+            routes.add(new Route(method, pattern, request -> handler.tell(adapter.apply(request))));
             return this;
         }
 
@@ -93,13 +108,14 @@ public final class Router {
     /** Immutable. One method and pattern. */
     static final class Route {
         final HttpMethod method;
-        final ActorRef<HttpRequest> handler;
+        /** Hands a matched request to its actor (on the loop: tells, never runs user code but an adapter). */
+        final Consumer<HttpRequest> handler;
         /** Per segment: its literal bytes, or null for a parameter. */
         private final byte[][] literals;
         private final String[] paramNames;
         private final boolean rest;
 
-        Route(HttpMethod method, String pattern, ActorRef<HttpRequest> handler) {
+        Route(HttpMethod method, String pattern, Consumer<HttpRequest> handler) {
             if (!pattern.startsWith("/")) {
                 throw new IllegalArgumentException("a route pattern starts with /: " + pattern);
             }

@@ -1,0 +1,141 @@
+package dev.spindle.samples;
+
+import dev.spindle.actors.ActorRef;
+import dev.spindle.actors.ActorSystem;
+import dev.spindle.actors.Behavior;
+import dev.spindle.io.Io;
+import dev.spindle.io.http.HttpMethod;
+import dev.spindle.io.http.HttpRequest;
+import dev.spindle.io.http.HttpServer;
+import dev.spindle.io.http.HttpServerOptions;
+import dev.spindle.io.http.Router;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A small HTTP server: each route is an actor, requests arrive as messages, answers go back with
+ * {@code respond}. A handler may block (see {@code /slow}) or offload CPU work to a worker
+ * ({@code /fib/:n}) without holding up anyone else. Run, then try it with curl:
+ * <pre>
+ * mvn -B -ntp -pl samples -am verify -DskipTests -Prun -Dsample=dev.spindle.samples.HttpHello
+ * curl -i localhost:8080/hello
+ * curl localhost:8080/users/42
+ * curl localhost:8080/fib/30
+ * curl -X POST --data-binary 'count my bytes' localhost:8080/count
+ * curl localhost:8080/slow       # sleeps a second; other requests are served meanwhile
+ * </pre>
+ * {@code -Dport=N} picks another port; Ctrl-C stops it.
+ */
+public final class HttpHello {
+
+    /** The Fibonacci actor's protocol: requests from the router, results from its workers. */
+    sealed interface Fib {
+        record Asked(HttpRequest request) implements Fib {
+        }
+
+        record Computed(HttpRequest request, long n, long value) implements Fib {
+        }
+
+        record Failed(HttpRequest request, Throwable cause) implements Fib {
+        }
+    }
+
+    private HttpHello() {
+    }
+
+    static Behavior<HttpRequest> hello() {
+        return (ctx, request) -> {
+            request.respond(200, "text/plain", "Hello, World!");
+            return Behavior.same();
+        };
+    }
+
+    static Behavior<HttpRequest> users() {
+        return (ctx, request) -> {
+            String id = request.pathParam("id");
+            request.respond(200, "application/json", "{\"id\":\"" + id.replaceAll("[^A-Za-z0-9_-]", "") + "\"}");
+            return Behavior.same();
+        };
+    }
+
+    /** Counts the bytes of a POSTed body, and keeps a running total: state no other thread touches. */
+    static Behavior<HttpRequest> counter() {
+        long[] total = {0};
+        return (ctx, request) -> {
+            total[0] += request.bodyLength();
+            request.respond(200, "text/plain", request.bodyLength() + " bytes (" + total[0] + " so far)\n");
+            return Behavior.same();
+        };
+    }
+
+    /** Blocks its own virtual thread for a second: only this actor waits. */
+    static Behavior<HttpRequest> slow() {
+        return (ctx, request) -> {
+            Thread.sleep(1000);
+            request.respond(200, "text/plain", "slept a second\n");
+            return Behavior.same();
+        };
+    }
+
+    /** CPU work goes to a worker; the result comes back as a message, and the actor answers. */
+    static Behavior<Fib> fibonacci() {
+        return (ctx, msg) -> {
+            switch (msg) {
+                case Fib.Asked(HttpRequest request) -> {
+                    long n = parse(request.pathParam("n"));
+                    if (n < 0 || n > 80) {
+                        request.respond(400, "text/plain", "n must be 0 to 80\n");
+                    } else {
+                        ctx.offload(() -> fib(n), value -> new Fib.Computed(request, n, value),
+                                failure -> new Fib.Failed(request, failure));
+                    }
+                }
+                case Fib.Computed(HttpRequest request, long n, long value) ->
+                        request.respond(200, "text/plain", "fib(" + n + ") = " + value + "\n");
+                case Fib.Failed(HttpRequest request, Throwable cause) -> request.respond(500, "text/plain", cause + "\n");
+            }
+            return Behavior.same();
+        };
+    }
+
+    static long fib(long n) {
+        return n < 2 ? n : fib(n - 1) + fib(n - 2);
+    }
+
+    private static long parse(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Starts the server on {@code port} (0: any free one) and returns it. */
+    static HttpServer start(ActorSystem system, Io io, int port) throws java.io.IOException {
+        ActorRef<HttpRequest> hello = system.spawn(hello(), "hello");
+        ActorRef<Fib> fib = system.spawn(fibonacci(), "fib");
+        Router router = Router.builder()
+                .get("/", hello)
+                .get("/hello", hello)
+                .get("/users/:id", system.spawn(users(), "users"))
+                .route(HttpMethod.GET, "/fib/:n", fib, Fib.Asked::new)
+                .post("/count", system.spawn(counter(), "counter"))
+                .get("/slow", system.spawn(slow(), "slow"))
+                .build();
+        return HttpServer.listen(io, new InetSocketAddress(port), HttpServerOptions.defaults(), router);
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.getInteger("port", 8080);
+        try (ActorSystem system = ActorSystem.create("http-hello"); Io io = Io.create()) {
+            HttpServer server = start(system, io, port);
+            org.slf4j.LoggerFactory.getLogger(HttpHello.class).info(
+                    "listening on http://localhost:{}/ (try /hello, /users/42, /fib/30, POST /count, /slow); Ctrl-C stops",
+                    server.localAddress().getPort());
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+        }
+    }
+}

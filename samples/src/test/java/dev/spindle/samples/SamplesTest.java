@@ -1,0 +1,87 @@
+package dev.spindle.samples;
+
+import dev.spindle.actors.ActorSystem;
+import dev.spindle.io.Io;
+import dev.spindle.io.IoConfig;
+import dev.spindle.io.TcpListener;
+import dev.spindle.io.http.HttpServer;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The io samples answer real clients. */
+class SamplesTest {
+
+    @Test
+    void httpHelloShouldAnswerItsRoutes() throws Exception {
+        try (ActorSystem system = ActorSystem.create("http-hello-test"); Io io = Io.create(IoConfig.defaults().withLoops(1))) {
+            HttpServer server = HttpHello.start(system, io, 0);
+            try (Socket socket = connect(server.localAddress().getPort())) {
+                OutputStream out = socket.getOutputStream();
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+                out.write(("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "GET /fib/20 HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nabcde").getBytes(StandardCharsets.US_ASCII));
+                assertThat(body(in)).isEqualTo("Hello, World!");
+                assertThat(body(in)).isEqualTo("fib(20) = 6765\n");
+                assertThat(body(in)).isEqualTo("5 bytes (5 so far)\n");
+            }
+        }
+    }
+
+    @Test
+    void tcpChatShouldPassALineToTheOthers() throws Exception {
+        try (ActorSystem system = ActorSystem.create("tcp-chat-test"); Io io = Io.create(IoConfig.defaults().withLoops(1))) {
+            TcpListener listener = TcpChat.start(system, io, 0);
+            int port = listener.localAddress().getPort();
+            try (Socket alice = connect(port)) {
+                BufferedReader aliceIn = reader(alice);
+                assertThat(aliceIn.readLine()).startsWith("welcome");
+                try (Socket bob = connect(port)) {
+                    BufferedReader bobIn = reader(bob);
+                    assertThat(bobIn.readLine()).startsWith("welcome");
+                    assertThat(aliceIn.readLine()).endsWith("joined");
+                    bob.getOutputStream().write("hi al".getBytes(StandardCharsets.UTF_8));
+                    bob.getOutputStream().write("ice\n".getBytes(StandardCharsets.UTF_8));
+                    assertThat(aliceIn.readLine()).isEqualTo("guest-" + bob.getLocalPort() + ": hi alice");
+                }
+                assertThat(aliceIn.readLine()).endsWith("left");
+            }
+        }
+    }
+
+    private static Socket connect(int port) throws Exception {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private static BufferedReader reader(Socket socket) throws Exception {
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** Reads one answer (headers, then a Content-Length body) and returns its body. */
+    private static String body(BufferedReader in) throws Exception {
+        assertThat(in.readLine()).startsWith("HTTP/1.1 200");
+        int length = -1;
+        for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        char[] body = new char[length];
+        int read = 0;
+        while (read < length) {
+            read += in.read(body, read, length - read);
+        }
+        return new String(body);
+    }
+}
