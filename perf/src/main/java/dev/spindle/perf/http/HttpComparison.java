@@ -1,0 +1,220 @@
+package dev.spindle.perf.http;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Spindle vs Vert.x vs Node.js over HTTP and TCP, in one run: each server in a fresh process on
+ * 127.0.0.1 with one event loop, warmed up with wrk for {@value #WARMUP_SECONDS} s, then loaded
+ * with {@code wrk -t1 -c50 -d10s --latency} (TCP echo: {@link EchoLoad}, 50 connections). Besides
+ * req/s and latency, each server's CPU time over the measured 10 s is read from
+ * {@code /proc/<pid>/stat}: wrk needs about one of the two cores, so raw req/s is capped near
+ * wrk's limit and CPU time per request is the fair figure.
+ *
+ * <p>Run with {@code perf/http-comparison} (installs wrk if missing); writes
+ * {@code perf/target/http-comparison.md}.
+ */
+public final class HttpComparison {
+
+    static final int WARMUP_SECONDS = 5;
+    static final int SECONDS = 10;
+    static final int CONNECTIONS = 50;
+    static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+    /** One row of the table. */
+    record Scenario(String name, String path, int pipeline, boolean node) {
+    }
+
+    static final List<Scenario> SCENARIOS = List.of(
+            new Scenario("plaintext", "/plaintext", 1, true),
+            new Scenario("plaintext, pipelined 16", "/plaintext", 16, true),
+            new Scenario("json", "/json", 1, true),
+            new Scenario("64 KiB", "/64k", 1, true),
+            new Scenario("cpu (offloaded)", "/cpu", 1, true),
+            new Scenario("tcp echo 128 B", null, 1, false));
+
+    /** One measurement. */
+    record Result(double rate, double p50us, double p99us, double cpuSeconds, double requests) {
+        double cpuMicrosPerRequest() {
+            return cpuSeconds * 1e6 / requests;
+        }
+
+        double cores() {
+            return cpuSeconds / SECONDS;
+        }
+    }
+
+    private HttpComparison() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String only = System.getProperty("scenarios", "");
+        List<String> servers = List.of(System.getProperty("servers", "spindle,vertx,node").split(","));
+        Map<String, Map<String, Result>> results = new LinkedHashMap<>();
+        int port = 18080;
+        for (Scenario scenario : SCENARIOS) {
+            if (!only.isEmpty() && !List.of(only.split(",")).contains(scenario.name().split("[ ,]")[0] + (scenario.pipeline() > 1 ? "-pipelined" : ""))) {
+                continue;
+            }
+            for (String server : servers) {
+                if (server.equals("node") && !scenario.node()) {
+                    continue;
+                }
+                port += 2;
+                Result result = measure(server, scenario, port);
+                results.computeIfAbsent(scenario.name(), k -> new LinkedHashMap<>()).put(server, result);
+                System.out.printf(Locale.ROOT, "%-24s %-8s %12.0f /s  p50 %8.0f us  p99 %8.0f us  server %.2f cores  %.2f us CPU per request%n",
+                        scenario.name(), server, result.rate(), result.p50us(), result.p99us(), result.cores(),
+                        result.cpuMicrosPerRequest());
+            }
+        }
+        String table = table(results);
+        System.out.println();
+        System.out.println(table);
+        Path out = Path.of("perf/target/http-comparison.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, table);
+        System.out.println("written to " + out);
+    }
+
+    static Result measure(String server, Scenario scenario, int port) throws Exception {
+        String jar = System.getProperty("java.class.path");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = switch (server) {
+            case "spindle" -> List.of(java, "-Xms1g", "-Xmx1g", "-cp", jar, SpindleHttpServer.class.getName(), Integer.toString(port));
+            case "vertx" -> List.of(java, "-Xms1g", "-Xmx1g", "--sun-misc-unsafe-memory-access=allow", "-cp", jar,
+                    VertxHttpServer.class.getName(), Integer.toString(port));
+            case "node" -> List.of("node", "perf/node/http.js", Integer.toString(port));
+            default -> throw new IllegalArgumentException("server: " + server);
+        };
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            for (String line = output.readLine(); line == null || !line.startsWith("READY"); line = output.readLine()) {
+                if (line == null) {
+                    throw new IllegalStateException(server + " exited before it was ready");
+                }
+                System.out.println("  [" + server + "] " + line);
+            }
+            Thread.ofPlatform().daemon().start(() -> output.lines().forEach(l -> System.out.println("  [" + server + "] " + l)));
+            if (scenario.path() == null) {
+                load(port + 1, scenario, WARMUP_SECONDS);
+                long before = cpuTicks(process.pid());
+                String[] echo = load(port + 1, scenario, SECONDS);
+                long after = cpuTicks(process.pid());
+                double trips = Double.parseDouble(echo[0]);
+                return new Result(Double.parseDouble(echo[1]), Double.parseDouble(echo[2]), Double.parseDouble(echo[3]),
+                        (after - before) / (double) TICKS_PER_SECOND, trips);
+            }
+            wrk(port, scenario, WARMUP_SECONDS);
+            long before = cpuTicks(process.pid());
+            String report = wrk(port, scenario, SECONDS);
+            long after = cpuTicks(process.pid());
+            return parseWrk(report, (after - before) / (double) TICKS_PER_SECOND);
+        } finally {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    static String wrk(int port, Scenario scenario, int seconds) throws Exception {
+        List<String> command = new ArrayList<>(List.of("wrk", "-t1", "-c" + CONNECTIONS, "-d" + seconds + "s", "--latency"));
+        if (scenario.pipeline() > 1) {
+            command.addAll(List.of("-s", "perf/wrk/pipeline.lua"));
+        }
+        command.add("http://127.0.0.1:" + port + scenario.path());
+        if (scenario.pipeline() > 1) {
+            command.addAll(List.of("--", Integer.toString(scenario.pipeline())));
+        }
+        return run(command);
+    }
+
+    /** {@return trips, rate, p50, p99 of one {@link EchoLoad} run} */
+    static String[] load(int port, Scenario scenario, int seconds) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String out = run(List.of(java, "-cp", System.getProperty("java.class.path"), EchoLoad.class.getName(),
+                Integer.toString(port), Integer.toString(CONNECTIONS), Integer.toString(seconds), "128"));
+        Matcher m = Pattern.compile("RESULT trips=(\\d+) rate=([\\d.]+) p50us=([\\d.]+) p99us=([\\d.]+)").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("echo load failed: " + out);
+        }
+        return new String[] {m.group(1), m.group(2), m.group(3), m.group(4)};
+    }
+
+    static String run(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
+        }
+        return out;
+    }
+
+    static Result parseWrk(String report, double cpuSeconds) {
+        Matcher rate = Pattern.compile("Requests/sec:\\s+([\\d.]+)").matcher(report);
+        Matcher count = Pattern.compile("(\\d+) requests in").matcher(report);
+        Matcher p50 = Pattern.compile("\\s50%\\s+([\\d.]+)(us|ms|s)").matcher(report);
+        Matcher p99 = Pattern.compile("\\s99%\\s+([\\d.]+)(us|ms|s)").matcher(report);
+        if (!rate.find() || !count.find() || !p50.find() || !p99.find()) {
+            throw new IllegalStateException("cannot read wrk's report:\n" + report);
+        }
+        if (report.contains("Non-2xx") || report.contains("Socket errors")) {
+            System.out.println("  wrk reported errors:\n" + report);
+        }
+        return new Result(Double.parseDouble(rate.group(1)), micros(p50), micros(p99), cpuSeconds,
+                Double.parseDouble(count.group(1)));
+    }
+
+    private static double micros(Matcher m) {
+        double value = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> value;
+            case "ms" -> value * 1e3;
+            default -> value * 1e6;
+        };
+    }
+
+    /** {@return user + system CPU ticks of process {@code pid} so far} */
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    static String table(Map<String, Map<String, Result>> results) {
+        StringBuilder t = new StringBuilder();
+        t.append(LocalDate.now()).append(", one event loop per server, wrk -t1 -c").append(CONNECTIONS).append(" -d")
+                .append(SECONDS).append("s --latency on 127.0.0.1 (TCP echo: EchoLoad, ").append(CONNECTIONS)
+                .append(" connections, 128 B); server CPU from /proc\n\n");
+        t.append("| scenario | server | req/s | p50 µs | p99 µs | server cores | CPU µs/req | req/s ÷ Vert.x | CPU/req ÷ Vert.x | req/s ÷ Node |\n");
+        t.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Map.Entry<String, Map<String, Result>> row : results.entrySet()) {
+            Result vertx = row.getValue().get("vertx");
+            Result node = row.getValue().get("node");
+            for (Map.Entry<String, Result> cell : row.getValue().entrySet()) {
+                Result r = cell.getValue();
+                t.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.0f | %.0f | %.2f | %.2f | %s | %s | %s |%n",
+                        row.getKey(), cell.getKey(), r.rate(), r.p50us(), r.p99us(), r.cores(), r.cpuMicrosPerRequest(),
+                        vertx == null ? "–" : String.format(Locale.ROOT, "%.2f×", r.rate() / vertx.rate()),
+                        vertx == null ? "–" : String.format(Locale.ROOT, "%.2f×", r.cpuMicrosPerRequest() / vertx.cpuMicrosPerRequest()),
+                        node == null ? "–" : String.format(Locale.ROOT, "%.2f×", r.rate() / node.rate())));
+            }
+        }
+        return t.toString();
+    }
+}
