@@ -266,9 +266,12 @@ public final class HttpRequest {
             }
             sent = true;
             this.body = java.util.Objects.requireNonNull(body, "body");
+            // Read before publishing: once answered is set, the loop may write the answer and
+            // recycle the request (sink and all) before this thread takes another step.
+            HttpConnectionSink sink = request.sink;
             // Release: the loop that sees answered sees the whole answer.
             request.answered = true;
-            request.sink.answered(request);
+            sink.answered(request);
         }
 
         int status() {
