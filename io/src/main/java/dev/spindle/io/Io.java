@@ -86,6 +86,22 @@ public final class Io implements AutoCloseable {
     }
 
     /**
+     * Binds a UDP socket to {@code address} (port 0: the OS picks one); each datagram that arrives
+     * goes to {@code owner} as {@link UdpEvent.Received}.
+     *
+     * @throws IOException if the address cannot be bound
+     */
+    public UdpSocket bindUdp(InetSocketAddress address, ActorRef<? super UdpEvent> owner) throws IOException {
+        return runtime.bindUdp(Objects.requireNonNull(address, "address"), Recipients.direct(owner));
+    }
+
+    /** Like {@link #bindUdp(InetSocketAddress, ActorRef)}, for an owner whose protocol wraps {@link UdpEvent}s. */
+    public <M> UdpSocket bindUdp(InetSocketAddress address, ActorRef<M> owner, Function<? super UdpEvent, ? extends M> adapter)
+            throws IOException {
+        return runtime.bindUdp(Objects.requireNonNull(address, "address"), Recipients.adapted(owner, adapter));
+    }
+
+    /**
      * Closes every listener and connection (each registered actor gets its {@link TcpEvent.Closed};
      * queued writes are dropped and counted) and stops the loops, waiting up to 10 seconds.
      */

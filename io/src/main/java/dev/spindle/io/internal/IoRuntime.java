@@ -4,6 +4,8 @@ import dev.spindle.io.IoConfig;
 import dev.spindle.io.TcpEvent;
 import dev.spindle.io.TcpListener;
 import dev.spindle.io.TcpOptions;
+import dev.spindle.io.UdpEvent;
+import dev.spindle.io.UdpSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -57,7 +60,7 @@ public final class IoRuntime {
     }
 
     /** A TCP listener whose connections go to {@code owner} as {@link TcpEvent.Accepted}. */
-    public TcpListener listen(InetSocketAddress address, TcpOptions options, Recipient<?> owner) throws IOException {
+    public TcpListener listen(InetSocketAddress address, TcpOptions options, Recipient<TcpEvent, ?> owner) throws IOException {
         return listen(address, options, new TcpServerChannel.Acceptor() {
             @Override
             public void accepted(IoLoop loop, SocketChannel channel, TcpServerChannel listener) throws IOException {
@@ -106,7 +109,31 @@ public final class IoRuntime {
         }
     }
 
-    public void connect(InetSocketAddress remote, TcpOptions options, Recipient<?> owner) {
+    /** A UDP socket bound to {@code address}, its datagrams to {@code owner}. */
+    public UdpSocket bindUdp(InetSocketAddress address, Recipient<UdpEvent, ?> owner) throws IOException {
+        ensureOpen();
+        DatagramChannel channel = DatagramChannel.open();
+        try {
+            channel.configureBlocking(false);
+            channel.bind(address);
+            IoLoop loop = nextLoop();
+            UdpChannel socket = new UdpChannel(loop, channel, owner);
+            loop.execute(() -> {
+                try {
+                    socket.attach();
+                } catch (IOException e) {
+                    LOG.error("UDP socket {} could not join its loop", socket, e);
+                    socket.close();
+                }
+            });
+            return socket;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    public void connect(InetSocketAddress remote, TcpOptions options, Recipient<TcpEvent, ?> owner) {
         ensureOpen();
         IoLoop loop = nextLoop();
         SocketChannel channel;

@@ -1,18 +1,17 @@
 package dev.spindle.io.internal;
 
 import dev.spindle.actors.ActorRef;
-import dev.spindle.io.TcpEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.function.Function;
 
-/** Immutable. The actor a channel's events go to, and how they are wrapped into its protocol. */
-public record Recipient<M>(ActorRef<M> ref, Function<? super TcpEvent, ? extends M> adapter) {
+/** Immutable. The actor a channel's events ({@code E}) go to, and how they are wrapped into its protocol. */
+public record Recipient<E, M>(ActorRef<M> ref, Function<? super E, ? extends M> adapter) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Recipient.class);
 
-    void deliver(TcpEvent event) {
+    public void deliver(E event) {
         M message;
         try {
             message = adapter.apply(event);

@@ -1,7 +1,6 @@
 package dev.spindle.io.internal;
 
 import dev.spindle.actors.ActorRef;
-import dev.spindle.io.TcpEvent;
 
 import java.util.Objects;
 import java.util.function.Function;
@@ -13,11 +12,11 @@ public final class Recipients {
     }
 
     @SuppressWarnings("unchecked")
-    public static Recipient<?> direct(ActorRef<? super TcpEvent> ref) {
-        return new Recipient<>((ActorRef<Object>) ref, event -> event);
+    public static <E> Recipient<E, ?> direct(ActorRef<? super E> ref) {
+        return new Recipient<E, Object>((ActorRef<Object>) Objects.requireNonNull(ref, "owner"), event -> event);
     }
 
-    public static <M> Recipient<M> adapted(ActorRef<M> ref, Function<? super TcpEvent, ? extends M> adapter) {
+    public static <E, M> Recipient<E, M> adapted(ActorRef<M> ref, Function<? super E, ? extends M> adapter) {
         return new Recipient<>(Objects.requireNonNull(ref, "owner"), Objects.requireNonNull(adapter, "adapter"));
     }
 }

@@ -52,7 +52,7 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
     private volatile boolean drainWanted;
     /** Set by close/abort on any thread: later writes are dropped. */
     private volatile boolean closeRequested;
-    private volatile Recipient<?> recipient;
+    private volatile Recipient<TcpEvent, ?> recipient;
 
     // ---- loop-confined ----
     private SelectionKey key;
@@ -81,7 +81,7 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
      * Loop thread only: joins the loop's selector, or takes over {@code existing} (a connector's
      * key); reads at once if {@code initial} is not null, else once registered.
      */
-    void attach(Recipient<?> initial, SelectionKey existing) throws IOException {
+    void attach(Recipient<TcpEvent, ?> initial, SelectionKey existing) throws IOException {
         assert loop.inLoop();
         recipient = initial;
         if (existing != null) {
@@ -122,7 +122,7 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
         setRecipient(Recipients.adapted(handler, adapter));
     }
 
-    private void setRecipient(Recipient<?> next) {
+    private void setRecipient(Recipient<TcpEvent, ?> next) {
         recipient = next;
         loop.execute(this::startReading);
     }
@@ -379,7 +379,7 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
     }
 
     private void deliver(TcpEvent event) {
-        Recipient<?> to = recipient;
+        Recipient<TcpEvent, ?> to = recipient;
         if (to != null) {
             to.deliver(event);
         }

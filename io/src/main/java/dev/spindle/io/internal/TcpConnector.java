@@ -17,13 +17,13 @@ final class TcpConnector implements IoLoop.Ready, IoLoop.Closeable {
     private final SocketChannel channel;
     private final InetSocketAddress remote;
     private final TcpOptions options;
-    private final Recipient<?> owner;
+    private final Recipient<TcpEvent, ?> owner;
     private SelectionKey key;
     private IoLoop.LoopTimer timeout;
     private boolean done;
 
     TcpConnector(IoRuntime runtime, IoLoop loop, SocketChannel channel, InetSocketAddress remote, TcpOptions options,
-            Recipient<?> owner) {
+            Recipient<TcpEvent, ?> owner) {
         this.runtime = runtime;
         this.loop = loop;
         this.channel = channel;
