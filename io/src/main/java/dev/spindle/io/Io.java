@@ -1,12 +1,15 @@
 package dev.spindle.io;
 
 import dev.spindle.actors.ActorRef;
+import dev.spindle.io.internal.BlockingOps;
 import dev.spindle.io.internal.Internals;
 import dev.spindle.io.internal.IoRuntime;
+import dev.spindle.io.internal.Processes;
 import dev.spindle.io.internal.Recipients;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
@@ -34,6 +37,8 @@ public final class Io implements AutoCloseable {
     }
 
     private final IoRuntime runtime;
+
+    private final BlockingOps blocking = new BlockingOps();
 
     private Io(IoConfig config) {
         this.runtime = new IoRuntime(config);
@@ -101,12 +106,79 @@ public final class Io implements AutoCloseable {
         return runtime.bindUdp(Objects.requireNonNull(address, "address"), Recipients.adapted(owner, adapter));
     }
 
+    // ---- files, DNS, child processes: on virtual threads, completions as messages ----------------
+
+    /** Reads the whole file; {@link FileEvent.Read} or {@link FileEvent.Failed} follows. */
+    public void readFile(Path path, ActorRef<? super FileEvent> owner) {
+        blocking.readFile(Objects.requireNonNull(path, "path"), Recipients.direct(owner));
+    }
+
+    public <M> void readFile(Path path, ActorRef<M> owner, Function<? super FileEvent, ? extends M> adapter) {
+        blocking.readFile(Objects.requireNonNull(path, "path"), Recipients.adapted(owner, adapter));
+    }
+
+    /**
+     * Writes {@code data} (copied) to the file, created if missing, replacing it or appended to it;
+     * {@link FileEvent.Written} (after the bytes are forced to the device) or {@link FileEvent.Failed} follows.
+     */
+    public void writeFile(Path path, byte[] data, boolean append, ActorRef<? super FileEvent> owner) {
+        blocking.writeFile(Objects.requireNonNull(path, "path"), data, append, Recipients.direct(owner));
+    }
+
+    public <M> void writeFile(Path path, byte[] data, boolean append, ActorRef<M> owner,
+            Function<? super FileEvent, ? extends M> adapter) {
+        blocking.writeFile(Objects.requireNonNull(path, "path"), data, append, Recipients.adapted(owner, adapter));
+    }
+
+    /**
+     * Reads the file in chunks of up to {@code chunkSize} bytes, one {@link FileEvent.Chunk} per
+     * chunk asked for (the first is asked for already), then {@link FileEvent.End}.
+     */
+    public FileStream streamFile(Path path, int chunkSize, ActorRef<? super FileEvent> owner) {
+        return blocking.streamFile(Objects.requireNonNull(path, "path"), positive(chunkSize), Recipients.direct(owner));
+    }
+
+    public <M> FileStream streamFile(Path path, int chunkSize, ActorRef<M> owner,
+            Function<? super FileEvent, ? extends M> adapter) {
+        return blocking.streamFile(Objects.requireNonNull(path, "path"), positive(chunkSize), Recipients.adapted(owner, adapter));
+    }
+
+    /** Resolves {@code host} with the system's resolver; {@link DnsEvent.Resolved} or {@link DnsEvent.Failed} follows. */
+    public void lookup(String host, ActorRef<? super DnsEvent> owner) {
+        blocking.lookup(Objects.requireNonNull(host, "host"), Recipients.direct(owner));
+    }
+
+    public <M> void lookup(String host, ActorRef<M> owner, Function<? super DnsEvent, ? extends M> adapter) {
+        blocking.lookup(Objects.requireNonNull(host, "host"), Recipients.adapted(owner, adapter));
+    }
+
+    /**
+     * Starts a child process (Node's {@code child_process.spawn}); {@code owner} gets
+     * {@link ProcessEvent.Started}, its output, then {@link ProcessEvent.Exited}, or
+     * {@link ProcessEvent.SpawnFailed}.
+     */
+    public void spawn(ProcessSpec spec, ActorRef<? super ProcessEvent> owner) {
+        Processes.spawn(Objects.requireNonNull(spec, "spec"), Recipients.direct(owner));
+    }
+
+    public <M> void spawn(ProcessSpec spec, ActorRef<M> owner, Function<? super ProcessEvent, ? extends M> adapter) {
+        Processes.spawn(Objects.requireNonNull(spec, "spec"), Recipients.adapted(owner, adapter));
+    }
+
+    private static int positive(int chunkSize) {
+        if (chunkSize < 1) {
+            throw new IllegalArgumentException("chunkSize must be positive: " + chunkSize);
+        }
+        return chunkSize;
+    }
+
     /**
      * Closes every listener and connection (each registered actor gets its {@link TcpEvent.Closed};
      * queued writes are dropped and counted) and stops the loops, waiting up to 10 seconds.
      */
     @Override
     public void close() {
+        blocking.close();
         runtime.close(Duration.ofSeconds(10));
     }
 }
