@@ -63,7 +63,7 @@ public final class Io implements AutoCloseable {
     public TcpListener listen(InetSocketAddress address, TcpOptions options, ActorRef<? super TcpEvent> owner)
             throws IOException {
         return runtime.listen(Objects.requireNonNull(address, "address"), Objects.requireNonNull(options, "options"),
-                Recipients.direct(Objects.requireNonNull(owner, "owner")));
+                Recipients.direct(owner));
     }
 
     /** Like {@link #listen(InetSocketAddress, TcpOptions, ActorRef)}, for an owner whose protocol wraps {@link TcpEvent}s. */
@@ -80,7 +80,7 @@ public final class Io implements AutoCloseable {
      */
     public void connect(InetSocketAddress remote, TcpOptions options, ActorRef<? super TcpEvent> owner) {
         runtime.connect(Objects.requireNonNull(remote, "remote"), Objects.requireNonNull(options, "options"),
-                Recipients.direct(Objects.requireNonNull(owner, "owner")));
+                Recipients.direct(owner));
     }
 
     /** Like {@link #connect(InetSocketAddress, TcpOptions, ActorRef)}, for an owner whose protocol wraps {@link TcpEvent}s. */

@@ -83,9 +83,7 @@ class TcpTest {
     @Test
     void shouldServeAPlainSocketClient() throws Exception {
         TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults(), kit.spawn(echoServer()));
-        try (Socket socket = new Socket()) {
-            socket.connect(listener.localAddress(), 5_000);
-            socket.setSoTimeout(10_000);
+        try (Socket socket = connect(listener)) {
             socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(socket.getInputStream().readNBytes(6)).asString(StandardCharsets.US_ASCII).isEqualTo("hello\n");
             socket.shutdownOutput();
@@ -98,8 +96,7 @@ class TcpTest {
     void shouldDeliverAcceptedConnectionsAndNotReadUntilRegistered() throws Exception {
         TestProbe<TcpEvent> owner = kit.createProbe();
         TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults(), owner.ref());
-        try (Socket socket = new Socket()) {
-            socket.connect(listener.localAddress(), 5_000);
+        try (Socket socket = connect(listener)) {
             socket.getOutputStream().write(new byte[] {1, 2, 3});
             TcpEvent.Accepted accepted = owner.expectMessageClass(TcpEvent.Accepted.class);
             assertThat(accepted.listener()).isSameAs(listener);
@@ -122,7 +119,7 @@ class TcpTest {
         try (Socket slowReader = new Socket()) {
             slowReader.setReceiveBufferSize(4096);
             slowReader.connect(listener.localAddress(), 5_000);
-            TcpConnection connection = owner.expectMessageClass(TcpEvent.Accepted.class).connection();
+            TcpConnection connection = accepted(owner);
             connection.register(owner.ref());
 
             // The peer does not read: the kernel's buffers fill, then our queue.
@@ -156,9 +153,8 @@ class TcpTest {
     void shouldStopReadingWhilePausedAndLoseNothing() throws Exception {
         TestProbe<TcpEvent> owner = kit.createProbe();
         TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults(), owner.ref());
-        try (Socket socket = new Socket()) {
-            socket.connect(listener.localAddress(), 5_000);
-            TcpConnection connection = owner.expectMessageClass(TcpEvent.Accepted.class).connection();
+        try (Socket socket = connect(listener)) {
+            TcpConnection connection = accepted(owner);
             TestProbe<TcpEvent> handler = kit.createProbe();
             connection.pauseReading();
             connection.register(handler.ref());
@@ -174,10 +170,8 @@ class TcpTest {
     void shouldHalfCloseWhenAllowedAndStillWrite() throws Exception {
         TestProbe<TcpEvent> owner = kit.createProbe();
         TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults().withAllowHalfOpen(true), owner.ref());
-        try (Socket socket = new Socket()) {
-            socket.connect(listener.localAddress(), 5_000);
-            socket.setSoTimeout(10_000);
-            TcpConnection connection = owner.expectMessageClass(TcpEvent.Accepted.class).connection();
+        try (Socket socket = connect(listener)) {
+            TcpConnection connection = accepted(owner);
             connection.register(owner.ref());
             socket.shutdownOutput();
             owner.expectMessageClass(TcpEvent.PeerClosed.class);
@@ -192,10 +186,8 @@ class TcpTest {
     void shouldResetOnAbortAndCountWhatWasNotSent() throws Exception {
         TestProbe<TcpEvent> owner = kit.createProbe();
         TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults(), owner.ref());
-        try (Socket socket = new Socket()) {
-            socket.connect(listener.localAddress(), 5_000);
-            socket.setSoTimeout(10_000);
-            TcpConnection connection = owner.expectMessageClass(TcpEvent.Accepted.class).connection();
+        try (Socket socket = connect(listener)) {
+            TcpConnection connection = accepted(owner);
             connection.register(owner.ref());
             connection.abort();
             owner.expectMessageClass(TcpEvent.Closed.class);
@@ -211,9 +203,8 @@ class TcpTest {
     void shouldTellTheHandlerWhenThePeerResets() throws Exception {
         TestProbe<TcpEvent> owner = kit.createProbe();
         TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults(), owner.ref());
-        Socket socket = new Socket();
-        socket.connect(listener.localAddress(), 5_000);
-        TcpConnection connection = owner.expectMessageClass(TcpEvent.Accepted.class).connection();
+        Socket socket = connect(listener);
+        TcpConnection connection = accepted(owner);
         connection.register(owner.ref());
         socket.setSoLinger(true, 0);
         socket.close();
@@ -277,10 +268,8 @@ class TcpTest {
     void shouldCloseEveryConnectionAndTellItsHandlerWhenIoCloses() throws Exception {
         TestProbe<TcpEvent> owner = kit.createProbe();
         TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults(), owner.ref());
-        try (Socket socket = new Socket()) {
-            socket.connect(listener.localAddress(), 5_000);
-            socket.setSoTimeout(10_000);
-            TcpConnection connection = owner.expectMessageClass(TcpEvent.Accepted.class).connection();
+        try (Socket socket = connect(listener)) {
+            TcpConnection connection = accepted(owner);
             TestProbe<TcpEvent> handler = kit.createProbe();
             connection.register(handler.ref());
             io.close();
@@ -290,6 +279,19 @@ class TcpTest {
             assertThatThrownBy(() -> io.listen(ANY_PORT, TcpOptions.defaults(), owner.ref()))
                     .isInstanceOf(IllegalStateException.class);
         }
+    }
+
+    /** {@return a plain socket connected to {@code listener}, reads timing out after 10 s} */
+    static Socket connect(TcpListener listener) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(listener.localAddress(), 5_000);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    /** {@return the connection of the next {@link TcpEvent.Accepted} the listener's owner gets} */
+    static TcpConnection accepted(TestProbe<TcpEvent> owner) {
+        return owner.expectMessageClass(TcpEvent.Accepted.class).connection();
     }
 
     static byte[] receiveBytes(TestProbe<TcpEvent> probe, int count) {

@@ -170,19 +170,16 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         }
         Router.Route route = state.server.router.route(request);
         if (route == Router.NOT_FOUND) {
-            ResponseEncoder.fillError(request, 404, "no route for " + request.path());
-            request.closeAfter = !request.keepAlive;
+            ResponseEncoder.fillError(request, 404, "no route for " + request.path(), false);
         } else if (route == Router.METHOD_NOT_ALLOWED) {
-            ResponseEncoder.fillError(request, 405, request.methodName() + " not allowed on " + request.path());
-            request.closeAfter = !request.keepAlive;
+            ResponseEncoder.fillError(request, 405, request.methodName() + " not allowed on " + request.path(), false);
         } else {
             try {
                 route.handler.accept(request);
             } catch (RuntimeException e) {
                 // The route's adapter threw: the client gets a 500, the loop goes on.
                 LOG.error("the adapter of the route for {} threw", request.path(), e);
-                ResponseEncoder.fillError(request, 500, "internal error");
-                request.closeAfter = !request.keepAlive;
+                ResponseEncoder.fillError(request, 500, "internal error", false);
             }
         }
     }
@@ -195,7 +192,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         current = null;
         error.reset();
         error.sink = this;
-        ResponseEncoder.fillError(error, status, reason);
+        ResponseEncoder.fillError(error, status, reason, true);
         inFlight.addLast(error);
         readingPaused = true;
         updateInterest();

@@ -4,6 +4,7 @@ import dev.spindle.actors.ActorRef;
 import dev.spindle.io.Io;
 import dev.spindle.io.internal.Internals;
 import dev.spindle.io.internal.IoLoop;
+import dev.spindle.io.internal.TcpChannel;
 import dev.spindle.io.internal.TcpServerChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +97,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private void onAccepted(IoLoop loop, SocketChannel channel) throws IOException {
+        TcpChannel.configure(channel, options.tcp());
         if (open.incrementAndGet() > options.maxConnections()) {
             open.decrementAndGet();
             LOG.warn("HTTP server on {}: {} connections open, the limit; refusing {}", localAddress(),
@@ -106,7 +108,6 @@ public final class HttpServer implements AutoCloseable {
             return;
         }
         LoopState state = loops.computeIfAbsent(loop, l -> new LoopState(this, l));
-        channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, options.tcp().noDelay());
         HttpConnection connection = new HttpConnection(state, loop, channel);
         state.add(connection);
         try {

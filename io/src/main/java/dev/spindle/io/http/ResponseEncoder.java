@@ -84,9 +84,12 @@ final class ResponseEncoder {
         return line;
     }
 
-    /** {@return a complete answer with a text body that closes the connection: for errors the server answers itself} */
-    static void fillError(HttpRequest request, int status, String message) {
-        request.closeAfter = true;
+    /**
+     * Makes {@code request}'s answer, published, a text error the server gives itself; {@code close}
+     * ends the connection after it (bad input), else the request's own keep-alive decides (no route).
+     */
+    static void fillError(HttpRequest request, int status, String message, boolean close) {
+        request.closeAfter = close;
         request.response.status(status).header("Content-Type", "text/plain; charset=utf-8");
         request.response.body = (status + " " + reason(status) + ": " + message + "\n").getBytes(StandardCharsets.UTF_8);
         request.answered = true;

@@ -151,7 +151,6 @@ public final class IoRuntime {
         IoLoop loop = nextLoop();
         loop.execute(() -> {
             try {
-                accepted.configureBlocking(false);
                 acceptor.accepted(loop, accepted, listener);
             } catch (IOException e) {
                 // The peer went away between accept and now: nothing to tell anyone.

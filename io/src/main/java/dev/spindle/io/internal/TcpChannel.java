@@ -70,11 +70,16 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
         this.channel = channel;
         this.options = options;
         this.id = id;
+        configure(channel, options);
+        this.remote = (InetSocketAddress) channel.getRemoteAddress();
+        this.local = (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    /** Makes {@code channel} non-blocking with {@code options}' per-connection socket options: for every connection a loop owns. */
+    public static void configure(SocketChannel channel, TcpOptions options) throws IOException {
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, options.noDelay());
         channel.setOption(StandardSocketOptions.SO_KEEPALIVE, options.keepAlive());
-        this.remote = (InetSocketAddress) channel.getRemoteAddress();
-        this.local = (InetSocketAddress) channel.getLocalAddress();
     }
 
     /**

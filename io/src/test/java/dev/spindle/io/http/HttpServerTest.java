@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,8 +49,16 @@ class HttpServerTest {
         }
     }
 
-    /** Answers {@code /hello}, echoes {@code /echo}, names {@code /users/:id}, and sleeps on {@code /slow/:ms}. */
-    static Behavior<HttpRequest> app() {
+    /** Opened by a test: until then a request to {@code /blocked} holds its handler. */
+    private final CountDownLatch gate = new CountDownLatch(1);
+    /** One permit per answer to any route but {@code /blocked}, released after answering. */
+    private final Semaphore answers = new Semaphore(0);
+
+    /**
+     * Answers {@code /hello}, echoes {@code /echo}, names {@code /users/:id}, and blocks on
+     * {@code /blocked} until the test opens {@link #gate}.
+     */
+    Behavior<HttpRequest> app() {
         return (ctx, request) -> {
             String path = request.path();
             if (path.equals("/hello")) {
@@ -59,15 +68,22 @@ class HttpServerTest {
                         .send(request.body());
             } else if (request.pathParam("id") != null) {
                 request.respond(200, "text/plain", "user " + request.pathParam("id"));
-            } else if (request.pathParam("ms") != null) {
+            } else if (path.equals("/blocked")) {
                 // Blocking in a handler parks this actor only.
-                Thread.sleep(Long.parseLong(request.pathParam("ms")));
-                request.respond(200, "text/plain", "slept " + request.pathParam("ms"));
+                gate.await();
+                request.respond(200, "text/plain", "unblocked");
+                return Behavior.same();
             } else {
                 request.respond(500);
             }
+            answers.release();
             return Behavior.same();
         };
+    }
+
+    /** Waits until the app has answered {@code count} requests other than {@code /blocked}. */
+    private void awaitAnswers(int count) throws InterruptedException {
+        assertThat(answers.tryAcquire(count, 10, TimeUnit.SECONDS)).as("%d answers within 10 s", count).isTrue();
     }
 
     HttpServer start(HttpServerOptions options) throws IOException {
@@ -77,7 +93,7 @@ class HttpServerTest {
                 .get("/hello", hello)
                 .post("/echo", hello)
                 .get("/users/:id", hello)
-                .get("/slow/:ms", slow)
+                .get("/blocked", slow)
                 .build();
         return HttpServer.listen(io, ANY_PORT, options, router);
     }
@@ -104,11 +120,14 @@ class HttpServerTest {
     void shouldAnswerPipelinedRequestsInOrderEvenWhenTheFirstIsSlowest() throws Exception {
         HttpServer server = start(HttpServerOptions.defaults());
         try (Client client = new Client(server)) {
-            client.send("GET /slow/300 HTTP/1.1\r\nHost: x\r\n\r\n"
+            client.send("GET /blocked HTTP/1.1\r\nHost: x\r\n\r\n"
                     + "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
                     + "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
                     + "GET /users/7 HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertThat(client.read().body()).isEqualTo("slept 300");
+            // The three later requests are answered first; only then does the first one finish.
+            awaitAnswers(3);
+            gate.countDown();
+            assertThat(client.read().body()).isEqualTo("unblocked");
             assertThat(client.read().body()).isEqualTo("Hello, World!");
             Answer echo = client.read();
             assertThat(echo.status()).isEqualTo(201);
@@ -122,12 +141,13 @@ class HttpServerTest {
     void shouldKeepServingOthersWhileAHandlerBlocks() throws Exception {
         HttpServer server = start(HttpServerOptions.defaults());
         try (Client slow = new Client(server); Client fast = new Client(server)) {
-            slow.send("GET /slow/2000 HTTP/1.1\r\nHost: x\r\n\r\n");
+            slow.send("GET /blocked HTTP/1.1\r\nHost: x\r\n\r\n");
             for (int i = 0; i < 20; i++) {
                 fast.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
                 assertThat(fast.read().status()).isEqualTo(200);
             }
-            assertThat(slow.read().body()).isEqualTo("slept 2000");
+            gate.countDown();
+            assertThat(slow.read().body()).isEqualTo("unblocked");
         }
     }
 
@@ -202,8 +222,11 @@ class HttpServerTest {
     void shouldAnswerEarlierPipelinedRequestsBeforeTheErrorOfALaterOne() throws Exception {
         HttpServer server = start(HttpServerOptions.defaults());
         try (Client client = new Client(server)) {
-            client.send("GET /slow/100 HTTP/1.1\r\nHost: x\r\n\r\nGET /x HTTP/1.1\r\n\r\n");
-            assertThat(client.read().body()).isEqualTo("slept 100");
+            client.send("GET /blocked HTTP/1.1\r\nHost: x\r\n\r\nGET /x HTTP/1.1\r\n\r\n");
+            // The 400 is owed after the blocked answer: nothing may come out before the gate opens.
+            client.expectNothingWithin(Duration.ofMillis(200));
+            gate.countDown();
+            assertThat(client.read().body()).isEqualTo("unblocked");
             assertThat(client.read().status()).isEqualTo(400);
             assertThat(client.in.read()).isEqualTo(-1);
         }
@@ -358,6 +381,19 @@ class HttpServerTest {
             String length = head.header("Content-Length");
             byte[] body = length == null ? new byte[0] : in.readNBytes(Integer.parseInt(length));
             return new Answer(head.status(), head.headers(), new String(body, StandardCharsets.UTF_8));
+        }
+
+        /** Asserts that no byte arrives within {@code within}. */
+        void expectNothingWithin(Duration within) throws IOException {
+            socket.setSoTimeout((int) within.toMillis());
+            try {
+                int b = in.read();
+                throw new AssertionError("expected nothing yet, got byte " + b);
+            } catch (java.net.SocketTimeoutException expected) {
+                // Nothing came: as it should.
+            } finally {
+                socket.setSoTimeout(10_000);
+            }
         }
 
         private String line() throws IOException {
