@@ -8,7 +8,8 @@ module dev.spindle.actors {
     // API: the synchronous and asynchronous testkits
     exports dev.spindle.actors.testkit;
 
-    // SPI: none yet.
+    // SPI: platform threads (io loops) that run the turns of the actors they wake
+    exports dev.spindle.actors.spi;
 
     // internal: the runtime (cells, dispatch, timers); not exported
     requires transitive dev.spindle.mailbox;

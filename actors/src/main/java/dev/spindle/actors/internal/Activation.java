@@ -2,6 +2,7 @@ package dev.spindle.actors.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -34,6 +35,23 @@ public final class Activation implements Runnable {
      */
     private static final int SLOTS = Integer.highestOneBit(Math.clamp(Integer.getInteger("spindle.handoffSlots", 1), 1, 64));
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(ActorCell[].class);
+    private static final VarHandle HOST_WATCHED;
+    private static final VarHandle DETACHED;
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            HOST_WATCHED = lookup.findVarHandle(Activation.class, "hostWatched", boolean.class);
+            DETACHED = lookup.findVarHandle(Activation.class, "detached", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+    /** How many woken actors a host (an io loop) may queue before more get threads of their own. */
+    private static final int HOST_SLOTS = 256;
+    /** Ticks a hosted turn may be runnable (computing, or blocked in native code) before the host is detached. */
+    private static final long RUNNABLE_TICKS = 8;
+    /** {@link #turnTick} of a host between hosted turns. */
+    private static final long NO_TURN = Long.MIN_VALUE;
     /** Hand-offs in a row before this thread lets other virtual threads on its carrier run. */
     private static final int TURNS_BEFORE_YIELD = 256;
 
@@ -44,7 +62,9 @@ public final class Activation implements Runnable {
      * Idle actors handlers scheduled, to run on this thread in order, a ring of {@link #SLOTS}: the
      * owner fills at {@code tail} and takes at {@code head}; the rescuer may empty any slot (CAS).
      */
-    private final ActorCell<?>[] successors = new ActorCell<?>[SLOTS];
+    private final ActorCell<?>[] successors;
+    /** {@code successors.length - 1}; the length is a power of two. */
+    private final int mask;
     private int head;
     private int tail;
     /** Slots filled and not yet taken by the owner (some may have been stolen since). */
@@ -59,10 +79,154 @@ public final class Activation implements Runnable {
     /** Started from a platform thread: counted as waiting by the dispatcher until it runs. */
     private final boolean external;
 
+    // ---- host mode (a platform thread, an io loop, that runs the actors it wakes; see newHost) --
+
+    /** Non-null for a host: called once, on the rescuer's thread, when a hosted turn is stuck. */
+    private final Runnable onStuck;
+    /** A host's tick at the start of the hosted turn running now, or {@link #NO_TURN}. */
+    volatile long turnTick = NO_TURN;
+    /** A host: whether the rescuer has it on its list (CAS both ways, see {@link #watchHost}). */
+    private volatile boolean hostWatched;
+    /** A host whose turn got stuck: it runs no more hosted turns, its thread is no longer the host. */
+    private volatile boolean detached;
+    /** A host's thread, set when it starts to run. */
+    private volatile Thread hostThread;
+
     Activation(VirtualThreadDispatcher dispatcher, ActorCell<?> cell, boolean external) {
+        this(dispatcher, cell, external, SLOTS, null);
+    }
+
+    private Activation(VirtualThreadDispatcher dispatcher, ActorCell<?> cell, boolean external, int slots,
+            Runnable onStuck) {
         this.dispatcher = dispatcher;
         this.cell = cell;
         this.external = external;
+        this.successors = new ActorCell<?>[slots];
+        this.mask = slots - 1;
+        this.onStuck = onStuck;
+    }
+
+    /**
+     * A host: an activation for a platform thread that runs, between its own work, the actors that
+     * work wakes (an io loop: the route actors of the requests it has just parsed), with no thread
+     * start and no wake-up. Bind it with {@link #runAsHost} for the thread's life; call
+     * {@link #runHosted} when the thread can spare the time. A hosted turn that runs longer than
+     * the rescuer's two ticks (its handler blocks, or computes) detaches the host: {@code onStuck}
+     * is called on the rescuer's thread (it must move the platform thread's own duties to a new
+     * thread), the actors still waiting get threads of their own, and the stuck actor is never
+     * hosted again.
+     */
+    public static Activation newHost(Runnable onStuck) {
+        return new Activation(Hosts.DISPATCHER, null, false, HOST_SLOTS, Objects.requireNonNull(onStuck, "onStuck"));
+    }
+
+    /** The dispatcher of hosts: its rescuer watches them, and actors they let go of run on its virtual threads. */
+    private static final class Hosts {
+        static final VirtualThreadDispatcher DISPATCHER = new VirtualThreadDispatcher("host");
+    }
+
+    /** Host: runs {@code body} on this thread with this host as the current activation, then retires the host. */
+    public void runAsHost(Runnable body) {
+        assert onStuck != null;
+        hostThread = Thread.currentThread();
+        try {
+            ScopedValue.where(CURRENT, this).run(body);
+        } finally {
+            finished = true;
+        }
+    }
+
+    /** Host, its own thread. {@return whether actors wait to run here} */
+    public boolean hasHosted() {
+        return pending != 0;
+    }
+
+    /**
+     * Host, its own thread. Runs one turn of each actor waiting here, in the order they were woken
+     * (and of those their turns wake). An actor with messages left after its turn goes on on a
+     * thread of its own.
+     *
+     * @return {@code false} if the host was detached meanwhile: this thread is no longer the host
+     */
+    public boolean runHosted() {
+        if (pending == 0) {
+            return !detached;
+        }
+        watchHost();
+        try {
+            for (ActorCell<?> next; (next = takeSuccessor()) != null; ) {
+                cell = next;
+                turnTick = dispatcher.tick();
+                boolean again = next.runTurnLogged(this);
+                if (detached) {
+                    // This turn blocked or ran long: the rescuer moved the host's duties elsewhere.
+                    next.hostable = false;
+                    if (again) {
+                        dispatcher.start(next);
+                    }
+                    releaseHandOff();
+                    return false;
+                }
+                if (again) {
+                    dispatcher.start(next);
+                }
+            }
+            return true;
+        } finally {
+            cell = null;
+            turnTick = NO_TURN;
+        }
+    }
+
+    /** Host, its own thread: the actors waiting here get threads of their own (the host is ending). */
+    public void releaseHosted() {
+        releaseHandOff();
+    }
+
+    /** Host: make sure the rescuer looks at us (it drops idle hosts; see {@link VirtualThreadDispatcher}). */
+    private void watchHost() {
+        if (!hostWatched && HOST_WATCHED.compareAndSet(this, false, true)) {
+            dispatcher.watch(this);
+        }
+    }
+
+    private static boolean isRunnable(Thread thread) {
+        return thread == null || thread.getState() == Thread.State.RUNNABLE;
+    }
+
+    boolean isHost() {
+        return onStuck != null;
+    }
+
+    /**
+     * The rescuer, about a host on its list. {@return whether to keep it on the list} Detaches a
+     * host whose turn has waited (parked, blocked on a monitor) for two ticks, or been runnable for
+     * {@link #RUNNABLE_TICKS}: it computes, or blocks in native code such as a blocking socket read,
+     * or the OS has not let it run, and this long a wait tells those apart from a moment's
+     * preemption. Drops a host with nothing running or waiting (its next turn or successor puts it
+     * back). Waiting successors are not stolen from a host, as they are from other activations: the
+     * host runs them as soon as its own short work is done.
+     */
+    boolean rescueHost(long now, Consumer<ActorCell<?>> start) {
+        long started = turnTick;
+        if (started != NO_TURN && now - started >= 2 && (now - started >= RUNNABLE_TICKS || !isRunnable(hostThread))) {
+            // The same turn still (a turn that began meanwhile has its own tick), and only once.
+            if (turnTick == started && DETACHED.compareAndSet(this, false, true)) {
+                stealAll(start);
+                onStuck.run();
+                return false;
+            }
+        }
+        if (detached) {
+            return false;
+        }
+        if (turnTick != NO_TURN || hasWaitingSuccessor()) {
+            return true;
+        }
+        hostWatched = false;
+        // Re-check after letting go: the host's turn or successor meanwhile either sees us gone
+        // and queues itself again, or is seen here and we take it back; one CAS decides which.
+        return (turnTick != NO_TURN || hasWaitingSuccessor()) && HOST_WATCHED.compareAndSet(this, false, true);
     }
 
     /**
@@ -128,10 +292,15 @@ public final class Activation implements Runnable {
 
     /** Called by the dispatcher on this thread: queue {@code scheduled} to run here, if there is room. */
     boolean offerSuccessor(ActorCell<?> scheduled) {
-        if (dispatcher == null || pending == SLOTS) {
+        if (dispatcher == null || pending == successors.length) {
             return false;
         }
-        if (!watched) {
+        if (onStuck != null) {
+            if (detached || !scheduled.hostable) {
+                return false;
+            }
+            watchHost();
+        } else if (!watched) {
             watched = true;
             dispatcher.watch(this);
         }
@@ -140,14 +309,18 @@ public final class Activation implements Runnable {
         }
         // The slot at tail is empty: taken by us or stolen by the rescuer, never refilled since.
         SLOT.setRelease(successors, tail, scheduled);
-        tail = (tail + 1) & (SLOTS - 1);
+        tail = (tail + 1) & mask;
         pending++;
         return true;
     }
 
-    /** Whether a handler scheduled an actor for this thread to run next (may be stale after a steal). */
+    /**
+     * Whether a handler scheduled an actor for this thread to run next (may be stale after a
+     * steal). Never for a host: the actors waiting there are the host's work list, not this
+     * turn's doing, and need not cut the turn short.
+     */
     boolean handOffPending() {
-        return pending != 0;
+        return pending != 0 && onStuck == null;
     }
 
     /** The current actor still has messages: its successors get threads of their own now. */
@@ -161,7 +334,7 @@ public final class Activation implements Runnable {
     private ActorCell<?> takeSuccessor() {
         while (pending != 0) {
             ActorCell<?> handed = (ActorCell<?>) SLOT.getAndSet(successors, head, (ActorCell<?>) null);
-            head = (head + 1) & (SLOTS - 1);
+            head = (head + 1) & mask;
             pending--;
             if (handed != null) {
                 if (pending != 0) {
@@ -176,7 +349,7 @@ public final class Activation implements Runnable {
 
     /** The rescuer: every successor still waiting, taken from this activation; the caller starts them. */
     void stealAll(Consumer<ActorCell<?>> start) {
-        for (int i = 0; i < SLOTS; i++) {
+        for (int i = 0; i < successors.length; i++) {
             ActorCell<?> waiting = (ActorCell<?>) SLOT.getVolatile(successors, i);
             if (waiting != null && SLOT.compareAndSet(successors, i, waiting, (ActorCell<?>) null)) {
                 start.accept(waiting);
@@ -190,7 +363,7 @@ public final class Activation implements Runnable {
 
     /** The rescuer: whether any successor waits (a racy look; {@link #stealAll} decides). */
     boolean hasWaitingSuccessor() {
-        for (int i = 0; i < SLOTS; i++) {
+        for (int i = 0; i < successors.length; i++) {
             if (SLOT.getVolatile(successors, i) != null) {
                 return true;
             }

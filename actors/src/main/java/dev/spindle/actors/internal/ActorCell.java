@@ -57,6 +57,12 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
     private long processed;
     private Extras<M> extras;
     private byte lifecycle = NEW;
+    /**
+     * Whether a host (an io loop) may run this actor's turns on its own thread: cleared for good
+     * once a hosted turn of this actor blocked or ran long. Written by the holder, read by
+     * whoever schedules it (benignly racy: one more hosted turn at worst).
+     */
+    boolean hostable = true;
 
     ActorCell(Runtime runtime, ActorCell<?> parent, String name, int anonymousId, Behavior<M> initial,
               MailboxFactory mailboxes) {

@@ -19,7 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The rescuer: one daemon platform thread that, while any activation that has handed off runs,
  * wakes every {@link #TICK_NANOS} and starts on its own thread any successor left pending for a
  * whole tick (its handler blocked or runs long). Activations that never hand off (an actor blocked
- * in its handler, say) are not looked at; while none is left, the rescuer sleeps.
+ * in its handler, say) are not looked at; while none is left, the rescuer sleeps. It also watches
+ * hosts (see {@link Activation#newHost}) while they run or queue hosted turns, and detaches one
+ * whose turn has run for two ticks.
  */
 final class VirtualThreadDispatcher implements Dispatcher {
 
@@ -34,8 +36,11 @@ final class VirtualThreadDispatcher implements Dispatcher {
     private final MpscUnboundedAtomicArrayQueue<Activation> newlyWatched = new MpscUnboundedAtomicArrayQueue<>(256);
     private final Thread rescuer;
     private final AtomicBoolean rescuerParked = new AtomicBoolean();
-    /** Activations started from platform threads that have not begun to run yet. */
-    private final AtomicInteger externalWaiting = new AtomicInteger();
+    /**
+     * Activations started from platform threads that have not begun to run yet, by every
+     * dispatcher of the process: they all share the JDK's one pool of carriers.
+     */
+    private static final AtomicInteger EXTERNAL_WAITING = new AtomicInteger();
     private volatile long tick;
     private volatile boolean closed;
 
@@ -58,14 +63,14 @@ final class VirtualThreadDispatcher implements Dispatcher {
     void start(ActorCell<?> cell) {
         boolean external = !Thread.currentThread().isVirtual();
         if (external) {
-            externalWaiting.incrementAndGet();
+            EXTERNAL_WAITING.incrementAndGet();
         }
         threads.newThread(new Activation(this, cell, external)).start();
     }
 
     /** An activation started from outside the virtual threads (a platform thread) began to run. */
     void externalStarted() {
-        externalWaiting.decrementAndGet();
+        EXTERNAL_WAITING.decrementAndGet();
     }
 
     /**
@@ -76,7 +81,7 @@ final class VirtualThreadDispatcher implements Dispatcher {
      * park for a moment instead, which frees the carrier.
      */
     void yieldTurn() {
-        if (externalWaiting.get() > 0) {
+        if (EXTERNAL_WAITING.get() > 0) {
             LockSupport.parkNanos(1);
         } else {
             Thread.yield();
@@ -112,9 +117,12 @@ final class VirtualThreadDispatcher implements Dispatcher {
             long now = ++tick;
             for (int i = watched.size() - 1; i >= 0; i--) {
                 Activation activation = watched.get(i);
-                if (activation.isFinished()) {
+                if (activation.isFinished()
+                        || (activation.isHost() && !activation.rescueHost(now, this::start))) {
                     watched.set(i, watched.getLast());
                     watched.removeLast();
+                } else if (activation.isHost()) {
+                    continue;
                 } else if (now - activation.successorTick >= 2 && activation.hasWaitingSuccessor()) {
                     activation.stealAll(this::start);
                 }

@@ -1,5 +1,6 @@
 package dev.spindle.io.internal;
 
+import dev.spindle.actors.spi.ActorHost;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,11 @@ public final class IoLoop implements Executor {
     }
 
     private final Selector selector;
-    private final Thread thread;
+    private final String name;
+    /** The thread that is the loop now: a new one after a hosted turn got stuck (see {@link #run}). */
+    private volatile Thread owner;
+    /** Threads the loop has had; names the next. Written by whoever starts one (see {@link #takeOver}). */
+    private volatile int generations;
     private final MpscUnboundedAtomicArrayQueue<Runnable> tasks = new MpscUnboundedAtomicArrayQueue<>(256);
     private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
     /** The loop's one read buffer: every read on this loop lands here first. */
@@ -49,16 +54,24 @@ public final class IoLoop implements Executor {
     IoLoop(String name, int readBufferSize) throws IOException {
         this.selector = Selector.open();
         this.readBuffer = ByteBuffer.allocateDirect(readBufferSize);
-        this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this::run);
+        this.name = name;
     }
 
     void start() {
+        startThread();
+    }
+
+    private void startThread() {
+        int generation = generations++;
+        Thread thread = Thread.ofPlatform().name(generation == 0 ? name : name + "." + generation).daemon()
+                .unstarted(this::run);
+        owner = thread;
         thread.start();
     }
 
     /** {@return whether the caller is this loop's thread} */
     public boolean inLoop() {
-        return Thread.currentThread() == thread;
+        return Thread.currentThread() == owner;
     }
 
     /** Runs {@code task} on the loop thread, soon; from the loop itself, after the current work. */
@@ -91,24 +104,46 @@ public final class IoLoop implements Executor {
         return timer;
     }
 
+    /**
+     * The loop, on its thread, as an {@link ActorHost}: actors its channels wake (a route actor
+     * told a request, a connection's owner told what it read) run their turns here after the
+     * select that woke them, and what they answer is written by the tasks that follow, with no
+     * thread in between. If a hosted turn blocks or computes for more than a few milliseconds,
+     * {@link #takeOver} gives the loop to a new thread; this one finishes that turn and ends.
+     */
     private void run() {
+        ActorHost host = ActorHost.create(this::takeOver);
+        host.run(() -> runAsHost(host));
+    }
+
+    private void runAsHost(ActorHost host) {
         try {
             while (!closing) {
-                select();
+                select(host);
+                if (!host.runHosted()) {
+                    return; // another thread is the loop now; nothing here is ours any more
+                }
                 runTasks();
                 runTimers();
             }
         } catch (Throwable fatal) {
-            LOG.error("io loop {} failed; its connections are closed", thread.getName(), fatal);
-        } finally {
-            runTasks();
-            closeAll();
-            terminated.complete(null);
+            LOG.error("io loop {} failed; its connections are closed", name, fatal);
         }
+        runTasks();
+        closeAll();
+        host.release();
+        terminated.complete(null);
     }
 
-    private void select() throws IOException {
-        if (!tasks.isEmpty()) {
+    /** A hosted turn on the loop is stuck (the rescuer's thread): the loop goes on on a new thread. */
+    private void takeOver() {
+        LOG.warn("io loop {}: an actor's turn on the loop ran for milliseconds (it blocks or computes); "
+                + "the loop goes on on a new thread, and that actor gets threads of its own from now on", name);
+        startThread();
+    }
+
+    private void select(ActorHost host) throws IOException {
+        if (!tasks.isEmpty() || host.hasHosted()) {
             selector.selectNow(this::onSelected);
             return;
         }
@@ -137,7 +172,7 @@ public final class IoLoop implements Executor {
             ((Ready) key.attachment()).onReady(key);
         } catch (RuntimeException e) {
             // A bug in one channel's handling: close that channel, keep serving the others.
-            LOG.error("io loop {}: a channel's handler threw; closing the channel", thread.getName(), e);
+            LOG.error("io loop {}: a channel's handler threw; closing the channel", name, e);
             key.cancel();
             try {
                 key.channel().close();
@@ -152,7 +187,7 @@ public final class IoLoop implements Executor {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                LOG.error("io loop {}: a task threw", thread.getName(), e);
+                LOG.error("io loop {}: a task threw", name, e);
             }
         }
     }
@@ -165,7 +200,7 @@ public final class IoLoop implements Executor {
                 try {
                     timer.action.run();
                 } catch (RuntimeException e) {
-                    LOG.error("io loop {}: a timer threw", thread.getName(), e);
+                    LOG.error("io loop {}: a timer threw", name, e);
                 }
             }
         }

@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -148,6 +150,39 @@ class HttpServerTest {
             }
             gate.countDown();
             assertThat(slow.read().body()).isEqualTo("unblocked");
+        }
+    }
+
+    @Test
+    void shouldRunRouteActorsOnTheLoopAndMoveTheLoopWhenOneBlocksThere() throws Exception {
+        // One loop: the blocked handler and the fast one share it.
+        try (Io single = Io.create(IoConfig.defaults().withLoops(1))) {
+            Queue<Thread> helloThreads = new ConcurrentLinkedQueue<>();
+            ActorRef<HttpRequest> hello = kit.spawn((ctx, request) -> {
+                helloThreads.add(Thread.currentThread());
+                request.respond(200, "text/plain", "Hello, World!");
+                return Behavior.same();
+            });
+            ActorRef<HttpRequest> slow = kit.spawn(app());
+            HttpServer server = HttpServer.listen(single, ANY_PORT, HttpServerOptions.defaults(),
+                    Router.builder().get("/hello", hello).get("/blocked", slow).build());
+            try (Client slowClient = new Client(server); Client fast = new Client(server)) {
+                fast.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(fast.read().status()).isEqualTo(200);
+                Thread loop = helloThreads.poll();
+                assertThat(loop.isVirtual()).as("the route actor's turn ran on the loop").isFalse();
+
+                slowClient.send("GET /blocked HTTP/1.1\r\nHost: x\r\n\r\n");
+                for (int i = 0; i < 20; i++) {
+                    fast.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+                    assertThat(fast.read().status()).isEqualTo(200);
+                }
+                gate.countDown();
+                assertThat(slowClient.read().body()).isEqualTo("unblocked");
+                // The loop went on on another platform thread while the old one was stuck.
+                assertThat(helloThreads).isNotEmpty().allSatisfy(t -> assertThat(t.isVirtual()).isFalse())
+                        .anySatisfy(t -> assertThat(t).isNotSameAs(loop));
+            }
         }
     }
 
