@@ -1,6 +1,7 @@
 package dev.spindle.io.http;
 
 import dev.spindle.io.internal.IoLoop;
+import dev.spindle.io.internal.Recipient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,6 +116,14 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             close();
             return;
         }
+        for (HttpRequest request : inFlight) {
+            if (request.answered && request.response.stream != null) {
+                // A stream has no end of its own in sight (Server-Sent Events): as Node does, a
+                // client that ends its side ends the connection, and the writer hears it.
+                close();
+                return;
+            }
+        }
         // Answer what was asked, then close (a request cut short gets nothing).
         noMoreRequests = true;
         readingPaused = true;
@@ -216,6 +225,16 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         scheduleFlush();
     }
 
+    @Override
+    public StreamedAnswer newStream(Recipient<ResponseWriterEvent, ?> events, long declaredLength) {
+        return new StreamedAnswer(this, loop, events, options.tcp(), declaredLength);
+    }
+
+    @Override
+    public void streamed() {
+        scheduleFlush();
+    }
+
     private void scheduleFlush() {
         if (!flushScheduled.get() && flushScheduled.compareAndSet(false, true)) {
             loop.execute(flushTask);
@@ -224,7 +243,21 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
 
     private void flushFromTask() {
         flushScheduled.set(false);
-        flush();
+        if (closed) {
+            closeStreams(); // a stream may have started after the connection closed
+        } else {
+            flush();
+        }
+    }
+
+    /** The connection is closed: every streamed answer started so far hears it. */
+    private void closeStreams() {
+        for (HttpRequest request : inFlight) {
+            // answered first (acquire): then the stream field is the answerer's.
+            if (request.answered && request.response.stream != null && !request.response.stream.isClosed()) {
+                request.response.stream.close(new IOException("the connection closed before the answer ended"));
+            }
+        }
     }
 
     /** Writes what the socket takes: first bytes left over, then answers in order while published. */
@@ -245,6 +278,20 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             boolean closeNow = false;
             HttpRequest head;
             while ((head = inFlight.peekFirst()) != null && head.answered) {
+                StreamedAnswer stream = head.response.stream;
+                if (stream != null) {
+                    if (!flushStream(head, stream, out)) {
+                        break; // it waits for writes or for the socket, or the connection closed
+                    }
+                    inFlight.pollFirst();
+                    boolean last = head.closeAfter || !head.keepAlive;
+                    recycle(head);
+                    if (last || unwritten != null) {
+                        closeNow = last;
+                        break;
+                    }
+                    continue;
+                }
                 int headSize = ResponseEncoder.headSize(head);
                 byte[] body = ResponseEncoder.hasBody(head) ? head.response.body : HttpRequest.EMPTY;
                 if (out.remaining() < headSize + Math.min(body.length, 1024) && out.position() > 0) {
@@ -287,6 +334,9 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
                     break;
                 }
             }
+            if (closed) {
+                return; // a stream aborted the connection
+            }
             if (unwritten == null && out.position() > 0 && !writeOut(out)) {
                 closeAfterWriteIfNeeded(closeNow);
                 return;
@@ -308,6 +358,133 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         } catch (IOException e) {
             close();
         }
+    }
+
+    /**
+     * Moves what {@code stream} has queued into {@code out} (its head first, the first time), as
+     * chunks unless it declared a length; on its end, the last chunk.
+     *
+     * @return {@code true} if the stream is over and its request done (bytes may wait in
+     *         {@link #unwritten}); {@code false} if it waits for writes or for the socket, or the
+     *         connection was closed
+     */
+    private boolean flushStream(HttpRequest head, StreamedAnswer stream, ByteBuffer out) throws IOException {
+        if (stream.aborted()) {
+            abort(stream, new IOException("the handler aborted its answer"), out, true);
+            return false;
+        }
+        if (!stream.headSent) {
+            if (!room(out, ResponseEncoder.headSize(head))) {
+                return false;
+            }
+            if (head.http10 && stream.declaredLength < 0) {
+                head.closeAfter = true; // no chunks in HTTP/1.0: the body ends with the connection
+            }
+            state.encoder.encodeHead(head, out);
+            stream.headSent = true;
+        }
+        boolean body = ResponseEncoder.hasBody(head);
+        boolean chunked = body && ResponseEncoder.chunked(head);
+        for (byte[] chunk; unwritten == null && (chunk = stream.poll()) != null; ) {
+            if (!body || chunk.length == 0) {
+                continue; // HEAD: the head only; and an empty chunk would end a chunked body
+            }
+            stream.sent += chunk.length;
+            if (stream.declaredLength >= 0 && stream.sent > stream.declaredLength) {
+                abort(stream, new IOException("the answer's body passed its Content-Length of " + stream.declaredLength), out, false);
+                return false;
+            }
+            int size = chunk.length + (chunked ? CHUNK_FRAMING : 0);
+            if (out.remaining() < size) {
+                if (out.position() > 0 && !writeOut(out)) {
+                    unwritten = concat(unwritten, framed(chunk, chunked));
+                    return false;
+                }
+                out.clear();
+                if (out.remaining() < size) {
+                    // Bigger than the buffer: straight from a framed copy.
+                    ByteBuffer whole = framed(chunk, chunked);
+                    channel.write(whole);
+                    if (whole.hasRemaining()) {
+                        unwritten = whole;
+                        updateInterest();
+                        return false;
+                    }
+                    continue;
+                }
+            }
+            if (chunked) {
+                ResponseEncoder.putChunkSize(out, chunk.length);
+            }
+            out.put(chunk);
+            if (chunked) {
+                ResponseEncoder.putCrlf(out);
+            }
+        }
+        if (unwritten != null || !stream.finished()) {
+            return false;
+        }
+        if (body && stream.declaredLength >= 0 && stream.sent != stream.declaredLength) {
+            abort(stream, new IOException("the answer ended after " + stream.sent + " of its Content-Length of "
+                    + stream.declaredLength + " bytes"), out, false);
+            return false;
+        }
+        if (chunked) {
+            if (!room(out, ResponseEncoder.LAST_CHUNK.length)) {
+                return false;
+            }
+            out.put(ResponseEncoder.LAST_CHUNK);
+        }
+        stream.close(null);
+        return true;
+    }
+
+    /** The most a chunk's size line and ending add: 8 hex digits and two CRLFs. */
+    private static final int CHUNK_FRAMING = 12;
+
+    private static ByteBuffer framed(byte[] chunk, boolean chunked) {
+        ByteBuffer frame = ByteBuffer.allocate(chunk.length + (chunked ? CHUNK_FRAMING : 0));
+        if (chunked) {
+            ResponseEncoder.putChunkSize(frame, chunk.length);
+        }
+        frame.put(chunk);
+        if (chunked) {
+            ResponseEncoder.putCrlf(frame);
+        }
+        return frame.flip();
+    }
+
+    /** Makes {@code bytes} of room in {@code out}, writing what it holds if need be. {@return false if the socket is full} */
+    private boolean room(ByteBuffer out, int bytes) throws IOException {
+        if (out.remaining() >= bytes) {
+            return true;
+        }
+        if (out.position() > 0 && !writeOut(out)) {
+            return false;
+        }
+        out.clear();
+        return true;
+    }
+
+    /**
+     * A stream cannot go on: it hears why, what is staged in {@code out} is sent if the socket
+     * takes it, and the connection closes: reset for an abort, else a FIN before the declared
+     * length, which the client sees as a cut-off answer.
+     */
+    private void abort(StreamedAnswer stream, IOException cause, ByteBuffer out, boolean reset) {
+        LOG.debug("connection from {}: streamed answer stopped: {}", remote(), cause.getMessage());
+        stream.close(cause);
+        try {
+            if (unwritten == null && out.position() > 0) {
+                writeOut(out);
+            }
+            if (reset) {
+                channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+            }
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Closing either way.
+        }
+        close();
     }
 
     /** A closing answer is partly written: finish once the rest goes out. */
@@ -435,6 +612,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         } catch (IOException ignored) {
             // Closing: the socket is gone either way.
         }
+        closeStreams();
         state.removed(this);
     }
 

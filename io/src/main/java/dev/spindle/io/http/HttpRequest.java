@@ -1,8 +1,13 @@
 package dev.spindle.io.http;
 
+import dev.spindle.actors.ActorRef;
+import dev.spindle.io.internal.Recipient;
+import dev.spindle.io.internal.Recipients;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Handed from the server's loop to one actor at a time: the actor that gets it owns it until it
@@ -214,6 +219,10 @@ public final class HttpRequest {
         private byte[] headers = new byte[256];
         private int headersLength;
         byte[] body = EMPTY;
+        /** The {@code Content-Length} the handler set, or -1. */
+        private long declaredLength = -1;
+        /** A streamed answer, or null. */
+        StreamedAnswer stream;
         private boolean sent;
 
         Response(HttpRequest request) {
@@ -224,6 +233,8 @@ public final class HttpRequest {
             status = 200;
             headersLength = 0;
             body = EMPTY;
+            declaredLength = -1;
+            stream = null;
             sent = false;
         }
 
@@ -237,7 +248,10 @@ public final class HttpRequest {
 
         /**
          * Adds a header line. Names must be tokens and values must not hold CR, LF or other control
-         * characters (so nothing a client sent can split the response); else throws.
+         * characters (so nothing a client sent can split the response); else throws. The server
+         * frames the body itself: {@code Transfer-Encoding} is refused, and {@code Content-Length}
+         * is only checked against what is sent (a {@linkplain #stream stream} that declares one is
+         * sent as raw bytes of that length instead of chunks).
          */
         public Response header(String name, String value) {
             if (!Ascii.isToken(name)) {
@@ -245,6 +259,20 @@ public final class HttpRequest {
             }
             if (!Ascii.isFieldValue(value)) {
                 throw new IllegalArgumentException("header value with control characters, for " + name);
+            }
+            if (name.equalsIgnoreCase("Content-Length")) {
+                try {
+                    declaredLength = Long.parseLong(value.strip());
+                } catch (NumberFormatException e) {
+                    declaredLength = -1;
+                }
+                if (declaredLength < 0) {
+                    throw new IllegalArgumentException("Content-Length must be a number of bytes: " + value);
+                }
+                return this;
+            }
+            if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                throw new IllegalArgumentException("the server sets Transfer-Encoding itself (see stream())");
             }
             int need = headersLength + name.length() + value.length() + 4;
             if (need > headers.length) {
@@ -261,11 +289,45 @@ public final class HttpRequest {
 
         /** Sends the answer with {@code body} (not copied). */
         public void send(byte[] body) {
+            java.util.Objects.requireNonNull(body, "body");
+            if (declaredLength >= 0 && declaredLength != body.length) {
+                throw new IllegalArgumentException("Content-Length " + declaredLength + " for a body of " + body.length + " bytes");
+            }
+            claim();
+            this.body = body;
+            publish();
+        }
+
+        /**
+         * Answers with a stream: the head (with this status and these headers) goes out as soon as
+         * the answers before it have, then what is {@linkplain ResponseWriter#write written}, until
+         * {@link ResponseWriter#end}; what happens to it is told to {@code events}.
+         */
+        public ResponseWriter stream(ActorRef<? super ResponseWriterEvent> events) {
+            return stream(Recipients.direct(events));
+        }
+
+        /** {@link #stream(ActorRef)}, for an actor whose protocol wraps {@link ResponseWriterEvent}s. */
+        public <M> ResponseWriter stream(ActorRef<M> events, Function<? super ResponseWriterEvent, ? extends M> adapter) {
+            return stream(Recipients.adapted(events, adapter));
+        }
+
+        private ResponseWriter stream(Recipient<ResponseWriterEvent, ?> events) {
+            claim();
+            StreamedAnswer answer = request.sink.newStream(events, declaredLength);
+            stream = answer;
+            publish();
+            return answer;
+        }
+
+        private void claim() {
             if (sent) {
                 throw new IllegalStateException("this request has been answered already: " + request);
             }
             sent = true;
-            this.body = java.util.Objects.requireNonNull(body, "body");
+        }
+
+        private void publish() {
             // Read before publishing: once answered is set, the loop may write the answer and
             // recycle the request (sink and all) before this thread takes another step.
             HttpConnectionSink sink = request.sink;
@@ -276,6 +338,10 @@ public final class HttpRequest {
 
         int status() {
             return status;
+        }
+
+        long declaredLength() {
+            return declaredLength;
         }
 
         byte[] headerBytes() {

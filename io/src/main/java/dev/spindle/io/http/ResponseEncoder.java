@@ -15,6 +15,9 @@ final class ResponseEncoder {
 
     private static final byte[][] STATUS_LINES = new byte[1000][];
     private static final byte[] CONTENT_LENGTH = ascii("Content-Length: ");
+    private static final byte[] CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
+    /** The last chunk of a chunked body, with no trailers. */
+    static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
     private static final byte[] CLOSE = ascii("Connection: close\r\n");
     private static final byte[] KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
     private static final byte[] CRLF = ascii("\r\n");
@@ -36,9 +39,14 @@ final class ResponseEncoder {
         out.put(statusLine(status));
         out.put(response.headerBytes(), 0, response.headerLength());
         if (status >= 200 && status != 204 && status != 304) {
-            out.put(CONTENT_LENGTH);
-            putDecimal(out, response.body.length);
-            out.put(CRLF);
+            StreamedAnswer stream = response.stream;
+            if (stream == null || stream.declaredLength >= 0) {
+                out.put(CONTENT_LENGTH);
+                putDecimal(out, stream == null ? response.body.length : stream.declaredLength);
+                out.put(CRLF);
+            } else if (!request.http10) {
+                out.put(CHUNKED);
+            } // else an HTTP/1.0 stream of unknown length: ends with the connection (closeAfter)
         }
         out.put(date());
         if (request.closeAfter || !request.keepAlive) {
@@ -53,6 +61,27 @@ final class ResponseEncoder {
     static boolean hasBody(HttpRequest request) {
         int status = request.response.status();
         return request.method != HttpMethod.HEAD && status >= 200 && status != 204 && status != 304;
+    }
+
+    /** {@return whether {@code request}'s streamed answer is sent in chunks} */
+    static boolean chunked(HttpRequest request) {
+        return request.response.stream.declaredLength < 0 && !request.http10;
+    }
+
+    /** Writes the size line of a chunk of {@code size} bytes (hex, CRLF). */
+    static void putChunkSize(ByteBuffer out, int size) {
+        int shift = 28;
+        while (shift > 0 && (size >>> shift) == 0) {
+            shift -= 4;
+        }
+        for (; shift >= 0; shift -= 4) {
+            out.put((byte) Character.forDigit((size >>> shift) & 0xF, 16));
+        }
+        out.put((byte) '\r').put((byte) '\n');
+    }
+
+    static void putCrlf(ByteBuffer out) {
+        out.put((byte) '\r').put((byte) '\n');
     }
 
     private void putDecimal(ByteBuffer out, long value) {
