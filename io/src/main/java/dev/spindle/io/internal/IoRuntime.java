@@ -54,8 +54,8 @@ public final class IoRuntime {
         return ids.incrementAndGet();
     }
 
-    /** {@return the next loop, in turn} */
-    IoLoop nextLoop() {
+    /** {@return the next loop, in turn} (also for the HTTP client, whose per-host pools each live on one loop) */
+    public IoLoop nextLoop() {
         return loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
     }
 
