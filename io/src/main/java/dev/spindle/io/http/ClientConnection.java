@@ -49,6 +49,8 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
     private IoLoop.LoopTimer continueTimer;
     /** Sent its head with {@code Expect: 100-continue}; its body waits for the 100. */
     private ClientExchange bodyWaiting;
+    /** Its body is written by the caller as it goes ({@link StreamedBody}) and has not ended. */
+    private ClientExchange bodyStreaming;
     /** Bytes read but not parsed: a streamed receiver has not asked for more. Read mode, or null. */
     private ByteBuffer held;
     private ByteBuffer heldStore;
@@ -134,7 +136,7 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
 
     /** {@return whether {@code exchange} may be sent here now} */
     boolean accepts(ClientExchange exchange) {
-        if (closed || noMoreRequests || bodyWaiting != null) {
+        if (closed || noMoreRequests || bodyWaiting != null || bodyStreaming != null) {
             return false;
         }
         if (inFlight.isEmpty()) {
@@ -168,7 +170,7 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
             bodyWaiting = exchange;
             continueTimer = loop.schedule(options.continueTimeout().toNanos(), () -> sendBody(exchange));
         } else {
-            queueBody(request);
+            startBody(exchange);
         }
         if (request.asksToClose()) {
             noMoreRequests = true;
@@ -176,10 +178,37 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
         flush();
     }
 
-    private void queueBody(ClientRequest request) {
-        request.encodeBody(staging);
+    private void startBody(ClientExchange exchange) {
+        if (exchange.upload != null) {
+            bodyStreaming = exchange; // its chunks go out as they come, from flush
+        } else {
+            exchange.request.encodeBody(staging);
+            unwritten.addAll(staging);
+            staging.clear();
+        }
+    }
+
+    /** More chunks of {@code exchange}'s written body were queued. */
+    void pumpBody(ClientExchange exchange) {
+        if (!closed && bodyStreaming == exchange) {
+            flush();
+        }
+    }
+
+    /** Moves the next chunk of the written body to {@link #unwritten}: {@return whether there was one} */
+    private boolean pumpOne() {
+        int result = bodyStreaming.upload.next(staging);
+        if (result == StreamedBody.NOTHING) {
+            return false;
+        }
         unwritten.addAll(staging);
         staging.clear();
+        if (result == StreamedBody.END) {
+            bodyStreaming = null;
+            // Later: this may run inside the pool's own dispatch.
+            loop.execute(pool::dispatch);
+        }
+        return true;
     }
 
     /** The 100 came, or the wait for it ended: the body goes. */
@@ -189,7 +218,7 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
         }
         bodyWaiting = null;
         continueTimer.cancel();
-        queueBody(exchange.request);
+        startBody(exchange);
         flush();
         pool.dispatch();
     }
@@ -199,14 +228,18 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
             return;
         }
         try {
-            while (!unwritten.isEmpty()) {
-                ByteBuffer next = unwritten.peekFirst();
-                channel.write(next);
-                if (next.hasRemaining()) {
-                    break; // the kernel's buffer is full: wait for OP_WRITE
+            do {
+                while (!unwritten.isEmpty()) {
+                    ByteBuffer next = unwritten.peekFirst();
+                    channel.write(next);
+                    if (next.hasRemaining()) {
+                        updateInterest(); // the kernel's buffer is full: wait for OP_WRITE
+                        return;
+                    }
+                    unwritten.pollFirst();
                 }
-                unwritten.pollFirst();
-            }
+                // The socket took everything: a written body's next chunk may go.
+            } while (bodyStreaming != null && pumpOne());
         } catch (IOException e) {
             close(Failure.CLOSED_EARLY, e, true);
             return;
@@ -277,6 +310,11 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
                         // still be waiting for it, so the connection ends after this response.
                         bodyWaiting = null;
                         continueTimer.cancel();
+                        noMoreRequests = true;
+                    } else if (bodyStreaming == exchange) {
+                        // Answered before the written body ended: the rest is not sent.
+                        bodyStreaming = null;
+                        exchange.upload.close();
                         noMoreRequests = true;
                     }
                     if (!exchange.onHead(parser, options.maxBodySize())) {
@@ -448,6 +486,7 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
         }
         unwritten.clear();
         held = null;
+        bodyStreaming = null;
         List<ClientExchange> retry = new ArrayList<>();
         for (ClientExchange exchange; (exchange = inFlight.pollFirst()) != null; ) {
             if (mayRetry && exchange.retriable()) {

@@ -19,6 +19,8 @@ final class ClientExchange implements ResponseStream {
     final ClientRequest request;
     final boolean streaming;
     private final Recipient<HttpClientEvent, ?> receiver;
+    /** The body the caller writes ({@link HttpClient#upload}), or null. Set before the exchange is submitted. */
+    StreamedBody upload;
 
     // ---- loop-confined ----
     /** The connection it was sent on, while in flight there. */
@@ -54,7 +56,8 @@ final class ClientExchange implements ResponseStream {
     }
 
     boolean retriable() {
-        return !responseStarted && !retried && sentOnReused && request.idempotent();
+        // A written body is consumed as it goes out: it cannot be sent again.
+        return !responseStarted && !retried && sentOnReused && request.idempotent() && upload == null;
     }
 
     void startTimer(IoLoop loop, long nanos, Runnable onTimeout) {
@@ -108,12 +111,17 @@ final class ClientExchange implements ResponseStream {
         return true;
     }
 
+    void deliver(HttpClientEvent event) {
+        receiver.deliver(event);
+    }
+
     void complete() {
         if (done) {
             return;
         }
         done = true;
         cancelTimer();
+        closeUpload();
         connection = null;
         if (streaming) {
             receiver.deliver(new HttpClientEvent.ResponseEnd(this, streamed));
@@ -130,9 +138,16 @@ final class ClientExchange implements ResponseStream {
         }
         done = true;
         cancelTimer();
+        closeUpload();
         connection = null;
         body = null;
         receiver.deliver(new HttpClientEvent.Failed(request, failure, cause));
+    }
+
+    private void closeUpload() {
+        if (upload != null) {
+            upload.close();
+        }
     }
 
     @Override
@@ -156,6 +171,7 @@ final class ClientExchange implements ResponseStream {
             }
             done = true;
             cancelTimer();
+            closeUpload();
             if (connection != null) {
                 connection.abandon(this);
                 connection = null;

@@ -25,6 +25,7 @@ import java.util.Objects;
 public final class ClientRequest {
 
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private final HttpMethod method;
     private final String host;
@@ -35,9 +36,11 @@ public final class ClientRequest {
     private final byte[] body;
     private final List<byte[]> chunks;
     private final boolean expectContinue;
+    /** The body is written as it is made ({@link HttpClient#upload}), chunked. */
+    private final boolean streamed;
 
     private ClientRequest(HttpMethod method, String host, int port, String target, List<String> fields, byte[] body,
-            List<byte[]> chunks, boolean expectContinue) {
+            List<byte[]> chunks, boolean expectContinue, boolean streamed) {
         this.method = method;
         this.host = host;
         this.port = port;
@@ -46,6 +49,7 @@ public final class ClientRequest {
         this.body = body;
         this.chunks = chunks;
         this.expectContinue = expectContinue;
+        this.streamed = streamed;
     }
 
     /**
@@ -74,7 +78,7 @@ public final class ClientRequest {
             }
         }
         int port = uri.getPort() < 0 ? 80 : uri.getPort();
-        return new ClientRequest(method, uri.getHost(), port, target, List.of(), null, null, false);
+        return new ClientRequest(method, uri.getHost(), port, target, List.of(), null, null, false, false);
     }
 
     public static ClientRequest get(String uri) {
@@ -118,12 +122,12 @@ public final class ClientRequest {
         List<String> more = new ArrayList<>(fields);
         more.add(name);
         more.add(value);
-        return new ClientRequest(method, host, port, target, List.copyOf(more), body, chunks, expectContinue);
+        return new ClientRequest(method, host, port, target, List.copyOf(more), body, chunks, expectContinue, streamed);
     }
 
     /** The body (copied), sent with {@code Content-Length}. */
     public ClientRequest withBody(byte[] bytes) {
-        return new ClientRequest(method, host, port, target, fields, bytes.clone(), null, expectContinue);
+        return new ClientRequest(method, host, port, target, fields, bytes.clone(), null, expectContinue, false);
     }
 
     /** The body as these chunks (copied; empty ones are skipped), sent with {@code Transfer-Encoding: chunked}. */
@@ -134,7 +138,7 @@ public final class ClientRequest {
                 copies.add(part.clone());
             }
         }
-        return new ClientRequest(method, host, port, target, fields, null, List.copyOf(copies), expectContinue);
+        return new ClientRequest(method, host, port, target, fields, null, List.copyOf(copies), expectContinue, false);
     }
 
     /**
@@ -143,7 +147,12 @@ public final class ClientRequest {
      * status instead means the body is not sent, and the connection closes after that response.
      */
     public ClientRequest withExpectContinue() {
-        return new ClientRequest(method, host, port, target, fields, body, chunks, true);
+        return new ClientRequest(method, host, port, target, fields, body, chunks, true, streamed);
+    }
+
+    /** A copy whose body is written later, chunked, by the caller of {@link HttpClient#upload}. */
+    ClientRequest withStreamedBody() {
+        return new ClientRequest(method, host, port, target, fields, null, null, expectContinue, true);
     }
 
     public HttpMethod method() {
@@ -174,7 +183,11 @@ public final class ClientRequest {
     }
 
     boolean hasBody() {
-        return body != null || chunks != null;
+        return body != null || chunks != null || streamed;
+    }
+
+    boolean streamed() {
+        return streamed;
     }
 
     boolean expectContinue() {
@@ -216,7 +229,7 @@ public final class ClientRequest {
         for (int i = 0; i < fields.size(); i += 2) {
             s.append(fields.get(i)).append(": ").append(fields.get(i + 1)).append("\r\n");
         }
-        if (chunks != null) {
+        if (chunks != null || streamed) {
             s.append("Transfer-Encoding: chunked\r\n");
         } else if (body != null) {
             s.append("Content-Length: ").append(body.length).append("\r\n");
@@ -230,7 +243,7 @@ public final class ClientRequest {
         return s.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** Adds the body's bytes, framed, to {@code out}. */
+    /** Adds the body's bytes, framed, to {@code out} (not for a streamed body: {@link StreamedBody} frames it). */
     void encodeBody(List<ByteBuffer> out) {
         if (body != null) {
             if (body.length > 0) {
@@ -238,12 +251,21 @@ public final class ClientRequest {
             }
         } else if (chunks != null) {
             for (byte[] chunk : chunks) {
-                out.add(ByteBuffer.wrap((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII)));
-                out.add(ByteBuffer.wrap(chunk));
-                out.add(ByteBuffer.wrap(new byte[] {'\r', '\n'}));
+                frameChunk(chunk, out);
             }
             out.add(ByteBuffer.wrap(LAST_CHUNK));
         }
+    }
+
+    /** Adds {@code chunk} with its chunked framing to {@code out}. */
+    static void frameChunk(byte[] chunk, List<ByteBuffer> out) {
+        out.add(ByteBuffer.wrap((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+        out.add(ByteBuffer.wrap(chunk));
+        out.add(ByteBuffer.wrap(CRLF));
+    }
+
+    static ByteBuffer lastChunk() {
+        return ByteBuffer.wrap(LAST_CHUNK);
     }
 
     @Override

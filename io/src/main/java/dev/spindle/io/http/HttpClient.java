@@ -74,17 +74,48 @@ public final class HttpClient implements AutoCloseable {
         submit(request, Recipients.adapted(replyTo, adapter), true);
     }
 
-    private void submit(ClientRequest request, Recipient<HttpClientEvent, ?> replyTo, boolean streaming) {
-        Objects.requireNonNull(request, "request");
-        if (closed) {
-            replyTo.deliver(new HttpClientEvent.Failed(request, HttpClientEvent.Failure.CLIENT_CLOSED,
-                    new IOException("the HTTP client is closed")));
-            return;
+    /**
+     * Sends {@code request} (which must have no body of its own) with a body the caller writes as
+     * it goes, chunked, through the writer returned; {@code replyTo} gets
+     * {@link HttpClientEvent.BodyDrained} when a full writer may write again, then the response as
+     * with {@link #send}. A request whose body is written this way is never retried.
+     */
+    public RequestBodyWriter upload(ClientRequest request, ActorRef<? super HttpClientEvent> replyTo) {
+        return upload(request, Recipients.direct(replyTo));
+    }
+
+    public <M> RequestBodyWriter upload(ClientRequest request, ActorRef<M> replyTo,
+            Function<? super HttpClientEvent, ? extends M> adapter) {
+        return upload(request, Recipients.adapted(replyTo, adapter));
+    }
+
+    private RequestBodyWriter upload(ClientRequest request, Recipient<HttpClientEvent, ?> replyTo) {
+        if (Objects.requireNonNull(request, "request").hasBody()) {
+            throw new IllegalArgumentException("an upload's body is written through its writer: " + request);
         }
+        ClientExchange exchange = exchange(request.withStreamedBody(), replyTo, false);
+        exchange.upload = new StreamedBody(exchange, options.tcp());
+        submit(exchange);
+        return exchange.upload;
+    }
+
+    private void submit(ClientRequest request, Recipient<HttpClientEvent, ?> replyTo, boolean streaming) {
+        submit(exchange(Objects.requireNonNull(request, "request"), replyTo, streaming));
+    }
+
+    private ClientExchange exchange(ClientRequest request, Recipient<HttpClientEvent, ?> replyTo, boolean streaming) {
         HostPool pool = pools.computeIfAbsent(request.host() + ":" + request.port(),
                 hostPort -> new HostPool(this, runtime.nextLoop(), request.host(), request.port()));
-        ClientExchange exchange = new ClientExchange(pool, request, replyTo, streaming);
-        pool.loop.execute(() -> pool.submit(exchange));
+        return new ClientExchange(pool, request, replyTo, streaming);
+    }
+
+    private void submit(ClientExchange exchange) {
+        if (closed) {
+            exchange.fail(HttpClientEvent.Failure.CLIENT_CLOSED, new IOException("the HTTP client is closed"));
+            return;
+        }
+        // A hand-off through the loop's queue: everything set on the exchange so far happens-before the loop sees it.
+        exchange.pool.loop.execute(() -> exchange.pool.submit(exchange));
     }
 
     /** {@return connections open or opening now, to all hosts} */

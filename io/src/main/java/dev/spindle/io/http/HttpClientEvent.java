@@ -51,6 +51,13 @@ public sealed interface HttpClientEvent {
     record ResponseEnd(ResponseStream stream, long bodyBytes) implements HttpClientEvent {
     }
 
+    /**
+     * The body of an {@link HttpClient#upload} had reached the high-water mark ({@code write}
+     * returned {@code false}) and has drained to the low-water mark: write again.
+     */
+    record BodyDrained(ClientRequest request, RequestBodyWriter writer) implements HttpClientEvent {
+    }
+
     /** {@code request} failed; {@code cause} says how, in words a log reader understands. */
     record Failed(ClientRequest request, Failure failure, IOException cause) implements HttpClientEvent {
     }

@@ -4,6 +4,8 @@ import dev.spindle.actors.testkit.ActorTestKit;
 import dev.spindle.actors.testkit.TestProbe;
 import dev.spindle.io.Io;
 import dev.spindle.io.IoConfig;
+import dev.spindle.io.TcpOptions;
+import dev.spindle.io.WriteQueueFullException;
 import dev.spindle.io.http.HttpClientEvent.Failure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -308,6 +312,87 @@ class HttpClientEdgeTest {
         client.send(ClientRequest.get(server.uri("/2")), probe.ref());
         assertThat(probe.expectMessageClass(HttpClientEvent.Response.class).bodyAsString()).isEqualTo("ok");
         assertThat(server.accepted.get()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldHoldAWriterAtTheHighWaterMarkUntilTheServerReads() throws Exception {
+        TcpOptions limits = TcpOptions.defaults().withWriteLimits(16 * 1024, 64 * 1024, 256 * 1024);
+        CountDownLatch go = new CountDownLatch(1);
+        CompletableFuture<Long> received = new CompletableFuture<>();
+        try (ServerSocket slowReader = new ServerSocket()) {
+            slowReader.setReceiveBufferSize(4096);
+            slowReader.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Thread.ofVirtual().start(() -> {
+                try (Socket socket = slowReader.accept()) {
+                    InputStream in = socket.getInputStream();
+                    readHead(in);
+                    go.await();
+                    received.complete(readChunkedBody(in));
+                    write(socket.getOutputStream(), OK);
+                    drain(in);
+                } catch (Exception e) {
+                    received.completeExceptionally(e);
+                }
+            });
+            TestProbe<HttpClientEvent> probe = kit.createProbe();
+            HttpClient client = client(HttpClientOptions.defaults().withTcp(limits));
+            RequestBodyWriter writer = client.upload(ClientRequest.of(HttpMethod.PUT,
+                    java.net.URI.create("http://127.0.0.1:" + slowReader.getLocalPort() + "/file")), probe.ref());
+
+            // The server does not read: the kernel's buffers fill, then the writer's queue.
+            byte[] chunk = new byte[8 * 1024];
+            long written = 0;
+            boolean sawFalse = false;
+            boolean refused = false;
+            for (int i = 0; i < 10_000 && !refused; i++) {
+                try {
+                    sawFalse |= !writer.write(chunk);
+                    written += chunk.length;
+                } catch (WriteQueueFullException full) {
+                    refused = true;
+                }
+            }
+            assertThat(sawFalse).as("write returned false past the high-water mark").isTrue();
+            assertThat(refused).as("a write was refused at the limit").isTrue();
+
+            // Reading starts: the queue drains and the writer is told (perhaps more than once: it
+            // went on writing past false until refused).
+            go.countDown();
+            probe.expectMessageClass(HttpClientEvent.BodyDrained.class);
+            writer.end();
+            HttpClientEvent event;
+            do {
+                event = probe.receiveMessage();
+            } while (event instanceof HttpClientEvent.BodyDrained);
+            assertThat(event).isInstanceOf(HttpClientEvent.Response.class);
+            assertThat(((HttpClientEvent.Response) event).bodyAsString()).isEqualTo("ok");
+            assertThat(received.get(10, TimeUnit.SECONDS)).as("every byte written arrived").isEqualTo(written);
+        }
+    }
+
+    /** Reads a chunked body to its last chunk; {@return the data bytes} */
+    static long readChunkedBody(InputStream in) throws IOException {
+        long total = 0;
+        while (true) {
+            StringBuilder line = new StringBuilder();
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b < 0) {
+                    throw new IOException("closed in a chunk size line");
+                }
+                if (b != '\r') {
+                    line.append((char) b);
+                }
+            }
+            int size = Integer.parseInt(line.toString(), 16);
+            if (size == 0) {
+                readHead(new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(new byte[] {'\r', '\n'}), in));
+                return total;
+            }
+            total += in.readNBytes(size).length;
+            if (in.read() != '\r' || in.read() != '\n') {
+                throw new IOException("no CRLF after chunk data");
+            }
+        }
     }
 
     @Test

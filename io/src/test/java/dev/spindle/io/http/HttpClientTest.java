@@ -272,6 +272,27 @@ class HttpClientTest {
         gate.countDown();
     }
 
+    @Test
+    void shouldUploadABodyWrittenAsItGoes() throws Exception {
+        HttpServer server = start();
+        HttpClient client = HttpClient.create(io, HttpClientOptions.defaults());
+        TestProbe<HttpClientEvent> probe = kit.createProbe();
+        RequestBodyWriter writer = client.upload(ClientRequest.of(HttpMethod.POST, java.net.URI.create(base(server) + "/echo")),
+                probe.ref());
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            String part = "part " + i + ";";
+            assertThat(writer.write(bytes(part))).isTrue();
+            expected.append(part);
+        }
+        writer.end();
+        HttpClientEvent.Response response = response(probe);
+        assertThat(response.status()).isEqualTo(201);
+        assertThat(response.bodyAsString()).isEqualTo(expected.toString());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.write(bytes("late")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("has ended");
+    }
+
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
