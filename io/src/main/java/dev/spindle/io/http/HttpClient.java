@@ -110,8 +110,9 @@ public final class HttpClient implements AutoCloseable {
     }
 
     private void submit(ClientExchange exchange) {
-        if (closed) {
-            exchange.fail(HttpClientEvent.Failure.CLIENT_CLOSED, new IOException("the HTTP client is closed"));
+        if (closed || runtime.isClosed()) {
+            exchange.fail(HttpClientEvent.Failure.CLIENT_CLOSED, new IOException(closed ? "the HTTP client is closed"
+                    : "the io runtime is closed"));
             return;
         }
         // A hand-off through the loop's queue: everything set on the exchange so far happens-before the loop sees it.
@@ -142,7 +143,11 @@ public final class HttpClient implements AutoCloseable {
         return sum;
     }
 
-    /** Fails what waits or is in flight ({@link HttpClientEvent.Failure#CLIENT_CLOSED}) and closes every connection. */
+    /**
+     * Fails what waits or is in flight ({@link HttpClientEvent.Failure#CLIENT_CLOSED}) and closes
+     * every connection; later requests fail at once. Closing the {@link Io} does the same for the
+     * connections it owns (a request still waiting for a name lookup then gets no answer).
+     */
     @Override
     public void close() {
         closed = true;

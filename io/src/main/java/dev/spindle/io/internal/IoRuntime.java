@@ -164,6 +164,11 @@ public final class IoRuntime {
         });
     }
 
+    /** {@return whether {@link #close} has begun: the loops take no more work} */
+    public boolean isClosed() {
+        return closed;
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("io is closed");
