@@ -161,7 +161,7 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
             idleTimer = null;
         }
         exchange.connection = this;
-        exchange.sentOnReused = responses > 0;
+        exchange.lostUnanswered = responses > 0;
         inFlight.addLast(exchange);
         exchange.startTimer(loop, options.responseTimeout().toNanos(), () -> timedOut(exchange));
         ClientRequest request = exchange.request;
@@ -354,6 +354,9 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
                 close(null, null, false);
             } else {
                 // Sent, but the server said it answers no more on this connection.
+                for (ClientExchange unanswered : inFlight) {
+                    unanswered.lostUnanswered = true;
+                }
                 close(Failure.CLOSED_EARLY, new IOException(remote + " closed the connection (Connection: close)"
                         + " before answering this request"), true);
             }

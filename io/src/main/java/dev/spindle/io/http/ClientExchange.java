@@ -27,8 +27,12 @@ final class ClientExchange implements ResponseStream {
     ClientConnection connection;
     /** A byte of the response has been read: a retry could repeat what the server did. */
     boolean responseStarted;
-    /** Sent on a connection that had answered before (a stale keep-alive connection may close under it). */
-    boolean sentOnReused;
+    /**
+     * If the connection is lost with nothing of the response read, the server cannot have answered
+     * it: sent on a reused keep-alive connection (which the server may have closed as it went out),
+     * or pipelined behind a response that said {@code Connection: close}.
+     */
+    boolean lostUnanswered;
     boolean retried;
     boolean done;
     private IoLoop.LoopTimer timer;
@@ -57,7 +61,7 @@ final class ClientExchange implements ResponseStream {
 
     boolean retriable() {
         // A written body is consumed as it goes out: it cannot be sent again.
-        return !responseStarted && !retried && sentOnReused && request.idempotent() && upload == null;
+        return !responseStarted && !retried && lostUnanswered && request.idempotent() && upload == null;
     }
 
     void startTimer(IoLoop loop, long nanos, Runnable onTimeout) {

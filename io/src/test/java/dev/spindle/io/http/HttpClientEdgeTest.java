@@ -220,6 +220,58 @@ class HttpClientEdgeTest {
     }
 
     @Test
+    void shouldTimeOutAConnectThatGetsNoAnswer() throws Exception {
+        // A listener that never accepts, its backlog full: the kernel drops further SYNs (as in TcpTest).
+        List<Socket> fillers = new ArrayList<>();
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < 8; i++) {
+                Socket filler = new Socket();
+                try {
+                    filler.connect(full.getLocalSocketAddress(), 200);
+                    fillers.add(filler);
+                } catch (IOException timedOut) {
+                    filler.close();
+                    break;
+                }
+            }
+            TestProbe<HttpClientEvent> probe = kit.createProbe();
+            HttpClient client = client(HttpClientOptions.defaults()
+                    .withTcp(TcpOptions.defaults().withConnectTimeout(Duration.ofMillis(300))));
+            client.send(ClientRequest.get("http://127.0.0.1:" + full.getLocalPort() + "/"), probe.ref());
+            HttpClientEvent.Failed failed = probe.expectMessageClass(HttpClientEvent.Failed.class);
+            assertThat(failed.failure()).isEqualTo(Failure.CONNECT_TIMEOUT);
+            assertThat(failed.cause()).isInstanceOf(java.net.SocketTimeoutException.class)
+                    .hasMessageContaining("timed out after 300 ms");
+        } finally {
+            for (Socket filler : fillers) {
+                filler.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldRetryRequestsPipelinedBehindAConnectionClose() throws Exception {
+        ScriptedServer server = serve((in, out) -> {
+            readHead(in);
+            readHead(in);
+            write(out, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 5\r\n\r\nfirst");
+        }, (in, out) -> {
+            readHead(in);
+            write(out, "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond");
+            drain(in);
+        });
+        TestProbe<HttpClientEvent> probe = kit.createProbe();
+        HttpClient client = client(HttpClientOptions.defaults().withMaxConnectionsPerHost(1).withMaxPipelined(2));
+        client.send(ClientRequest.get(server.uri("/1")), probe.ref());
+        client.send(ClientRequest.get(server.uri("/2")), probe.ref());
+        assertThat(probe.expectMessageClass(HttpClientEvent.Response.class).bodyAsString()).isEqualTo("first");
+        HttpClientEvent.Response second = probe.expectMessageClass(HttpClientEvent.Response.class);
+        assertThat(second.request().target()).isEqualTo("/2");
+        assertThat(second.bodyAsString()).isEqualTo("second");
+        assertThat(server.accepted.get()).isEqualTo(2);
+    }
+
+    @Test
     void shouldNotSendTheBodyWhenAFinalStatusComesInsteadOf100() throws Exception {
         CompletableFuture<String> head = new CompletableFuture<>();
         CompletableFuture<Integer> after = new CompletableFuture<>();
