@@ -108,7 +108,15 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
         if (connectTimer != null) {
             connectTimer.cancel();
         }
+        if (bodyWaiting != null) {
+            startContinueTimer(); // the wait for 100 starts when the head can go, not during the connect
+        }
         flush();
+    }
+
+    private void startContinueTimer() {
+        ClientExchange exchange = bodyWaiting;
+        continueTimer = loop.schedule(options.continueTimeout().toNanos(), () -> sendBody(exchange));
     }
 
     @Override
@@ -168,7 +176,9 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
         unwritten.add(ByteBuffer.wrap(request.encodeHead()));
         if (request.expectContinue()) {
             bodyWaiting = exchange;
-            continueTimer = loop.schedule(options.continueTimeout().toNanos(), () -> sendBody(exchange));
+            if (connected) {
+                startContinueTimer();
+            }
         } else {
             startBody(exchange);
         }
@@ -217,7 +227,9 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
             return;
         }
         bodyWaiting = null;
-        continueTimer.cancel();
+        if (continueTimer != null) {
+            continueTimer.cancel();
+        }
         startBody(exchange);
         flush();
         pool.dispatch();
@@ -309,7 +321,9 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
                         // A final status instead of 100: the body is not sent, and the server may
                         // still be waiting for it, so the connection ends after this response.
                         bodyWaiting = null;
-                        continueTimer.cancel();
+                        if (continueTimer != null) {
+                            continueTimer.cancel();
+                        }
                         noMoreRequests = true;
                     } else if (bodyStreaming == exchange) {
                         // Answered before the written body ended: the rest is not sent.

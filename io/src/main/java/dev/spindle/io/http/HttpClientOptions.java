@@ -21,10 +21,10 @@ import java.util.Objects;
  * @param maxBodySize           a body collected by {@link HttpClient#send}, in bytes; streamed bodies
  *                              have no limit, their receiver sets the pace (default 8 MiB)
  * @param idleTimeout           an idle pooled connection closes after it (default 30 s)
- * @param responseTimeout       from sending a request to its complete response (streamed: its head)
- *                              (default 30 s)
+ * @param responseTimeout       from giving a request a connection (a new one's connect included)
+ *                              to its complete response (streamed: its head) (default 30 s)
  * @param continueTimeout       how long a request with {@code Expect: 100-continue} waits for the
- *                              100 before it sends its body anyway (default 1 s)
+ *                              100, once connected, before it sends its body anyway (default 1 s)
  */
 public record HttpClientOptions(TcpOptions tcp, int maxConnectionsPerHost, int maxPipelined, int maxQueuedPerHost,
         int maxHeadSize, int maxHeaders, int maxBodySize, Duration idleTimeout, Duration responseTimeout,
