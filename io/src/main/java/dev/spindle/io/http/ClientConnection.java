@@ -296,6 +296,7 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
     }
 
     private void consume(ByteBuffer in) {
+        assert loop.inLoop();
         while (!closed) {
             ClientExchange exchange = inFlight.peekFirst();
             if (exchange == null) {
@@ -433,6 +434,7 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
 
     /** The receiver of a streamed response asked for more: parse what waited, then read again. */
     void demandArrived(ClientExchange exchange) {
+        assert loop.inLoop();
         if (closed || inFlight.peekFirst() != exchange) {
             return;
         }
@@ -484,6 +486,7 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
      * reused connection that the server had closed meanwhile).
      */
     void close(Failure failure, IOException cause, boolean mayRetry) {
+        assert loop.inLoop();
         if (closed) {
             return;
         }

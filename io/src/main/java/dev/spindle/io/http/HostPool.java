@@ -53,6 +53,7 @@ final class HostPool {
 
     /** Sends what waits, while connections take it. */
     void dispatch() {
+        assert loop.inLoop();
         while (!closed && !waiting.isEmpty()) {
             ClientExchange exchange = waiting.peekFirst();
             if (exchange.done) {
@@ -143,6 +144,7 @@ final class HostPool {
 
     /** {@code connection} closed; {@code retry} go back to the front of the queue, in order. */
     void removed(ClientConnection connection, List<ClientExchange> retry) {
+        assert loop.inLoop();
         connections.remove(connection);
         client.closed();
         for (int i = retry.size() - 1; i >= 0; i--) {

@@ -102,6 +102,7 @@ final class StreamedBody implements RequestBodyWriter {
 
     /** Loop thread only: moves the next chunk, framed, into {@code out}. {@return NOTHING, CHUNK or END} */
     int next(List<ByteBuffer> out) {
+        assert exchange.pool.loop.inLoop();
         Object item = chunks.poll();
         if (item == null) {
             return NOTHING;
