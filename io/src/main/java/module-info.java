@@ -5,7 +5,7 @@
 module dev.spindle.io {
     // API: event loops, TCP listeners and connections, their events
     exports dev.spindle.io;
-    // API: the HTTP/1.1 server (and, as it lands, client)
+    // API: the HTTP/1.1 server and client
     exports dev.spindle.io.http;
 
     // SPI: none yet.

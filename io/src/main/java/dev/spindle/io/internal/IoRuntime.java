@@ -54,8 +54,8 @@ public final class IoRuntime {
         return ids.incrementAndGet();
     }
 
-    /** {@return the next loop, in turn} */
-    IoLoop nextLoop() {
+    /** {@return the next loop, in turn} (also for the HTTP client, whose per-host pools each live on one loop) */
+    public IoLoop nextLoop() {
         return loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
     }
 
@@ -162,6 +162,11 @@ public final class IoRuntime {
                 }
             }
         });
+    }
+
+    /** {@return whether {@link #close} has begun: the loops take no more work} */
+    public boolean isClosed() {
+        return closed;
     }
 
     private void ensureOpen() {
