@@ -210,10 +210,11 @@ final class RequestParser {
         while (in.hasRemaining()) {
             byte b = in.get();
             int at = request.headLength;
+            if (at >= options.maxHeadSize()) {
+                // Checked per byte, not per growth: the array may start larger than the limit.
+                return fail(431, "request head larger than " + options.maxHeadSize() + " bytes");
+            }
             if (at == request.head.length) {
-                if (at >= options.maxHeadSize()) {
-                    return fail(431, "request head larger than " + options.maxHeadSize() + " bytes");
-                }
                 request.head = Arrays.copyOf(request.head, Math.min(options.maxHeadSize(), at * 2));
             }
             request.head[at] = b;

@@ -64,11 +64,12 @@ final class StreamedAnswer implements ResponseWriter {
             throw new WriteQueueFullException("HTTP stream: " + (total - size) + " bytes already queued, limit "
                     + limits.maxQueuedBytes() + "; the client is not reading");
         }
-        chunks.offer(data.clone());
         boolean below = total < limits.highWaterMark();
         if (!below) {
+            // Before the offer: the loop that takes this chunk and drains must see a writer waits.
             drainWanted.set(true);
         }
+        chunks.offer(data.clone());
         if (closed) {
             // Closed while we queued: the loop may have looked for the last time; let it count ours.
             loop.execute(this::dropQueued);

@@ -150,13 +150,15 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
             throw new WriteQueueFullException("connection " + id + " to " + remote + ": " + (total - size)
                     + " bytes already queued, limit " + options.maxQueuedBytes() + "; the peer is not reading");
         }
+        boolean below = total < options.highWaterMark();
+        if (!below) {
+            // Before the offer: a loop that takes this write and drains past the low-water mark
+            // must see that a writer waits (set after, the loop could drain first and never tell).
+            drainWanted = true;
+        }
         outbound.offer(data);
         scheduleFlush();
-        if (total >= options.highWaterMark()) {
-            drainWanted = true;
-            return false;
-        }
-        return true;
+        return below;
     }
 
     private void scheduleFlush() {

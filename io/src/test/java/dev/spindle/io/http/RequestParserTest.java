@@ -165,6 +165,10 @@ class RequestParserTest {
         Outcome fits = parse("GET / HTTP/1.1\r\nHost: h\r\nX: " + "a".repeat(900) + "\r\n\r\n", small, 100);
         assertThat(fits.status()).isZero();
         assertThat(fits.requests()).hasSize(1);
+        // A limit below the head array's first size (512 bytes) holds too.
+        HttpServerOptions tiny = HttpServerOptions.defaults().withMaxHeadSize(300);
+        assertThat(parse("GET / HTTP/1.1\r\nHost: h\r\nX: " + "a".repeat(400) + "\r\n\r\n", tiny, 100).status()).isEqualTo(431);
+        assertThat(parse("GET / HTTP/1.1\r\nHost: h\r\nX: " + "a".repeat(200) + "\r\n\r\n", tiny, 100).status()).isZero();
     }
 
     @Test
