@@ -149,6 +149,25 @@ class ActorHostTest {
     }
 
     @Test
+    void shouldDetachWhenAHostedTurnComputesForLong() throws Exception {
+        CountDownLatch stuckCalled = new CountDownLatch(1);
+        ActorRef<Integer> spinner = system.spawn((ctx, n) -> {
+            // Compute until the host has been detached (bounded: 10 s).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (stuckCalled.getCount() > 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            return Behavior.same();
+        }, "spinner");
+        CompletableFuture<Boolean> detached = onHostThread(stuckCalled::countDown, h -> {
+            spinner.tell(1);
+            return h.runHosted();
+        });
+        assertThat(stuckCalled.await(10, TimeUnit.SECONDS)).as("onStuck called for a computing turn").isTrue();
+        assertThat(detached.get(10, TimeUnit.SECONDS)).isFalse();
+    }
+
+    @Test
     void shouldGiveTheWaitingActorsThreadsOfTheirOwnOnRelease() throws Exception {
         ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
         List<ActorRef<Integer>> actors = new ArrayList<>();

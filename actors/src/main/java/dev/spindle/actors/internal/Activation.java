@@ -48,8 +48,10 @@ public final class Activation implements Runnable {
     }
     /** How many woken actors a host (an io loop) may queue before more get threads of their own. */
     private static final int HOST_SLOTS = 256;
-    /** Ticks a hosted turn may be runnable (computing, or blocked in native code) before the host is detached. */
+    /** Without {@code /proc}: ticks a hosted turn may be runnable (computing, or blocked in native code) before the host is detached. */
     private static final long RUNNABLE_TICKS = 8;
+    /** CPU time a hosted turn may use, from when the rescuer first looks at it, before the host is detached. */
+    private static final long COMPUTE_NANOS = 6_000_000;
     /** {@link #turnTick} of a host between hosted turns. */
     private static final long NO_TURN = Long.MIN_VALUE;
     /** Hand-offs in a row before this thread lets other virtual threads on its carrier run. */
@@ -91,6 +93,11 @@ public final class Activation implements Runnable {
     private volatile boolean detached;
     /** A host's thread, set when it starts to run. */
     private volatile Thread hostThread;
+    /** What Linux says about the host's thread, set when it starts to run; null elsewhere. */
+    private volatile ThreadProbe probe;
+    /** The rescuer's: the turn it last probed (its start tick), and the thread's CPU time then. */
+    private long probedTurn = NO_TURN;
+    private long probedCpu;
 
     Activation(VirtualThreadDispatcher dispatcher, ActorCell<?> cell, boolean external) {
         this(dispatcher, cell, external, SLOTS, null);
@@ -129,6 +136,7 @@ public final class Activation implements Runnable {
     public void runAsHost(Runnable body) {
         assert onStuck != null;
         hostThread = Thread.currentThread();
+        probe = ThreadProbe.ofCurrentThread();
         try {
             ScopedValue.where(CURRENT, this).run(body);
         } finally {
@@ -190,8 +198,32 @@ public final class Activation implements Runnable {
         }
     }
 
-    private static boolean isRunnable(Thread thread) {
-        return thread == null || thread.getState() == Thread.State.RUNNABLE;
+    /**
+     * The rescuer: whether the hosted turn that began at tick {@code started} (two or more ticks
+     * ago) holds the host's thread. Where Linux tells ({@link ThreadProbe}): the thread sleeps in
+     * the kernel (parked, on a lock, in a blocking read), or has run on a CPU for
+     * {@link #COMPUTE_NANOS} since the rescuer first looked at this turn (it computes). A thread
+     * that is runnable but has not run (the OS gave the cores to others: a loaded machine) is not
+     * stuck; detaching it would only add a thread. Elsewhere, Java's view: waiting (parked, on a
+     * monitor) now, or runnable for {@link #RUNNABLE_TICKS}.
+     */
+    private boolean stuck(long started, long now) {
+        ThreadProbe probe = this.probe;
+        if (probe == null) {
+            Thread thread = hostThread;
+            return now - started >= RUNNABLE_TICKS || (thread != null && thread.getState() != Thread.State.RUNNABLE);
+        }
+        char state = probe.state();
+        if (state == 'S' || state == 'D') {
+            return true;
+        }
+        long cpu = probe.cpuNanos();
+        if (probedTurn != started) {
+            probedTurn = started;
+            probedCpu = cpu;
+            return false;
+        }
+        return cpu - probedCpu >= COMPUTE_NANOS;
     }
 
     boolean isHost() {
@@ -200,16 +232,13 @@ public final class Activation implements Runnable {
 
     /**
      * The rescuer, about a host on its list. {@return whether to keep it on the list} Detaches a
-     * host whose turn has waited (parked, blocked on a monitor) for two ticks, or been runnable for
-     * {@link #RUNNABLE_TICKS}: it computes, or blocks in native code such as a blocking socket read,
-     * or the OS has not let it run, and this long a wait tells those apart from a moment's
-     * preemption. Drops a host with nothing running or waiting (its next turn or successor puts it
-     * back). Waiting successors are not stolen from a host, as they are from other activations: the
-     * host runs them as soon as its own short work is done.
+     * host whose turn is stuck (see {@link #stuck}); drops a host with nothing running or waiting
+     * (its next turn or successor puts it back). Waiting successors are not stolen from a host, as
+     * they are from other activations: the host runs them as soon as its own short work is done.
      */
     boolean rescueHost(long now, Consumer<ActorCell<?>> start) {
         long started = turnTick;
-        if (started != NO_TURN && now - started >= 2 && (now - started >= RUNNABLE_TICKS || !isRunnable(hostThread))) {
+        if (started != NO_TURN && now - started >= 2 && stuck(started, now)) {
             // The same turn still (a turn that began meanwhile has its own tick), and only once.
             if (turnTick == started && DETACHED.compareAndSet(this, false, true)) {
                 stealAll(start);

@@ -11,8 +11,9 @@ import dev.spindle.actors.internal.Activation;
  *
  * <p>While {@link #run} runs its body, an actor that a {@code tell} from this thread finds idle
  * waits here (up to a few hundred; more get threads of their own) until the thread calls
- * {@link #runHosted}. A hosted turn must not hold the thread: when one runs for more than the
- * actor runtime's rescue period (2–4 ms; its handler blocks or computes), the host is
+ * {@link #runHosted}. A hosted turn must not hold the thread: when one blocks for the actor
+ * runtime's rescue period (2–4 ms), or computes for several milliseconds (a thread the OS merely
+ * has not let run does not count, where Linux's {@code /proc} tells), the host is
  * <em>detached</em>: {@code onStuck} runs on another thread and must give the platform thread's
  * duties to a new thread; the actors still waiting get virtual threads; the stuck actor is never
  * hosted again; and {@code runHosted} returns {@code false} once its turn ends, telling the old

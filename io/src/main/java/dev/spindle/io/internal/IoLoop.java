@@ -137,8 +137,8 @@ public final class IoLoop implements Executor {
 
     /** A hosted turn on the loop is stuck (the rescuer's thread): the loop goes on on a new thread. */
     private void takeOver() {
-        LOG.warn("io loop {}: an actor's turn on the loop ran for milliseconds (it blocks or computes); "
-                + "the loop goes on on a new thread, and that actor gets threads of its own from now on", name);
+        LOG.warn("io loop {}: an actor's turn on the loop blocked or computed for milliseconds; the loop goes on "
+                + "on a new thread, and that actor gets threads of its own from now on", name);
         startThread();
     }
 

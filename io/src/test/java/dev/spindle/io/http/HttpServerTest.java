@@ -179,9 +179,10 @@ class HttpServerTest {
                 }
                 gate.countDown();
                 assertThat(slowClient.read().body()).isEqualTo("unblocked");
-                // The loop went on on another platform thread while the old one was stuck.
-                assertThat(helloThreads).isNotEmpty().allSatisfy(t -> assertThat(t.isVirtual()).isFalse())
-                        .anySatisfy(t -> assertThat(t).isNotSameAs(loop));
+                // The loop went on on another platform thread while the old one was stuck, and
+                // hosts the fast route there (a request waiting behind the stuck turn when the
+                // loop moved may have run on a virtual thread instead).
+                assertThat(helloThreads).anySatisfy(t -> assertThat(t.isVirtual() || t == loop).isFalse());
             }
         }
     }
