@@ -15,5 +15,6 @@ module dev.spindle.actors {
     requires transitive dev.spindle.mailbox;
     requires transitive org.slf4j;
     requires jdk.jfr;
+    requires java.management;
     requires org.jctools.core;
 }

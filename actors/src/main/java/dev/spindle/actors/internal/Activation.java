@@ -95,9 +95,15 @@ public final class Activation implements Runnable {
     private volatile Thread hostThread;
     /** What Linux says about the host's thread, set when it starts to run; null elsewhere. */
     private volatile ThreadProbe probe;
-    /** The rescuer's: the turn it last probed (its start tick), and the thread's CPU time then. */
+    /**
+     * The rescuer's: the turn it last probed (its start tick), the thread's CPU time at its first
+     * look, and at its last look the CPU time, whether the thread slept, and the collections so far.
+     */
     private long probedTurn = NO_TURN;
     private long probedCpu;
+    private long lastCpu;
+    private boolean lastAsleep;
+    private long lastCollections;
 
     Activation(VirtualThreadDispatcher dispatcher, ActorCell<?> cell, boolean external) {
         this(dispatcher, cell, external, SLOTS, null);
@@ -200,12 +206,14 @@ public final class Activation implements Runnable {
 
     /**
      * The rescuer: whether the hosted turn that began at tick {@code started} (two or more ticks
-     * ago) holds the host's thread. Where Linux tells ({@link ThreadProbe}): the thread sleeps in
-     * the kernel (parked, on a lock, in a blocking read), or has run on a CPU for
-     * {@link #COMPUTE_NANOS} since the rescuer first looked at this turn (it computes). A thread
-     * that is runnable but has not run (the OS gave the cores to others: a loaded machine) is not
-     * stuck; detaching it would only add a thread. Elsewhere, Java's view: waiting (parked, on a
-     * monitor) now, or runnable for {@link #RUNNABLE_TICKS}.
+     * ago) holds the host's thread. Where Linux tells ({@link ThreadProbe}): the thread has used
+     * {@link #COMPUTE_NANOS} of CPU since the rescuer first looked at this turn (it computes), or
+     * it slept in the kernel (parked, on a lock, in a blocking read) at this look and the one
+     * before, used no CPU in between, and no garbage collection ran meanwhile (a collection parks
+     * every thread at a safepoint: that is not the handler blocking). A thread that is runnable
+     * but has not run (the OS gave the cores to others: a loaded machine) is not stuck; detaching
+     * it would only add a thread. Elsewhere, Java's view: waiting (parked, on a monitor) now, or
+     * runnable for {@link #RUNNABLE_TICKS}.
      */
     private boolean stuck(long started, long now) {
         ThreadProbe probe = this.probe;
@@ -213,17 +221,23 @@ public final class Activation implements Runnable {
             Thread thread = hostThread;
             return now - started >= RUNNABLE_TICKS || (thread != null && thread.getState() != Thread.State.RUNNABLE);
         }
-        char state = probe.state();
-        if (state == 'S' || state == 'D') {
-            return true;
-        }
         long cpu = probe.cpuNanos();
+        char state = probe.state();
+        boolean asleep = state == 'S' || state == 'D';
+        long collections = ThreadProbe.collections();
         if (probedTurn != started) {
             probedTurn = started;
             probedCpu = cpu;
+            lastCpu = cpu;
+            lastAsleep = asleep;
+            lastCollections = collections;
             return false;
         }
-        return cpu - probedCpu >= COMPUTE_NANOS;
+        boolean blocked = asleep && lastAsleep && cpu == lastCpu && collections == lastCollections;
+        lastCpu = cpu;
+        lastAsleep = asleep;
+        lastCollections = collections;
+        return blocked || cpu - probedCpu >= COMPUTE_NANOS;
     }
 
     boolean isHost() {

@@ -1,9 +1,12 @@
 package dev.spindle.actors.internal;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Immutable; any thread. What Linux says about one thread, from {@code /proc}: whether it sleeps
@@ -43,6 +46,20 @@ final class ThreadProbe {
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    /** {@return garbage collections of this JVM so far, all collectors together} */
+    static long collections() {
+        long total = 0;
+        for (GarbageCollectorMXBean collector : Collectors.ALL) {
+            total += Math.max(0, collector.getCollectionCount());
+        }
+        return total;
+    }
+
+    /** Loaded on first use: only a rescuer looking at a long hosted turn needs the management beans. */
+    private static final class Collectors {
+        static final List<GarbageCollectorMXBean> ALL = ManagementFactory.getGarbageCollectorMXBeans();
     }
 
     /** {@return nanoseconds the thread has run on a CPU, or -1 if unknown} */
