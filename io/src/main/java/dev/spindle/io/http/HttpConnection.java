@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * for the socket, so a client that does not read holds at most one batch of answers here, and
  * its requests stay in flight, which stops reading too.
  */
-final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnectionSink {
+final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnectionSink, RequestParser.Heads {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
     /** After the last answer of a closing connection: how long to wait for the client's FIN before closing anyway. */
@@ -47,6 +47,9 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     private SelectionKey key;
     /** The request being parsed. */
     private HttpRequest current;
+    /** The request whose body is being streamed (it is {@link #current} and in flight), and that body. */
+    private HttpRequest bodyRequest;
+    private StreamedRequestBody body;
     /** Bytes read but not parsed yet, while too many requests are in flight. */
     private ByteBuffer unparsed;
     /** Answer bytes the socket has not taken yet. */
@@ -65,7 +68,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         this.loop = loop;
         this.channel = channel;
         this.options = state.server.options;
-        this.parser = new RequestParser(options);
+        this.parser = new RequestParser(options, this);
         this.lastActivity = System.nanoTime();
     }
 
@@ -116,6 +119,9 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             close();
             return;
         }
+        if (body != null) {
+            body.fail(new IOException("the client closed the connection before the body ended"));
+        }
         for (HttpRequest request : inFlight) {
             if (request.answered && request.response.stream != null) {
                 // A stream has no end of its own in sight (Server-Sent Events): as Node does, a
@@ -148,19 +154,71 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
                 case RequestParser.COMPLETE -> {
                     HttpRequest request = current;
                     current = null;
-                    dispatch(request);
+                    if (request == bodyRequest) {
+                        // A streamed body's end: its request went to its actor at the head.
+                        body.end(parser.streamedBytes());
+                        bodyRequest = null;
+                        body = null;
+                    } else {
+                        dispatch(request);
+                    }
                 }
                 case RequestParser.EXPECT_CONTINUE -> {
-                    // Only when nothing is owed before it: a 100 between two answers would corrupt the stream.
+                    // Only when nothing is owed before it: a 100 between two answers would corrupt
+                    // the stream. A streamed body's 100 waits for its reader (bodyReaderRegistered).
                     if (inFlight.isEmpty() && unwritten == null) {
                         writeDirect(ResponseEncoder.CONTINUE);
                     }
+                }
+                case RequestParser.BODY_PAUSED -> {
+                    // The body's reader has asked for nothing more: the rest waits here, unread.
+                    keepUnparsed(in);
+                    return;
                 }
                 case RequestParser.ERROR -> fail(parser.errorStatus(), parser.errorReason());
                 default -> {
                 }
             }
         }
+        if (body != null && !body.wantsBytes() && !readingPaused) {
+            readingPaused = true; // nothing asked for: TCP slows the client down
+            updateInterest();
+        }
+    }
+
+    /** The parser has a head with a body: a streaming route gets the request now, and its body as asked. */
+    @Override
+    public RequestParser.BodySink bodyOf(HttpRequest request) {
+        Router.Route route = state.server.router.route(request);
+        request.route = route;
+        if (!route.streamsBody) {
+            return null;
+        }
+        StreamedRequestBody streamed = new StreamedRequestBody(this, loop);
+        request.bodyStream = streamed;
+        bodyRequest = request;
+        body = streamed;
+        dispatch(request);
+        return streamed;
+    }
+
+    /** Loop: the reader of {@code streamed} registered: a 100 Continue if it is owed and may go now, then read. */
+    void bodyReaderRegistered(StreamedRequestBody streamed) {
+        if (closed || streamed != body) {
+            return;
+        }
+        if (bodyRequest.expectContinue && inFlight.peekFirst() == bodyRequest && unwritten == null) {
+            writeDirect(ResponseEncoder.CONTINUE);
+        }
+        bodyDemand();
+    }
+
+    /** Loop: a streamed body's reader asked for more (or cancelled): parse what waits, read again. */
+    void bodyDemand() {
+        if (closed) {
+            return;
+        }
+        resumeParsing();
     }
 
     private HttpRequest obtain() {
@@ -177,7 +235,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         if (!request.keepAlive) {
             noMoreRequests = true;
         }
-        Router.Route route = state.server.router.route(request);
+        Router.Route route = request.route != null ? request.route : state.server.router.route(request);
         if (route == Router.NOT_FOUND) {
             ResponseEncoder.fillError(request, 404, "no route for " + request.path(), false);
         } else if (route == Router.METHOD_NOT_ALLOWED) {
@@ -197,6 +255,18 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     private void fail(int status, String reason) {
         LOG.debug("connection from {}: {} {}", remote(), status, reason);
         noMoreRequests = true;
+        if (body != null) {
+            // A streamed body: its handler has the request and answers it (it hears why); no
+            // answer of our own, which would be one answer too many. The connection ends after.
+            body.fail(new IOException("malformed request body: " + status + " " + reason));
+            bodyRequest.closeAfter = true;
+            current = null;
+            bodyRequest = null;
+            body = null;
+            readingPaused = true;
+            updateInterest();
+            return;
+        }
         HttpRequest error = current != null ? current : obtain();
         current = null;
         error.reset();
@@ -278,13 +348,14 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             boolean closeNow = false;
             HttpRequest head;
             while ((head = inFlight.peekFirst()) != null && head.answered) {
+                // Before its head is encoded: an answer that ends the connection says so.
+                boolean last = endsConnection(head);
                 StreamedAnswer stream = head.response.stream;
                 if (stream != null) {
                     if (!flushStream(head, stream, out)) {
                         break; // it waits for writes or for the socket, or the connection closed
                     }
                     inFlight.pollFirst();
-                    boolean last = head.closeAfter || !head.keepAlive;
                     recycle(head);
                     if (last || unwritten != null) {
                         closeNow = last;
@@ -307,7 +378,6 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
                 }
                 state.encoder.encodeHead(head, out);
                 inFlight.pollFirst();
-                boolean last = head.closeAfter || !head.keepAlive;
                 if (body.length <= out.remaining()) {
                     out.put(body);
                 } else {
@@ -522,7 +592,23 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         return copy;
     }
 
+    /**
+     * {@return whether the connection ends after {@code head}'s answer}: asked for, or its streamed
+     * body is not all read (the rest is never read: the reader hears so, and nothing more is parsed).
+     */
+    private boolean endsConnection(HttpRequest head) {
+        if (head == bodyRequest && body != null && !body.isOver()) {
+            body.fail(new IOException("the request was answered before its body ended; the rest is not read"));
+            noMoreRequests = true;
+            head.closeAfter = true;
+        }
+        return head.closeAfter || !head.keepAlive;
+    }
+
     private void recycle(HttpRequest request) {
+        if (request == current) {
+            return; // its body is still being parsed (answered early): the connection is ending anyway
+        }
         request.sink = null;
         request.reset();
         if (free.size() < options.maxPipelined()) {
@@ -532,8 +618,8 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
 
     /** Room again for requests: parse what waited, then read again. */
     private void resumeParsing() {
-        if (noMoreRequests) {
-            return;
+        if (noMoreRequests || (body != null && !body.wantsBytes())) {
+            return; // a streamed body's reader has asked for nothing: what waits stays unread
         }
         if (unparsed != null && inFlight.size() < options.maxPipelined()) {
             ByteBuffer pending = unparsed;
@@ -613,6 +699,9 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             // Closing: the socket is gone either way.
         }
         closeStreams();
+        if (body != null) {
+            body.fail(new IOException("the connection closed before the body ended"));
+        }
         state.removed(this);
     }
 

@@ -47,6 +47,12 @@ public final class HttpRequest {
     String[] paramNames;
     int[] paramOffsets = new int[8];
     int paramCount;
+    /** The route the loop found for it, once found (at the head, for a body that may stream). */
+    Router.Route route;
+    /** The body of a request on a streaming route, read with {@link #streamBody}; else null. */
+    StreamedRequestBody bodyStream;
+    /** Written by the handling actor: {@link #streamBody} was called. */
+    private boolean bodyClaimed;
 
     // ---- the answer: written by the answering actor, read by the loop once published ----
     final Response response = new Response(this);
@@ -74,6 +80,9 @@ public final class HttpRequest {
         bodyLength = 0;
         paramNames = null;
         paramCount = 0;
+        route = null;
+        bodyStream = null;
+        bodyClaimed = false;
         closeAfter = false;
         answered = false;
         response.reset();
@@ -157,6 +166,43 @@ public final class HttpRequest {
             }
         }
         return null;
+    }
+
+    /**
+     * {@return whether the body is streamed: this request came by a
+     * {@linkplain Router.Builder#streamingBody() streaming route} with a body, which is read with
+     * {@link #streamBody} (and {@link #body()} is empty)}
+     */
+    public boolean bodyStreamed() {
+        return bodyStream != null;
+    }
+
+    /**
+     * Reads a streamed body: its chunks go to {@code reader} as {@link RequestBodyEvent}s, one per
+     * chunk asked for ({@link RequestBodyStream#request}), one asked for now. Once per request.
+     *
+     * @throws IllegalStateException if the body is not streamed, or is read already
+     */
+    public RequestBodyStream streamBody(ActorRef<? super RequestBodyEvent> reader) {
+        return streamBody(Recipients.direct(reader));
+    }
+
+    /** {@link #streamBody(ActorRef)}, for an actor whose protocol wraps {@link RequestBodyEvent}s. */
+    public <M> RequestBodyStream streamBody(ActorRef<M> reader, Function<? super RequestBodyEvent, ? extends M> adapter) {
+        return streamBody(Recipients.adapted(reader, adapter));
+    }
+
+    private RequestBodyStream streamBody(Recipient<RequestBodyEvent, ?> reader) {
+        StreamedRequestBody body = bodyStream;
+        if (body == null) {
+            throw new IllegalStateException("this request's body is not streamed (see Router.Builder.streamingBody): " + this);
+        }
+        if (bodyClaimed) {
+            throw new IllegalStateException("this request's body is read already: " + this);
+        }
+        bodyClaimed = true;
+        body.register(reader);
+        return body;
     }
 
     /** {@return the body's length in bytes} */

@@ -22,6 +22,24 @@ final class RequestParser {
     static final int COMPLETE = 1;
     static final int EXPECT_CONTINUE = 2;
     static final int ERROR = 3;
+    /** A streamed body's reader has asked for nothing more: the bytes left in the buffer wait. */
+    static final int BODY_PAUSED = 4;
+
+    /** Where a request's body goes when it is streamed rather than collected. Loop thread. */
+    interface BodySink {
+        /**
+         * Offered the next {@code length} body bytes at {@code in}'s position: takes all of them
+         * (as one chunk for the reader) and {@return {@code length}}, or none and {@return 0} while
+         * the reader has asked for nothing.
+         */
+        int take(ByteBuffer in, int length);
+    }
+
+    /** Decides, once a head with a body is parsed, whether that body is streamed. Loop thread. */
+    interface Heads {
+        /** {@return the sink for {@code request}'s body, or null to collect it into the request} */
+        BodySink bodyOf(HttpRequest request);
+    }
 
     private enum State {
         START, START_LF, HEAD, BODY, CHUNK_SIZE, CHUNK_EXT, CHUNK_SIZE_LF, CHUNK_DATA, CHUNK_DATA_CR, CHUNK_DATA_LF, TRAILER,
@@ -29,7 +47,12 @@ final class RequestParser {
     }
 
     private final HttpServerOptions options;
+    private final Heads heads;
     private State state = State.START;
+    /** The sink of the body being streamed, or null while bodies are collected. */
+    private BodySink sink;
+    /** Body bytes streamed so far of the request in progress. */
+    private long streamed;
     /** In the head: where the current line starts. */
     private int lineStart;
     private long chunkRemaining;
@@ -41,7 +64,23 @@ final class RequestParser {
     private String errorReason;
 
     RequestParser(HttpServerOptions options) {
+        this(options, null);
+    }
+
+    /** A parser that asks {@code heads} (null: never) whether to stream each body. */
+    RequestParser(HttpServerOptions options, Heads heads) {
         this.options = options;
+        this.heads = heads;
+    }
+
+    /** {@return the body bytes streamed so far of the request in progress} */
+    long streamedBytes() {
+        return streamed;
+    }
+
+    /** {@return whether the body in progress is streamed} */
+    boolean streaming() {
+        return sink != null;
     }
 
     /** {@return whether part of a request has been received and the rest has not} */
@@ -101,6 +140,17 @@ final class RequestParser {
                     }
                 }
                 case BODY -> {
+                    if (sink != null) {
+                        int want = (int) Math.min(in.remaining(), request.contentLength - streamed);
+                        if (sink.take(in, want) == 0) {
+                            return BODY_PAUSED;
+                        }
+                        streamed += want;
+                        if (streamed == request.contentLength) {
+                            return complete();
+                        }
+                        continue;
+                    }
                     int take = (int) Math.min(in.remaining(), request.contentLength - request.bodyLength);
                     in.get(request.body, request.bodyLength, take);
                     request.bodyLength += take;
@@ -142,6 +192,8 @@ final class RequestParser {
                         trailerBytes = 0;
                         trailerLineLength = 0;
                         state = State.TRAILER;
+                    } else if (sink != null) {
+                        state = State.CHUNK_DATA;
                     } else if (request.bodyLength + chunkRemaining > options.maxBodySize()) {
                         return fail(413, "request body larger than " + options.maxBodySize() + " bytes");
                     } else {
@@ -151,8 +203,15 @@ final class RequestParser {
                 }
                 case CHUNK_DATA -> {
                     int take = (int) Math.min(in.remaining(), chunkRemaining);
-                    in.get(request.body, request.bodyLength, take);
-                    request.bodyLength += take;
+                    if (sink != null) {
+                        if (sink.take(in, take) == 0) {
+                            return BODY_PAUSED;
+                        }
+                        streamed += take;
+                    } else {
+                        in.get(request.body, request.bodyLength, take);
+                        request.bodyLength += take;
+                    }
                     chunkRemaining -= take;
                     if (chunkRemaining == 0) {
                         state = State.CHUNK_DATA_CR;
@@ -240,13 +299,23 @@ final class RequestParser {
         if (status != 0) {
             return fail(status, errorReason);
         }
+        sink = null;
+        streamed = 0;
+        if ((request.chunked || request.contentLength > 0) && heads != null) {
+            sink = heads.bodyOf(request);
+        }
+        if (sink == null && request.contentLength > options.maxBodySize()) {
+            return fail(413, "request body larger than " + options.maxBodySize() + " bytes");
+        }
         if (request.chunked) {
             chunkRemaining = 0;
             chunkDigits = 0;
             request.bodyLength = 0;
             state = State.CHUNK_SIZE;
         } else if (request.contentLength > 0) {
-            ensureBody(request, (int) request.contentLength);
+            if (sink == null) {
+                ensureBody(request, (int) request.contentLength);
+            }
             state = State.BODY;
         } else {
             return complete();
@@ -256,6 +325,7 @@ final class RequestParser {
 
     private int complete() {
         state = State.START;
+        sink = null;
         return COMPLETE;
     }
 
@@ -390,9 +460,6 @@ final class RequestParser {
         }
         if (hosts > 1 || (hosts == 0 && !r.http10)) {
             return reject(400, hosts == 0 ? "missing Host header" : "more than one Host header");
-        }
-        if (r.contentLength > options.maxBodySize()) {
-            return reject(413, "request body larger than " + options.maxBodySize() + " bytes");
         }
         if (r.contentLength < 0) {
             r.contentLength = 0;

@@ -100,6 +100,20 @@ public final class Router {
             return this;
         }
 
+        /**
+         * The route added last hands its requests over as soon as their heads are in, and their
+         * bodies are read at the handler's pace with {@link HttpRequest#streamBody} instead of
+         * being collected first (so {@link HttpServerOptions#maxBodySize()} does not apply):
+         * uploads of any size, with backpressure.
+         */
+        public Builder streamingBody() {
+            if (routes.isEmpty()) {
+                throw new IllegalStateException("add a route first");
+            }
+            routes.set(routes.size() - 1, routes.getLast().streaming());
+            return this;
+        }
+
         public Router build() {
             return new Router(routes);
         }
@@ -110,17 +124,26 @@ public final class Router {
         final HttpMethod method;
         /** Hands a matched request to its actor (on the loop: tells, never runs user code but an adapter). */
         final Consumer<HttpRequest> handler;
+        /** Whether requests go to the handler at their head, their body streamed. */
+        final boolean streamsBody;
+        private final String pattern;
         /** Per segment: its literal bytes, or null for a parameter. */
         private final byte[][] literals;
         private final String[] paramNames;
         private final boolean rest;
 
         Route(HttpMethod method, String pattern, Consumer<HttpRequest> handler) {
+            this(method, pattern, handler, false);
+        }
+
+        private Route(HttpMethod method, String pattern, Consumer<HttpRequest> handler, boolean streamsBody) {
             if (!pattern.startsWith("/")) {
                 throw new IllegalArgumentException("a route pattern starts with /: " + pattern);
             }
             this.method = method;
             this.handler = handler;
+            this.pattern = pattern;
+            this.streamsBody = streamsBody;
             String body = pattern.substring(1);
             boolean wildcard = body.equals("*") || body.endsWith("/*");
             if (wildcard) {
@@ -144,6 +167,10 @@ public final class Router {
                 }
             }
             paramNames = names.toArray(String[]::new);
+        }
+
+        Route streaming() {
+            return new Route(method, pattern, handler, true);
         }
 
         /** {@return whether the request's path fits this pattern} (parameters are captured by {@link #capture}) */
