@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -42,7 +43,7 @@ class ActorHostTest {
     }
 
     /** Runs {@code body} on a new platform thread as a host; completes with the host thread's result. */
-    private static <T> CompletableFuture<T> onHostThread(Runnable onStuck, Function<ActorHost, T> body) {
+    private static <T> CompletableFuture<T> onHostThread(Consumer<String> onStuck, Function<ActorHost, T> body) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Thread.ofPlatform().name("test-host").start(() -> {
             ActorHost host = ActorHost.create(onStuck);
@@ -64,7 +65,7 @@ class ActorHostTest {
         ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
         ActorRef<Integer> a = recorder("a", seen);
         ActorRef<Integer> b = recorder("b", seen);
-        Thread host = onHostThread(() -> { }, h -> {
+        Thread host = onHostThread(actor -> { }, h -> {
             for (int i = 0; i < 10; i++) {
                 a.tell(i);
                 b.tell(i);
@@ -90,7 +91,7 @@ class ActorHostTest {
             last.tell(n * 10);
             return Behavior.same();
         }, "first");
-        Thread host = onHostThread(() -> { }, h -> {
+        Thread host = onHostThread(actor -> { }, h -> {
             first.tell(1);
             assertThat(h.runHosted()).isTrue();
             return Thread.currentThread();
@@ -116,7 +117,9 @@ class ActorHostTest {
         }, "blocker");
         ActorRef<Integer> quick = recorder("quick", seen);
 
-        CompletableFuture<Boolean> detached = onHostThread(() -> {
+        AtomicReference<String> stuckActor = new AtomicReference<>();
+        CompletableFuture<Boolean> detached = onHostThread(actor -> {
+            stuckActor.set(actor);
             stuck.incrementAndGet();
             stuckCalled.countDown();
         }, h -> {
@@ -136,9 +139,10 @@ class ActorHostTest {
         gate.countDown();
         assertThat(detached.get(10, TimeUnit.SECONDS)).as("runHosted after detaching").isFalse();
         assertThat(stuck).hasValue(1);
+        assertThat(stuckActor.get()).as("onStuck names the stuck actor").contains("blocker");
 
         // The blocker is never hosted again: a new host's tell gives it a thread of its own.
-        Thread secondHost = onHostThread(() -> { }, h -> {
+        Thread secondHost = onHostThread(actor -> { }, h -> {
             blocker.tell(2);
             assertThat(h.hasHosted()).isFalse();
             return Thread.currentThread();
@@ -159,7 +163,7 @@ class ActorHostTest {
             }
             return Behavior.same();
         }, "spinner");
-        CompletableFuture<Boolean> detached = onHostThread(stuckCalled::countDown, h -> {
+        CompletableFuture<Boolean> detached = onHostThread(actor -> stuckCalled.countDown(), h -> {
             spinner.tell(1);
             return h.runHosted();
         });
@@ -174,7 +178,7 @@ class ActorHostTest {
         for (int i = 0; i < 5; i++) {
             actors.add(recorder("r" + i, seen));
         }
-        Thread host = onHostThread(() -> { }, h -> {
+        Thread host = onHostThread(actor -> { }, h -> {
             actors.forEach(a -> a.tell(7));
             return Thread.currentThread(); // onHostThread releases without running them
         }).get(10, TimeUnit.SECONDS);
@@ -188,7 +192,7 @@ class ActorHostTest {
         ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
         ActorRef<Integer> a = recorder("a", seen);
         Consumer<Integer> fromElsewhere = a::tell;
-        onHostThread(() -> { }, h -> {
+        onHostThread(actor -> { }, h -> {
             Thread other = Thread.ofPlatform().start(() -> fromElsewhere.accept(1));
             try {
                 other.join();

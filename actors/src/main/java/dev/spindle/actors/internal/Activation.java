@@ -83,8 +83,8 @@ public final class Activation implements Runnable {
 
     // ---- host mode (a platform thread, an io loop, that runs the actors it wakes; see newHost) --
 
-    /** Non-null for a host: called once, on the rescuer's thread, when a hosted turn is stuck. */
-    private final Runnable onStuck;
+    /** Non-null for a host: called once, on the rescuer's thread, with the stuck actor, when a hosted turn is stuck. */
+    private final Consumer<String> onStuck;
     /** A host's tick at the start of the hosted turn running now, or {@link #NO_TURN}. */
     volatile long turnTick = NO_TURN;
     /** A host: whether the rescuer has it on its list (CAS both ways, see {@link #watchHost}). */
@@ -110,7 +110,7 @@ public final class Activation implements Runnable {
     }
 
     private Activation(VirtualThreadDispatcher dispatcher, ActorCell<?> cell, boolean external, int slots,
-            Runnable onStuck) {
+            Consumer<String> onStuck) {
         this.dispatcher = dispatcher;
         this.cell = cell;
         this.external = external;
@@ -129,7 +129,7 @@ public final class Activation implements Runnable {
      * thread), the actors still waiting get threads of their own, and the stuck actor is never
      * hosted again.
      */
-    public static Activation newHost(Runnable onStuck) {
+    public static Activation newHost(Consumer<String> onStuck) {
         return new Activation(Hosts.DISPATCHER, null, false, HOST_SLOTS, Objects.requireNonNull(onStuck, "onStuck"));
     }
 
@@ -254,9 +254,10 @@ public final class Activation implements Runnable {
         long started = turnTick;
         if (started != NO_TURN && now - started >= 2 && stuck(started, now)) {
             // The same turn still (a turn that began meanwhile has its own tick), and only once.
+            ActorCell<?> stuckCell = cell; // racy, for the message only
             if (turnTick == started && DETACHED.compareAndSet(this, false, true)) {
                 stealAll(start);
-                onStuck.run();
+                onStuck.accept(stuckCell == null ? "an actor" : stuckCell.toString());
                 return false;
             }
         }

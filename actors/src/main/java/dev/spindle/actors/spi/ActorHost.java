@@ -2,6 +2,8 @@ package dev.spindle.actors.spi;
 
 import dev.spindle.actors.internal.Activation;
 
+import java.util.function.Consumer;
+
 /**
  * Confined to the platform thread that {@linkplain #run runs} it, but {@code onStuck}. Lets a
  * platform thread that wakes actors as part of its work (an io loop telling route actors about the
@@ -20,7 +22,7 @@ import dev.spindle.actors.internal.Activation;
  * thread to stop. So a handler that blocks costs the thread's other work a few milliseconds, once.
  *
  * <pre>{@code
- * ActorHost host = ActorHost.create(this::startAnotherLoopThread);
+ * ActorHost host = ActorHost.create(actor -> startAnotherLoopThread());
  * host.run(() -> {
  *     while (open) {
  *         pollAndTellActors();           // tells to idle actors are queued on the host
@@ -36,12 +38,15 @@ public final class ActorHost {
 
     private final Activation activation;
 
-    private ActorHost(Runnable onStuck) {
+    private ActorHost(Consumer<String> onStuck) {
         this.activation = Activation.newHost(onStuck);
     }
 
-    /** A host whose {@code onStuck} moves the thread's duties to a new thread (see the class comment). */
-    public static ActorHost create(Runnable onStuck) {
+    /**
+     * A host whose {@code onStuck} moves the thread's duties to a new thread (see the class
+     * comment); it is given the stuck actor, for a log line.
+     */
+    public static ActorHost create(Consumer<String> onStuck) {
         return new ActorHost(onStuck);
     }
 

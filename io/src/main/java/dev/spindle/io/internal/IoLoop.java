@@ -135,10 +135,11 @@ public final class IoLoop implements Executor {
         terminated.complete(null);
     }
 
-    /** A hosted turn on the loop is stuck (the rescuer's thread): the loop goes on on a new thread. */
-    private void takeOver() {
-        LOG.warn("io loop {}: an actor's turn on the loop blocked or computed for milliseconds; the loop goes on "
-                + "on a new thread, and that actor gets threads of its own from now on", name);
+    /** A hosted turn of {@code actor} on the loop is stuck (the rescuer's thread): the loop goes on on a new thread. */
+    private void takeOver(String actor) {
+        // Blocking in a handler is allowed: said once per actor, at info.
+        LOG.info("io loop {}: {} blocked or computed for milliseconds on the loop; the loop goes on on a new thread, "
+                + "and that actor runs on threads of its own from now on", name, actor);
         startThread();
     }
 
