@@ -8,10 +8,22 @@ import dev.spindle.io.http.HttpMethod;
 import dev.spindle.io.http.HttpRequest;
 import dev.spindle.io.http.HttpServer;
 import dev.spindle.io.http.HttpServerOptions;
+import dev.spindle.io.http.RequestBodyEvent;
+import dev.spindle.io.http.RequestBodyStream;
+import dev.spindle.io.http.ResponseWriter;
+import dev.spindle.io.http.ResponseWriterEvent;
 import dev.spindle.io.http.Router;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.zip.CRC32;
 
 /**
  * A small HTTP server: each route is an actor, requests arrive as messages, answers go back with
@@ -24,6 +36,8 @@ import java.util.concurrent.CountDownLatch;
  * curl localhost:8080/fib/30
  * curl -X POST --data-binary 'count my bytes' localhost:8080/count
  * curl localhost:8080/slow       # sleeps a second; other requests are served meanwhile
+ * curl -N localhost:8080/events   # Server-Sent Events: the time, every second, until Ctrl-C
+ * curl -T some-big-file localhost:8080/upload   # read at the handler's pace, any size
  * </pre>
  * {@code -Dport=N} picks another port; Ctrl-C stops it.
  */
@@ -41,7 +55,96 @@ public final class HttpHello {
         }
     }
 
+    /** The clock's protocol: subscribers (requests), its own ticks, and what happens to each stream. */
+    sealed interface Clock {
+        record Subscribe(HttpRequest request) implements Clock {
+        }
+
+        record Tick() implements Clock {
+        }
+
+        record Stream(ResponseWriterEvent event) implements Clock {
+        }
+    }
+
+    /** The upload reader's protocol: requests, and the parts of each body. */
+    sealed interface Upload {
+        record Asked(HttpRequest request) implements Upload {
+        }
+
+        record Part(RequestBodyEvent event) implements Upload {
+        }
+    }
+
     private HttpHello() {
+    }
+
+    /**
+     * Server-Sent Events: every subscriber gets the time once a second. A subscriber that does not
+     * read is dropped when its stream passes the high-water mark, not buffered without end.
+     */
+    static Behavior<Clock> clock() {
+        return Behavior.setup(ctx -> {
+            Set<ResponseWriter> streams = new HashSet<>();
+            ctx.setInterval(Duration.ofSeconds(1), new Clock.Tick());
+            return (c, msg) -> {
+                switch (msg) {
+                    case Clock.Subscribe(HttpRequest request) -> {
+                        ResponseWriter stream = request.response().header("Content-Type", "text/event-stream")
+                                .header("Cache-Control", "no-cache").stream(ctx.self(), Clock.Stream::new);
+                        stream.write("data: hello, " + streams.size() + " others are listening\n\n");
+                        streams.add(stream);
+                    }
+                    case Clock.Tick() -> {
+                        String event = "data: " + Instant.now() + "\n\n";
+                        for (ResponseWriter stream : List.copyOf(streams)) {
+                            if (!stream.write(event)) {
+                                stream.abort(); // too slow a reader: drop it
+                                streams.remove(stream);
+                            }
+                        }
+                    }
+                    case Clock.Stream(ResponseWriterEvent.Closed closed) -> streams.remove(closed.writer());
+                    case Clock.Stream(ResponseWriterEvent.Drained drained) -> {
+                        // Never waited for: a writer past the mark was dropped.
+                    }
+                }
+                return Behavior.same();
+            };
+        });
+    }
+
+    /** Reads an upload at its own pace, one chunk at a time, and answers its size and CRC-32. */
+    static Behavior<Upload> uploads() {
+        return Behavior.setup(ctx -> {
+            Map<RequestBodyStream, HttpRequest> reading = new HashMap<>();
+            Map<RequestBodyStream, CRC32> sums = new HashMap<>();
+            return (c, msg) -> {
+                switch (msg) {
+                    case Upload.Asked(HttpRequest request) when !request.bodyStreamed() ->
+                            request.respond(200, "text/plain", "0 bytes, crc32 0\n");
+                    case Upload.Asked(HttpRequest request) -> {
+                        RequestBodyStream body = request.streamBody(ctx.self(), Upload.Part::new);
+                        reading.put(body, request);
+                        sums.put(body, new CRC32());
+                    }
+                    case Upload.Part(RequestBodyEvent.Chunk chunk) -> {
+                        sums.get(chunk.stream()).update(chunk.data());
+                        chunk.stream().request(1);
+                    }
+                    case Upload.Part(RequestBodyEvent.End end) -> reading.remove(end.stream()).respond(200, "text/plain",
+                            end.size() + " bytes, crc32 " + Long.toHexString(sums.remove(end.stream()).getValue()) + "\n");
+                    case Upload.Part(RequestBodyEvent.Failed failed) -> {
+                        sums.remove(failed.stream());
+                        HttpRequest request = reading.remove(failed.stream());
+                        if (request != null) {
+                            request.respond(400, "text/plain", failed.cause().getMessage() + "\n");
+                        }
+                    }
+                }
+                return Behavior.same();
+            };
+        });
     }
 
     static Behavior<HttpRequest> hello() {
@@ -115,6 +218,7 @@ public final class HttpHello {
     static HttpServer start(ActorSystem system, Io io, int port) throws java.io.IOException {
         ActorRef<HttpRequest> hello = system.spawn(hello(), "hello");
         ActorRef<Fib> fib = system.spawn(fibonacci(), "fib");
+        ActorRef<Upload> uploads = system.spawn(uploads(), "uploads");
         Router router = Router.builder()
                 .get("/", hello)
                 .get("/hello", hello)
@@ -122,6 +226,9 @@ public final class HttpHello {
                 .route(HttpMethod.GET, "/fib/:n", fib, Fib.Asked::new)
                 .post("/count", system.spawn(counter(), "counter"))
                 .get("/slow", system.spawn(slow(), "slow"))
+                .route(HttpMethod.GET, "/events", system.spawn(clock(), "clock"), Clock.Subscribe::new)
+                .route(HttpMethod.PUT, "/upload", uploads, Upload.Asked::new).streamingBody()
+                .route(HttpMethod.POST, "/upload", uploads, Upload.Asked::new).streamingBody()
                 .build();
         return HttpServer.listen(io, new InetSocketAddress(port), HttpServerOptions.defaults(), router);
     }
@@ -131,7 +238,7 @@ public final class HttpHello {
         try (ActorSystem system = ActorSystem.create("http-hello"); Io io = Io.create()) {
             HttpServer server = start(system, io, port);
             org.slf4j.LoggerFactory.getLogger(HttpHello.class).info(
-                    "listening on http://localhost:{}/ (try /hello, /users/42, /fib/30, POST /count, /slow); Ctrl-C stops",
+                    "listening on http://localhost:{}/ (try /hello, /users/42, /fib/30, POST /count, /slow, /events, PUT /upload); Ctrl-C stops",
                     server.localAddress().getPort());
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

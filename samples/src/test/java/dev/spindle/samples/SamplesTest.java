@@ -13,6 +13,11 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,6 +37,39 @@ class SamplesTest {
                 assertThat(body(in)).isEqualTo("Hello, World!");
                 assertThat(body(in)).isEqualTo("fib(20) = 6765\n");
                 assertThat(body(in)).isEqualTo("5 bytes (5 so far)\n");
+            }
+        }
+    }
+
+    @Test
+    void httpHelloShouldStreamEventsAndReadAnUploadAtItsPace() throws Exception {
+        try (ActorSystem system = ActorSystem.create("http-hello-stream-test"); Io io = Io.create(IoConfig.defaults().withLoops(1))) {
+            HttpServer server = HttpHello.start(system, io, 0);
+            String base = "http://127.0.0.1:" + server.localAddress().getPort();
+            // Two events of the clock (the greeting, then a tick), as curl -N shows them.
+            Process events = new ProcessBuilder("curl", "-sS", "-N", "--max-time", "5", base + "/events").start();
+            try {
+                BufferedReader lines = new BufferedReader(new InputStreamReader(events.getInputStream(), StandardCharsets.UTF_8));
+                assertThat(lines.readLine()).startsWith("data: hello");
+                assertThat(lines.readLine()).isEmpty();
+                assertThat(lines.readLine()).startsWith("data: 20"); // an ISO instant
+            } finally {
+                events.destroyForcibly();
+            }
+            byte[] data = new byte[5_000_000];
+            new Random(7).nextBytes(data);
+            CRC32 crc = new CRC32();
+            crc.update(data);
+            Path file = Files.createTempFile("upload", ".bin");
+            try {
+                Files.write(file, data);
+                Process upload = new ProcessBuilder("curl", "-sS", "-T", file.toString(), base + "/upload")
+                        .redirectErrorStream(true).start();
+                String out = new String(upload.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(upload.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(out).isEqualTo(data.length + " bytes, crc32 " + Long.toHexString(crc.getValue()) + "\n");
+            } finally {
+                Files.deleteIfExists(file);
             }
         }
     }
