@@ -141,7 +141,7 @@ class ActorHostTest {
         assertThat(stuck).hasValue(1);
         assertThat(stuckActor.get()).as("onStuck names the stuck actor").contains("blocker");
 
-        // The blocker is never hosted again: a new host's tell gives it a thread of its own.
+        // The blocker is not hosted for a while (a second, then longer): a new host's tell gives it a thread of its own.
         Thread secondHost = onHostThread(actor -> { }, h -> {
             blocker.tell(2);
             assertThat(h.hasHosted()).isFalse();
@@ -150,6 +150,20 @@ class ActorHostTest {
         Eventually.until(() -> seen.stream().anyMatch(s -> s.actor().equals("blocker") && s.n() == 2));
         assertThat(seen.stream().filter(s -> s.n() == 2).findFirst().orElseThrow().thread())
                 .isNotSameAs(secondHost).matches(Thread::isVirtual);
+
+        // A second later it may be hosted again (one strike: one second).
+        Eventually.until(java.time.Duration.ofSeconds(5), () -> {
+            try {
+                return onHostThread(actor -> { }, h -> {
+                    blocker.tell(3);
+                    boolean hosted = h.hasHosted();
+                    h.runHosted();
+                    return hosted;
+                }).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @Test

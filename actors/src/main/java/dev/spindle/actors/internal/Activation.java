@@ -36,12 +36,12 @@ public final class Activation implements Runnable {
     private static final int SLOTS = Integer.highestOneBit(Math.clamp(Integer.getInteger("spindle.handoffSlots", 1), 1, 64));
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(ActorCell[].class);
     private static final VarHandle HOST_WATCHED;
-    private static final VarHandle DETACHED;
+    private static final VarHandle TURN;
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             HOST_WATCHED = lookup.findVarHandle(Activation.class, "hostWatched", boolean.class);
-            DETACHED = lookup.findVarHandle(Activation.class, "detached", boolean.class);
+            TURN = lookup.findVarHandle(Activation.class, "turn", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -52,8 +52,10 @@ public final class Activation implements Runnable {
     private static final long RUNNABLE_TICKS = 8;
     /** CPU time a hosted turn may use, from when the rescuer first looks at it, before the host is detached. */
     private static final long COMPUTE_NANOS = 6_000_000;
-    /** {@link #turnTick} of a host between hosted turns. */
-    private static final long NO_TURN = Long.MIN_VALUE;
+    /** {@link #turn} of a host between hosted turns. */
+    private static final long NO_TURN = 0;
+    /** {@link #turn} of a detached host. */
+    private static final long DETACHED = -1;
     /** Hand-offs in a row before this thread lets other virtual threads on its carrier run. */
     private static final int TURNS_BEFORE_YIELD = 256;
 
@@ -85,11 +87,19 @@ public final class Activation implements Runnable {
 
     /** Non-null for a host: called once, on the rescuer's thread, with the stuck actor, when a hosted turn is stuck. */
     private final Consumer<String> onStuck;
-    /** A host's tick at the start of the hosted turn running now, or {@link #NO_TURN}. */
-    volatile long turnTick = NO_TURN;
+    /**
+     * A host's hosted turn running now (its number), {@link #NO_TURN}, or {@link #DETACHED}: the
+     * one word on which the host ending a turn and the rescuer detaching it meet, by CAS, so that
+     * exactly one of them wins (a host that loses stops being the host before touching anything).
+     */
+    private volatile long turn = NO_TURN;
+    /** The host's count of hosted turns: the next turn's number. */
+    private long turns;
+    /** A host's tick at the start of its current hosted turn (written before {@link #turn}). */
+    private volatile long turnTick;
     /** A host: whether the rescuer has it on its list (CAS both ways, see {@link #watchHost}). */
     private volatile boolean hostWatched;
-    /** A host whose turn got stuck: it runs no more hosted turns, its thread is no longer the host. */
+    /** A host whose turn got stuck (set right after {@link #turn} becomes {@link #DETACHED}): it takes no more successors. */
     private volatile boolean detached;
     /** A host's thread, set when it starts to run. */
     private volatile Thread hostThread;
@@ -123,11 +133,11 @@ public final class Activation implements Runnable {
      * A host: an activation for a platform thread that runs, between its own work, the actors that
      * work wakes (an io loop: the route actors of the requests it has just parsed), with no thread
      * start and no wake-up. Bind it with {@link #runAsHost} for the thread's life; call
-     * {@link #runHosted} when the thread can spare the time. A hosted turn that runs longer than
-     * the rescuer's two ticks (its handler blocks, or computes) detaches the host: {@code onStuck}
-     * is called on the rescuer's thread (it must move the platform thread's own duties to a new
-     * thread), the actors still waiting get threads of their own, and the stuck actor is never
-     * hosted again.
+     * {@link #runHosted} when the thread can spare the time. A hosted turn that blocks or computes
+     * (see {@link #stuck}) detaches the host: {@code onStuck} is called on the rescuer's thread (it
+     * must move the platform thread's own duties to a new thread), the actors still waiting get
+     * threads of their own, and the stuck actor is not hosted for a while
+     * ({@link ActorCell#strikeHosting}).
      */
     public static Activation newHost(Consumer<String> onStuck) {
         return new Activation(Hosts.DISPATCHER, null, false, HOST_SLOTS, Objects.requireNonNull(onStuck, "onStuck"));
@@ -164,23 +174,29 @@ public final class Activation implements Runnable {
      */
     public boolean runHosted() {
         if (pending == 0) {
-            return !detached;
+            return turn != DETACHED;
         }
         watchHost();
+        ActorCell<?> next = null;
+        long token = NO_TURN;
         try {
-            for (ActorCell<?> next; (next = takeSuccessor()) != null; ) {
+            while ((next = takeSuccessor()) != null) {
                 cell = next;
                 turnTick = dispatcher.tick();
+                token = ++turns;
+                turn = token;
                 boolean again = next.runTurnLogged(this);
-                if (detached) {
+                if (!TURN.compareAndSet(this, token, NO_TURN)) {
                     // This turn blocked or ran long: the rescuer moved the host's duties elsewhere.
-                    next.hostable = false;
+                    token = NO_TURN;
+                    next.strikeHosting();
                     if (again) {
                         dispatcher.start(next);
                     }
                     releaseHandOff();
                     return false;
                 }
+                token = NO_TURN;
                 if (again) {
                     dispatcher.start(next);
                 }
@@ -188,7 +204,9 @@ public final class Activation implements Runnable {
             return true;
         } finally {
             cell = null;
-            turnTick = NO_TURN;
+            if (token != NO_TURN) {
+                TURN.compareAndSet(this, token, NO_TURN); // a turn that threw
+            }
         }
     }
 
@@ -215,7 +233,7 @@ public final class Activation implements Runnable {
      * it would only add a thread. Elsewhere, Java's view: waiting (parked, on a monitor) now, or
      * runnable for {@link #RUNNABLE_TICKS}.
      */
-    private boolean stuck(long started, long now) {
+    private boolean stuck(long token, long started, long now) {
         ThreadProbe probe = this.probe;
         if (probe == null) {
             Thread thread = hostThread;
@@ -225,8 +243,8 @@ public final class Activation implements Runnable {
         char state = probe.state();
         boolean asleep = state == 'S' || state == 'D';
         long collections = ThreadProbe.collections();
-        if (probedTurn != started) {
-            probedTurn = started;
+        if (probedTurn != token) {
+            probedTurn = token;
             probedCpu = cpu;
             lastCpu = cpu;
             lastAsleep = asleep;
@@ -251,26 +269,27 @@ public final class Activation implements Runnable {
      * they are from other activations: the host runs them as soon as its own short work is done.
      */
     boolean rescueHost(long now, Consumer<ActorCell<?>> start) {
-        long started = turnTick;
-        if (started != NO_TURN && now - started >= 2 && stuck(started, now)) {
-            // The same turn still (a turn that began meanwhile has its own tick), and only once.
+        long token = turn;
+        if (token > 0) {
+            long started = turnTick; // read after turn: this turn's, or a later one's (then the CAS fails)
             ActorCell<?> stuckCell = cell; // racy, for the message only
-            if (turnTick == started && DETACHED.compareAndSet(this, false, true)) {
+            if (now - started >= 2 && stuck(token, started, now) && TURN.compareAndSet(this, token, DETACHED)) {
+                detached = true;
                 stealAll(start);
                 onStuck.accept(stuckCell == null ? "an actor" : stuckCell.toString());
                 return false;
             }
         }
-        if (detached) {
+        if (turn == DETACHED) {
             return false;
         }
-        if (turnTick != NO_TURN || hasWaitingSuccessor()) {
+        if (turn != NO_TURN || hasWaitingSuccessor()) {
             return true;
         }
         hostWatched = false;
         // Re-check after letting go: the host's turn or successor meanwhile either sees us gone
         // and queues itself again, or is seen here and we take it back; one CAS decides which.
-        return (turnTick != NO_TURN || hasWaitingSuccessor()) && HOST_WATCHED.compareAndSet(this, false, true);
+        return (turn != NO_TURN || hasWaitingSuccessor()) && HOST_WATCHED.compareAndSet(this, false, true);
     }
 
     /**
@@ -340,7 +359,7 @@ public final class Activation implements Runnable {
             return false;
         }
         if (onStuck != null) {
-            if (detached || !scheduled.hostable) {
+            if (detached || !scheduled.hostableNow()) {
                 return false;
             }
             watchHost();

@@ -57,12 +57,6 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
     private long processed;
     private Extras<M> extras;
     private byte lifecycle = NEW;
-    /**
-     * Whether a host (an io loop) may run this actor's turns on its own thread: cleared for good
-     * once a hosted turn of this actor blocked or ran long. Written by the holder, read by
-     * whoever schedules it (benignly racy: one more hosted turn at worst).
-     */
-    boolean hostable = true;
 
     ActorCell(Runtime runtime, ActorCell<?> parent, String name, int anonymousId, Behavior<M> initial,
               MailboxFactory mailboxes) {
@@ -123,6 +117,26 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
     @Override
     public String toString() {
         return "Actor[" + path() + "]";
+    }
+
+    /**
+     * {@return whether a host (an io loop) may run this actor's turns on its own thread now} Any
+     * thread; benignly racy (one more or one fewer hosted turn). See {@link #strikeHosting}.
+     */
+    boolean hostableNow() {
+        Extras<M> x = extras;
+        return x == null || x.hostableNow();
+    }
+
+    /**
+     * The holder: a hosted turn of this actor blocked or ran long. No host runs it for a second,
+     * then two, four, ... (at most about an hour) after each such turn, so an actor that blocks
+     * for good costs its loop a few milliseconds a handful of times, while one that blocked once (a
+     * class loaded from disk while warming up) is hosted again soon. Kept in the extras: idle
+     * actors pay nothing for it.
+     */
+    void strikeHosting() {
+        extras().strikeHosting();
     }
 
     // ---- the turn: the holder only --------------------------------------------------------------

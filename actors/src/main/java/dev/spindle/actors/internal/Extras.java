@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Actor-thread only. The state an actor needs only once it uses it: children, death watch,
@@ -17,6 +18,22 @@ import java.util.Set;
  * pays nothing for watching.
  */
 final class Extras<M> {
+
+    /** Until when (a {@code nanoTime}; 0: no limit) no host may run the actor; see {@link ActorCell#strikeHosting}. */
+    private volatile long notHostedUntil;
+    private int hostingStrikes;
+
+    boolean hostableNow() {
+        long until = notHostedUntil;
+        return until == 0 || System.nanoTime() - until >= 0;
+    }
+
+    void strikeHosting() {
+        int strikes = Math.min(hostingStrikes + 1, 13);
+        hostingStrikes = strikes;
+        long until = System.nanoTime() + (TimeUnit.SECONDS.toNanos(1) << (strikes - 1));
+        notHostedUntil = until == 0 ? 1 : until;
+    }
 
     /** Living children by name; an anonymous child is its own key. */
     private Map<Object, ActorCell<?>> children;

@@ -17,9 +17,10 @@ import java.util.function.Consumer;
  * runtime's rescue period (2–4 ms), or computes for several milliseconds (a thread the OS merely
  * has not let run does not count, where Linux's {@code /proc} tells), the host is
  * <em>detached</em>: {@code onStuck} runs on another thread and must give the platform thread's
- * duties to a new thread; the actors still waiting get virtual threads; the stuck actor is never
- * hosted again; and {@code runHosted} returns {@code false} once its turn ends, telling the old
- * thread to stop. So a handler that blocks costs the thread's other work a few milliseconds, once.
+ * duties to a new thread; the actors still waiting get virtual threads; the stuck actor is not
+ * hosted for a while (a second, doubling with each strike); and {@code runHosted} returns
+ * {@code false} once its turn ends, telling the old thread to stop. So a handler that blocks costs
+ * the thread's other work a few milliseconds, a handful of times.
  *
  * <pre>{@code
  * ActorHost host = ActorHost.create(actor -> startAnotherLoopThread());
