@@ -1,5 +1,6 @@
 package dev.spindle.actors.internal;
 
+import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * Thread-safe. A virtual thread per active actor, with hand-off: an actor whose mailbox becomes
@@ -102,8 +104,11 @@ final class VirtualThreadDispatcher implements Dispatcher {
 
     private void rescue() {
         List<Activation> watched = new ArrayList<>();
+        // Made once: method references in the loop were two objects per tick while anything is watched.
+        MessagePassingQueue.Consumer<Activation> addWatched = watched::add;
+        Consumer<ActorCell<?>> start = this::start;
         while (!closed) {
-            newlyWatched.drain(watched::add);
+            newlyWatched.drain(addWatched);
             if (watched.isEmpty()) {
                 rescuerParked.set(true);
                 // Re-check after announcing: an activation queued meanwhile unparks us, or is seen here.
@@ -118,13 +123,13 @@ final class VirtualThreadDispatcher implements Dispatcher {
             for (int i = watched.size() - 1; i >= 0; i--) {
                 Activation activation = watched.get(i);
                 if (activation.isFinished()
-                        || (activation.isHost() && !activation.rescueHost(now, this::start))) {
+                        || (activation.isHost() && !activation.rescueHost(now, start))) {
                     watched.set(i, watched.getLast());
                     watched.removeLast();
                 } else if (activation.isHost()) {
                     continue;
                 } else if (now - activation.successorTick >= 2 && activation.hasWaitingSuccessor()) {
-                    activation.stealAll(this::start);
+                    activation.stealAll(start);
                 }
             }
         }

@@ -15,6 +15,7 @@ import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Thread-safe {@link #execute}; everything else loop-thread only. One selector on one platform
@@ -44,6 +45,11 @@ public final class IoLoop implements Executor {
     private volatile int generations;
     private final MpscUnboundedAtomicArrayQueue<Runnable> tasks = new MpscUnboundedAtomicArrayQueue<>(256);
     private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
+    /**
+     * Made once: a {@code this::onSelected} at each select call was a new object per select
+     * (16 bytes, about one per request at low concurrency; perf/README.md "Allocation per request").
+     */
+    private final Consumer<SelectionKey> onSelected = this::onSelected;
     /** The loop's one read buffer: every read on this loop lands here first. */
     private final ByteBuffer readBuffer;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -145,7 +151,7 @@ public final class IoLoop implements Executor {
 
     private void select(ActorHost host) throws IOException {
         if (!tasks.isEmpty() || host.hasHosted()) {
-            selector.selectNow(this::onSelected);
+            selector.selectNow(onSelected);
             return;
         }
         long timeoutMillis = 0;
@@ -153,7 +159,7 @@ public final class IoLoop implements Executor {
         if (next != null) {
             long nanos = next.deadline - System.nanoTime();
             if (nanos <= 0) {
-                selector.selectNow(this::onSelected);
+                selector.selectNow(onSelected);
                 return;
             }
             timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
@@ -161,9 +167,9 @@ public final class IoLoop implements Executor {
         selecting = true;
         // StoreLoad: announce before the last look at the queue (both volatile).
         if (tasks.isEmpty() && !closing) {
-            selector.select(this::onSelected, timeoutMillis);
+            selector.select(onSelected, timeoutMillis);
         } else {
-            selector.selectNow(this::onSelected);
+            selector.selectNow(onSelected);
         }
         selecting = false;
     }

@@ -2,6 +2,8 @@ package dev.spindle.perf.http;
 
 import dev.spindle.actors.ActorSystem;
 import dev.spindle.actors.Behavior;
+import dev.spindle.actors.MailboxSpec;
+import dev.spindle.actors.SpawnOptions;
 import dev.spindle.io.Io;
 import dev.spindle.io.IoConfig;
 import dev.spindle.io.TcpListener;
@@ -84,16 +86,16 @@ public class HttpAllocationBenchmark {
         final HttpServer http;
         final TcpListener echo;
 
-        Server() throws IOException {
+        Server(SpawnOptions routes) throws IOException {
             Router router = Router.builder()
                     .get("/plaintext", system.spawn((ctx, request) -> {
                         request.respond(200, "text/plain", Routes.HELLO);
                         return Behavior.same();
-                    }, "plaintext"))
+                    }, "plaintext", routes))
                     .get("/json", system.spawn((ctx, request) -> {
                         request.respond(200, "application/json", Routes.json());
                         return Behavior.same();
-                    }, "json"))
+                    }, "json", routes))
                     .get("/alloc1k", system.spawn((ctx, request) -> {
                         calibration = new byte[1024];
                         request.respond(200, "text/plain", Routes.HELLO);
@@ -109,7 +111,7 @@ public class HttpAllocationBenchmark {
                     .build();
             InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
             http = HttpServer.listen(io, any, HttpServerOptions.defaults(), router);
-            echo = io.listen(any, TcpOptions.defaults(), system.spawn(SpindleHttpServer.echo(), "echo"));
+            echo = io.listen(any, TcpOptions.defaults(), system.spawn(SpindleHttpServer.echo(), "echo", routes));
         }
 
         @Override
@@ -126,6 +128,13 @@ public class HttpAllocationBenchmark {
     public abstract static class Clients {
         @Param({"1", "16"})
         public int connections;
+
+        /**
+         * The route and echo actors' mailbox: {@code unbounded} (the default, chunked: one 32-slot
+         * chunk per 32 messages) or {@code ring} ({@code MailboxSpec.ring(1024)}, made once).
+         */
+        @Param({"unbounded", "ring"})
+        public String mailbox;
 
         Server server;
         LoopbackClient[] clients;
@@ -152,7 +161,8 @@ public class HttpAllocationBenchmark {
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) throws IOException {
             configure(params);
-            server = new Server();
+            server = new Server(mailbox.equals("ring")
+                    ? SpawnOptions.defaults().withMailbox(MailboxSpec.ring(1024)) : SpawnOptions.defaults());
             clients = new LoopbackClient[connections];
             for (int i = 0; i < connections; i++) {
                 clients[i] = new LoopbackClient(address(), message());
@@ -162,7 +172,8 @@ public class HttpAllocationBenchmark {
             if (dir != null) {
                 String benchmark = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
                 String route = params.getParam("route");
-                jfrFile = Path.of(dir, benchmark + (route == null ? "" : "-" + route) + "-" + connections + ".jfr");
+                jfrFile = Path.of(dir, benchmark + (route == null ? "" : "-" + route) + "-" + connections
+                        + (mailbox.equals("unbounded") ? "" : "-" + mailbox) + ".jfr");
             }
         }
 
