@@ -20,8 +20,10 @@ import java.util.function.Consumer;
 /**
  * Thread-safe {@link #execute}; everything else loop-thread only. One selector on one platform
  * thread: it waits for readiness (epoll on Linux), hands each ready key to its channel's
- * {@link Ready} handler, runs tasks other threads queued, and fires its timers. Channel code never
+ * {@link Ready} handler, runs the turns of the actors those handlers woke (it is their
+ * {@link ActorHost}), runs tasks other threads queued, and fires its timers. Channel code never
  * blocks here: a loop serves every connection it owns, and a blocked loop would freeze them all.
+ * An actor's turn may block; then the loop goes on on a new thread (see {@link #run}).
  *
  * <p>Waking the loop: a thread that queues a task wakes the selector only if the loop announced
  * that it is about to block (StoreLoad pair: the loop writes {@code selecting} then re-reads the
