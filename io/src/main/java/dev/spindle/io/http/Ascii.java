@@ -84,4 +84,29 @@ final class Ascii {
         }
         return at;
     }
+
+    /**
+     * {@return whether a connection stays open after a {@code Connection} header's value at
+     * {@code [from, to)} of {@code h}}: {@code close} ends it; {@code keep-alive} keeps an HTTP/1.0
+     * one open; otherwise {@code keepAlive}, as it was.
+     */
+    static boolean keepAliveAfter(byte[] h, int from, int to, boolean keepAlive, boolean http10) {
+        boolean result = keepAlive;
+        int i = from;
+        while (i < to) {
+            while (i < to && (h[i] == ' ' || h[i] == '\t' || h[i] == ',')) {
+                i++;
+            }
+            int tokenStart = i;
+            while (i < to && h[i] != ',' && h[i] != ' ' && h[i] != '\t') {
+                i++;
+            }
+            if (equalsIgnoreCase(h, tokenStart, i, "close")) {
+                result = false;
+            } else if (equalsIgnoreCase(h, tokenStart, i, "keep-alive") && http10) {
+                result = true;
+            }
+        }
+        return result;
+    }
 }

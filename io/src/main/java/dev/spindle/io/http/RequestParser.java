@@ -444,7 +444,7 @@ final class RequestParser {
             } else if (Ascii.equalsIgnoreCase(h, nameStart, nameEnd, "host")) {
                 hosts++;
             } else if (Ascii.equalsIgnoreCase(h, nameStart, nameEnd, "connection")) {
-                connectionOptions(r, h, valueStart, valueEnd);
+                r.keepAlive = Ascii.keepAliveAfter(h, valueStart, valueEnd, r.keepAlive, r.http10);
             } else if (Ascii.equalsIgnoreCase(h, nameStart, nameEnd, "expect")) {
                 if (!Ascii.equalsIgnoreCase(h, valueStart, valueEnd, "100-continue")) {
                     return reject(417, "only Expect: 100-continue is supported");
@@ -502,23 +502,6 @@ final class RequestParser {
         return 0;
     }
 
-    private static void connectionOptions(HttpRequest r, byte[] h, int from, int to) {
-        int i = from;
-        while (i < to) {
-            while (i < to && (h[i] == ' ' || h[i] == '\t' || h[i] == ',')) {
-                i++;
-            }
-            int tokenStart = i;
-            while (i < to && h[i] != ',' && h[i] != ' ' && h[i] != '\t') {
-                i++;
-            }
-            if (Ascii.equalsIgnoreCase(h, tokenStart, i, "close")) {
-                r.keepAlive = false;
-            } else if (Ascii.equalsIgnoreCase(h, tokenStart, i, "keep-alive") && r.http10) {
-                r.keepAlive = true;
-            }
-        }
-    }
 
     private static boolean containsChunked(byte[] h, int from, int to) {
         for (int i = from; i + 7 <= to; i++) {

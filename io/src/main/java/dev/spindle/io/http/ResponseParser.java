@@ -437,7 +437,7 @@ final class ResponseParser {
                 sawTransferEncoding = true;
                 chunked = true;
             } else if (Ascii.equalsIgnoreCase(h, nameStart, nameEnd, "connection")) {
-                connectionOptions(h, valueStart, valueEnd);
+                keepAlive = Ascii.keepAliveAfter(h, valueStart, valueEnd, keepAlive, http10);
             }
         }
         if (chunked && contentLength >= 0) {
@@ -449,23 +449,6 @@ final class ResponseParser {
         return null;
     }
 
-    private void connectionOptions(byte[] h, int from, int to) {
-        int i = from;
-        while (i < to) {
-            while (i < to && (h[i] == ' ' || h[i] == '\t' || h[i] == ',')) {
-                i++;
-            }
-            int tokenStart = i;
-            while (i < to && h[i] != ',' && h[i] != ' ' && h[i] != '\t') {
-                i++;
-            }
-            if (Ascii.equalsIgnoreCase(h, tokenStart, i, "close")) {
-                keepAlive = false;
-            } else if (Ascii.equalsIgnoreCase(h, tokenStart, i, "keep-alive") && http10) {
-                keepAlive = true;
-            }
-        }
-    }
 
     private static boolean isDigit(byte b) {
         return b >= '0' && b <= '9';

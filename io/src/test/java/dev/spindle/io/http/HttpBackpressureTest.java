@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -384,16 +383,7 @@ class HttpBackpressureTest {
         }
 
         private String line() throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b < 0) {
-                    throw new IOException("connection closed after " + line);
-                }
-                if (b != '\r') {
-                    line.write(b);
-                }
-            }
-            return line.toString(StandardCharsets.ISO_8859_1);
+            return HttpServerTest.readLine(in);
         }
     }
 }

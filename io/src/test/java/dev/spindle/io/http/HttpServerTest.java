@@ -382,6 +382,20 @@ class HttpServerTest {
         assertThat(failures).isEmpty();
     }
 
+    /** Reads one CRLF-ended line (without it) from {@code in}; throws if the stream ends first. */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("connection closed after " + line);
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.ISO_8859_1);
+    }
+
     /** A blocking test client: writes raw bytes, reads answers framed by Content-Length. */
     static final class Client implements AutoCloseable {
         final Socket socket = new Socket();
@@ -433,16 +447,7 @@ class HttpServerTest {
         }
 
         private String line() throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b < 0) {
-                    throw new IOException("connection closed after " + line);
-                }
-                if (b != '\r') {
-                    line.write(b);
-                }
-            }
-            return line.toString(StandardCharsets.ISO_8859_1);
+            return readLine(in);
         }
 
         @Override

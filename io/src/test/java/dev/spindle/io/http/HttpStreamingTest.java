@@ -89,16 +89,7 @@ class HttpStreamingTest {
     }
 
     private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
-                throw new IOException("connection closed after " + line);
-            }
-            if (b != '\r') {
-                line.write(b);
-            }
-        }
-        return line.toString(StandardCharsets.ISO_8859_1);
+        return HttpServerTest.readLine(in);
     }
 
     @Test
