@@ -258,6 +258,19 @@ public final class Activation implements Runnable {
         return blocked || cpu - probedCpu >= COMPUTE_NANOS;
     }
 
+    /** {@return where {@code thread} is, as a few frames for a log line: what a stuck turn blocked in} */
+    private static String where(Thread thread) {
+        if (thread == null) {
+            return "";
+        }
+        StackTraceElement[] frames = thread.getStackTrace();
+        StringBuilder where = new StringBuilder(" (at");
+        for (int i = 0; i < Math.min(frames.length, 6); i++) {
+            where.append(i == 0 ? " " : " < ").append(frames[i]);
+        }
+        return where.append(')').toString();
+    }
+
     boolean isHost() {
         return onStuck != null;
     }
@@ -276,7 +289,7 @@ public final class Activation implements Runnable {
             if (now - started >= 2 && stuck(token, started, now) && TURN.compareAndSet(this, token, DETACHED)) {
                 detached = true;
                 stealAll(start);
-                onStuck.accept(stuckCell == null ? "an actor" : stuckCell.toString());
+                onStuck.accept((stuckCell == null ? "an actor" : stuckCell.toString()) + where(hostThread));
                 return false;
             }
         }

@@ -147,7 +147,7 @@ public final class IoLoop implements Executor {
     private void takeOver(String actor) {
         // Blocking in a handler is allowed: said once per actor, at info.
         LOG.info("io loop {}: {} blocked or computed for milliseconds on the loop; the loop goes on on a new thread, "
-                + "and that actor runs on threads of its own from now on", name, actor);
+                + "and that actor runs on threads of its own for a while", name, actor);
         startThread();
     }
 
