@@ -40,8 +40,8 @@ public final class Activation implements Runnable {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            HOST_WATCHED = lookup.findVarHandle(Activation.class, "hostWatched", boolean.class);
-            TURN = lookup.findVarHandle(Activation.class, "turn", long.class);
+            HOST_WATCHED = lookup.findVarHandle(Host.class, "watched", boolean.class);
+            TURN = lookup.findVarHandle(Host.class, "turn", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -52,9 +52,9 @@ public final class Activation implements Runnable {
     private static final long RUNNABLE_TICKS = 8;
     /** CPU time a hosted turn may use, from when the rescuer first looks at it, before the host is detached. */
     private static final long COMPUTE_NANOS = 6_000_000;
-    /** {@link #turn} of a host between hosted turns. */
+    /** {@link Host#turn} of a host between hosted turns. */
     private static final long NO_TURN = 0;
-    /** {@link #turn} of a detached host. */
+    /** {@link Host#turn} of a detached host. */
     private static final long DETACHED = -1;
     /** Hand-offs in a row before this thread lets other virtual threads on its carrier run. */
     private static final int TURNS_BEFORE_YIELD = 256;
@@ -83,37 +83,44 @@ public final class Activation implements Runnable {
     /** Started from a platform thread: counted as waiting by the dispatcher until it runs. */
     private final boolean external;
 
-    // ---- host mode (a platform thread, an io loop, that runs the actors it wakes; see newHost) --
+    /** Null but for a host (see {@link #newHost}): its state lives apart, so other activations stay small. */
+    private final Host host;
 
-    /** Non-null for a host: called once, on the rescuer's thread, with the stuck actor, when a hosted turn is stuck. */
-    private final Consumer<String> onStuck;
-    /**
-     * A host's hosted turn running now (its number), {@link #NO_TURN}, or {@link #DETACHED}: the
-     * one word on which the host ending a turn and the rescuer detaching it meet, by CAS, so that
-     * exactly one of them wins (a host that loses stops being the host before touching anything).
-     */
-    private volatile long turn = NO_TURN;
-    /** The host's count of hosted turns: the next turn's number. */
-    private long turns;
-    /** A host's tick at the start of its current hosted turn (written before {@link #turn}). */
-    private volatile long turnTick;
-    /** A host: whether the rescuer has it on its list (CAS both ways, see {@link #watchHost}). */
-    private volatile boolean hostWatched;
-    /** A host whose turn got stuck (set right after {@link #turn} becomes {@link #DETACHED}): it takes no more successors. */
-    private volatile boolean detached;
-    /** A host's thread, set when it starts to run. */
-    private volatile Thread hostThread;
-    /** What Linux says about the host's thread, set when it starts to run; null elsewhere. */
-    private volatile ThreadProbe probe;
-    /**
-     * The rescuer's: the turn it last probed (its start tick), the thread's CPU time at its first
-     * look, and at its last look the CPU time, whether the thread slept, and the collections so far.
-     */
-    private long probedTurn = NO_TURN;
-    private long probedCpu;
-    private long lastCpu;
-    private boolean lastAsleep;
-    private long lastCollections;
+    /** A host's state: a platform thread (an io loop) that runs the actors it wakes. */
+    private static final class Host {
+        /** Called once, on the rescuer's thread, with the stuck actor, when a hosted turn is stuck. */
+        final Consumer<String> onStuck;
+        /**
+         * The hosted turn running now (its number), {@link Activation#NO_TURN}, or {@link Activation#DETACHED}: the one
+         * word on which the host ending a turn and the rescuer detaching it meet, by CAS, so that
+         * exactly one of them wins (a host that loses stops being the host before touching anything).
+         */
+        volatile long turn = NO_TURN;
+        /** The host's count of hosted turns: the next turn's number. */
+        long turns;
+        /** The tick at the start of the current hosted turn (written before {@link #turn}). */
+        volatile long turnTick;
+        /** Whether the rescuer has the host on its list (CAS both ways, see {@link Activation#watchHost}). */
+        volatile boolean watched;
+        /** Set right after {@link #turn} becomes {@link Activation#DETACHED}: the host takes no more successors. */
+        volatile boolean detached;
+        /** The host's thread, and what Linux says about it (null elsewhere), set when it starts to run. */
+        volatile Thread thread;
+        volatile ThreadProbe probe;
+        /**
+         * The rescuer's: the turn it last probed, the thread's CPU time at its first look, and at its
+         * last look the CPU time, whether the thread slept, and the collections so far.
+         */
+        long probedTurn = NO_TURN;
+        long probedCpu;
+        long lastCpu;
+        boolean lastAsleep;
+        long lastCollections;
+
+        Host(Consumer<String> onStuck) {
+            this.onStuck = onStuck;
+        }
+    }
 
     Activation(VirtualThreadDispatcher dispatcher, ActorCell<?> cell, boolean external) {
         this(dispatcher, cell, external, SLOTS, null);
@@ -126,7 +133,7 @@ public final class Activation implements Runnable {
         this.external = external;
         this.successors = new ActorCell<?>[slots];
         this.mask = slots - 1;
-        this.onStuck = onStuck;
+        this.host = onStuck == null ? null : new Host(onStuck);
     }
 
     /**
@@ -150,9 +157,9 @@ public final class Activation implements Runnable {
 
     /** Host: runs {@code body} on this thread with this host as the current activation, then retires the host. */
     public void runAsHost(Runnable body) {
-        assert onStuck != null;
-        hostThread = Thread.currentThread();
-        probe = ThreadProbe.ofCurrentThread();
+        assert host != null;
+        host.thread = Thread.currentThread();
+        host.probe = ThreadProbe.ofCurrentThread();
         try {
             ScopedValue.where(CURRENT, this).run(body);
         } finally {
@@ -174,7 +181,7 @@ public final class Activation implements Runnable {
      */
     public boolean runHosted() {
         if (pending == 0) {
-            return turn != DETACHED;
+            return host.turn != DETACHED;
         }
         watchHost();
         ActorCell<?> next = null;
@@ -182,11 +189,11 @@ public final class Activation implements Runnable {
         try {
             while ((next = takeSuccessor()) != null) {
                 cell = next;
-                turnTick = dispatcher.tick();
-                token = ++turns;
-                turn = token;
+                host.turnTick = dispatcher.tick();
+                token = ++host.turns;
+                host.turn = token;
                 boolean again = next.runTurnLogged(this);
-                if (!TURN.compareAndSet(this, token, NO_TURN)) {
+                if (!TURN.compareAndSet(host, token, NO_TURN)) {
                     // This turn blocked or ran long: the rescuer moved the host's duties elsewhere.
                     token = NO_TURN;
                     next.strikeHosting();
@@ -205,7 +212,7 @@ public final class Activation implements Runnable {
         } finally {
             cell = null;
             if (token != NO_TURN) {
-                TURN.compareAndSet(this, token, NO_TURN); // a turn that threw
+                TURN.compareAndSet(host, token, NO_TURN); // a turn that threw
             }
         }
     }
@@ -217,7 +224,7 @@ public final class Activation implements Runnable {
 
     /** Host: make sure the rescuer looks at us (it drops idle hosts; see {@link VirtualThreadDispatcher}). */
     private void watchHost() {
-        if (!hostWatched && HOST_WATCHED.compareAndSet(this, false, true)) {
+        if (!host.watched && HOST_WATCHED.compareAndSet(host, false, true)) {
             dispatcher.watch(this);
         }
     }
@@ -234,28 +241,29 @@ public final class Activation implements Runnable {
      * runnable for {@link #RUNNABLE_TICKS}.
      */
     private boolean stuck(long token, long started, long now) {
-        ThreadProbe probe = this.probe;
+        Host h = host;
+        ThreadProbe probe = h.probe;
         if (probe == null) {
-            Thread thread = hostThread;
+            Thread thread = h.thread;
             return now - started >= RUNNABLE_TICKS || (thread != null && thread.getState() != Thread.State.RUNNABLE);
         }
         long cpu = probe.cpuNanos();
         char state = probe.state();
         boolean asleep = state == 'S' || state == 'D';
         long collections = ThreadProbe.collections();
-        if (probedTurn != token) {
-            probedTurn = token;
-            probedCpu = cpu;
-            lastCpu = cpu;
-            lastAsleep = asleep;
-            lastCollections = collections;
+        if (h.probedTurn != token) {
+            h.probedTurn = token;
+            h.probedCpu = cpu;
+            h.lastCpu = cpu;
+            h.lastAsleep = asleep;
+            h.lastCollections = collections;
             return false;
         }
-        boolean blocked = asleep && lastAsleep && cpu == lastCpu && collections == lastCollections;
-        lastCpu = cpu;
-        lastAsleep = asleep;
-        lastCollections = collections;
-        return blocked || cpu - probedCpu >= COMPUTE_NANOS;
+        boolean blocked = asleep && h.lastAsleep && cpu == h.lastCpu && collections == h.lastCollections;
+        h.lastCpu = cpu;
+        h.lastAsleep = asleep;
+        h.lastCollections = collections;
+        return blocked || cpu - h.probedCpu >= COMPUTE_NANOS;
     }
 
     /** {@return where {@code thread} is, as a few frames for a log line: what a stuck turn blocked in} */
@@ -272,7 +280,7 @@ public final class Activation implements Runnable {
     }
 
     boolean isHost() {
-        return onStuck != null;
+        return host != null;
     }
 
     /**
@@ -282,27 +290,28 @@ public final class Activation implements Runnable {
      * they are from other activations: the host runs them as soon as its own short work is done.
      */
     boolean rescueHost(long now, Consumer<ActorCell<?>> start) {
-        long token = turn;
+        Host h = host;
+        long token = h.turn;
         if (token > 0) {
-            long started = turnTick; // read after turn: this turn's, or a later one's (then the CAS fails)
+            long started = h.turnTick; // read after turn: this turn's, or a later one's (then the CAS fails)
             ActorCell<?> stuckCell = cell; // racy, for the message only
-            if (now - started >= 2 && stuck(token, started, now) && TURN.compareAndSet(this, token, DETACHED)) {
-                detached = true;
+            if (now - started >= 2 && stuck(token, started, now) && TURN.compareAndSet(h, token, DETACHED)) {
+                h.detached = true;
                 stealAll(start);
-                onStuck.accept((stuckCell == null ? "an actor" : stuckCell.toString()) + where(hostThread));
+                h.onStuck.accept((stuckCell == null ? "an actor" : stuckCell.toString()) + where(h.thread));
                 return false;
             }
         }
-        if (turn == DETACHED) {
+        if (h.turn == DETACHED) {
             return false;
         }
-        if (turn != NO_TURN || hasWaitingSuccessor()) {
+        if (h.turn != NO_TURN || hasWaitingSuccessor()) {
             return true;
         }
-        hostWatched = false;
+        h.watched = false;
         // Re-check after letting go: the host's turn or successor meanwhile either sees us gone
         // and queues itself again, or is seen here and we take it back; one CAS decides which.
-        return (turn != NO_TURN || hasWaitingSuccessor()) && HOST_WATCHED.compareAndSet(this, false, true);
+        return (h.turn != NO_TURN || hasWaitingSuccessor()) && HOST_WATCHED.compareAndSet(h, false, true);
     }
 
     /**
@@ -371,8 +380,8 @@ public final class Activation implements Runnable {
         if (dispatcher == null || pending == successors.length) {
             return false;
         }
-        if (onStuck != null) {
-            if (detached || !scheduled.hostableNow()) {
+        if (host != null) {
+            if (host.detached || !scheduled.hostableNow()) {
                 return false;
             }
             watchHost();
@@ -396,7 +405,7 @@ public final class Activation implements Runnable {
      * turn's doing, and need not cut the turn short.
      */
     boolean handOffPending() {
-        return pending != 0 && onStuck == null;
+        return pending != 0 && host == null;
     }
 
     /** The current actor still has messages: its successors get threads of their own now. */
