@@ -67,8 +67,6 @@ public final class Activation implements Runnable {
      * owner fills at {@code tail} and takes at {@code head}; the rescuer may empty any slot (CAS).
      */
     private final ActorCell<?>[] successors;
-    /** {@code successors.length - 1}; the length is a power of two. */
-    private final int mask;
     private int head;
     private int tail;
     /** Slots filled and not yet taken by the owner (some may have been stolen since). */
@@ -132,7 +130,6 @@ public final class Activation implements Runnable {
         this.cell = cell;
         this.external = external;
         this.successors = new ActorCell<?>[slots];
-        this.mask = slots - 1;
         this.host = onStuck == null ? null : new Host(onStuck);
     }
 
@@ -184,28 +181,26 @@ public final class Activation implements Runnable {
             return host.turn != DETACHED;
         }
         watchHost();
-        ActorCell<?> next = null;
         long token = NO_TURN;
         try {
-            while ((next = takeSuccessor()) != null) {
+            for (ActorCell<?> next; (next = takeSuccessor()) != null; ) {
                 cell = next;
                 host.turnTick = dispatcher.tick();
                 token = ++host.turns;
                 host.turn = token;
                 boolean again = next.runTurnLogged(this);
-                if (!TURN.compareAndSet(host, token, NO_TURN)) {
-                    // This turn blocked or ran long: the rescuer moved the host's duties elsewhere.
-                    token = NO_TURN;
-                    next.strikeHosting();
-                    if (again) {
-                        dispatcher.start(next);
-                    }
-                    releaseHandOff();
-                    return false;
-                }
+                boolean stillHost = TURN.compareAndSet(host, token, NO_TURN);
                 token = NO_TURN;
+                if (!stillHost) {
+                    // This turn blocked or ran long: the rescuer moved the host's duties elsewhere.
+                    next.strikeHosting();
+                }
                 if (again) {
                     dispatcher.start(next);
+                }
+                if (!stillHost) {
+                    releaseHandOff();
+                    return false;
                 }
             }
             return true;
@@ -394,7 +389,7 @@ public final class Activation implements Runnable {
         }
         // The slot at tail is empty: taken by us or stolen by the rescuer, never refilled since.
         SLOT.setRelease(successors, tail, scheduled);
-        tail = (tail + 1) & mask;
+        tail = (tail + 1) & (successors.length - 1);
         pending++;
         return true;
     }
@@ -419,7 +414,7 @@ public final class Activation implements Runnable {
     private ActorCell<?> takeSuccessor() {
         while (pending != 0) {
             ActorCell<?> handed = (ActorCell<?>) SLOT.getAndSet(successors, head, (ActorCell<?>) null);
-            head = (head + 1) & mask;
+            head = (head + 1) & (successors.length - 1);
             pending--;
             if (handed != null) {
                 if (pending != 0) {

@@ -12,6 +12,8 @@ import dev.spindle.mailbox.Mailbox;
 import dev.spindle.mailbox.MailboxHandler;
 import dev.spindle.mailbox.Offer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -133,10 +135,27 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
      * then two, four, ... (at most about an hour) after each such turn, so an actor that blocks
      * for good costs its loop a few milliseconds a handful of times, while one that blocked once (a
      * class loaded from disk while warming up) is hosted again soon. Kept in the extras: idle
-     * actors pay nothing for it.
+     * actors pay nothing for it. Any thread (the stuck one, after the turn).
      */
     void strikeHosting() {
-        extras().strikeHosting();
+        // Called after the stuck turn, when the actor may already be running elsewhere: not the
+        // holder's extras() (a plain lazy init), but a CAS that loses nothing of the holder's (at
+        // worst the holder's own init replaces ours, and this strike is forgotten).
+        Extras<M> x = extras;
+        if (x == null) {
+            Extras<M> fresh = new Extras<>();
+            x = EXTRAS.compareAndSet(this, (Extras<M>) null, fresh) ? fresh : extras;
+        }
+        x.strikeHosting();
+    }
+
+    private static final VarHandle EXTRAS;
+    static {
+        try {
+            EXTRAS = MethodHandles.lookup().findVarHandle(ActorCell.class, "extras", Extras.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     // ---- the turn: the holder only --------------------------------------------------------------

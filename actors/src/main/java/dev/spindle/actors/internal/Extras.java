@@ -21,6 +21,7 @@ final class Extras<M> {
 
     /** Until when (a {@code nanoTime}; 0: no limit) no host may run the actor; see {@link ActorCell#strikeHosting}. */
     private volatile long notHostedUntil;
+    /** Written only by threads whose hosted turn of the actor got stuck: rare, and a lost count is harmless. */
     private int hostingStrikes;
 
     boolean hostableNow() {

@@ -65,11 +65,8 @@ public final class IoLoop implements Executor {
         this.name = name;
     }
 
+    /** Starts the loop's thread; again, from the rescuer, when a stuck hosted turn holds the current one. */
     void start() {
-        startThread();
-    }
-
-    private void startThread() {
         int generation = generations++;
         Thread thread = Thread.ofPlatform().name(generation == 0 ? name : name + "." + generation).daemon()
                 .unstarted(this::run);
@@ -145,10 +142,10 @@ public final class IoLoop implements Executor {
 
     /** A hosted turn of {@code actor} on the loop is stuck (the rescuer's thread): the loop goes on on a new thread. */
     private void takeOver(String actor) {
-        // Blocking in a handler is allowed: said once per actor, at info.
+        // Blocking in a handler is allowed: said at info, once per strike (the actor is then off the loop a while).
         LOG.info("io loop {}: {} blocked or computed for milliseconds on the loop; the loop goes on on a new thread, "
                 + "and that actor runs on threads of its own for a while", name, actor);
-        startThread();
+        start();
     }
 
     private void select(ActorHost host) throws IOException {
