@@ -260,19 +260,16 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             // answer of our own, which would be one answer too many. The connection ends after.
             body.fail(new IOException("malformed request body: " + status + " " + reason));
             bodyRequest.closeAfter = true;
-            current = null;
             bodyRequest = null;
             body = null;
-            readingPaused = true;
-            updateInterest();
-            return;
+        } else {
+            HttpRequest error = current != null ? current : obtain();
+            error.reset();
+            error.sink = this;
+            ResponseEncoder.fillError(error, status, reason, true);
+            inFlight.addLast(error);
         }
-        HttpRequest error = current != null ? current : obtain();
         current = null;
-        error.reset();
-        error.sink = this;
-        ResponseEncoder.fillError(error, status, reason, true);
-        inFlight.addLast(error);
         readingPaused = true;
         updateInterest();
     }
@@ -483,13 +480,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
                     continue;
                 }
             }
-            if (chunked) {
-                ResponseEncoder.putChunkSize(out, chunk.length);
-            }
-            out.put(chunk);
-            if (chunked) {
-                ResponseEncoder.putCrlf(out);
-            }
+            putFramed(out, chunk, chunked);
         }
         if (unwritten != null || !stream.finished()) {
             return false;
@@ -514,14 +505,19 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
 
     private static ByteBuffer framed(byte[] chunk, boolean chunked) {
         ByteBuffer frame = ByteBuffer.allocate(chunk.length + (chunked ? CHUNK_FRAMING : 0));
-        if (chunked) {
-            ResponseEncoder.putChunkSize(frame, chunk.length);
-        }
-        frame.put(chunk);
-        if (chunked) {
-            ResponseEncoder.putCrlf(frame);
-        }
+        putFramed(frame, chunk, chunked);
         return frame.flip();
+    }
+
+    /** Puts {@code chunk} into {@code out}: as a chunk of a chunked body, or as it is. */
+    private static void putFramed(ByteBuffer out, byte[] chunk, boolean chunked) {
+        if (chunked) {
+            ResponseEncoder.putChunkSize(out, chunk.length);
+        }
+        out.put(chunk);
+        if (chunked) {
+            ResponseEncoder.putCrlf(out);
+        }
     }
 
     /** Makes {@code bytes} of room in {@code out}, writing what it holds if need be. {@return false if the socket is full} */

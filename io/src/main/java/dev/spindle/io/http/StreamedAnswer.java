@@ -1,15 +1,14 @@
 package dev.spindle.io.http;
 
 import dev.spindle.io.TcpOptions;
-import dev.spindle.io.WriteQueueFullException;
 import dev.spindle.io.internal.Recipient;
+import dev.spindle.io.internal.WriteBudget;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,13 +21,11 @@ final class StreamedAnswer implements ResponseWriter {
     private final HttpConnectionSink connection;
     private final Executor loop;
     private final Recipient<ResponseWriterEvent, ?> events;
-    private final TcpOptions limits;
     /** The declared {@code Content-Length}, or -1: chunked (close-delimited for HTTP/1.0). */
     final long declaredLength;
     private final MpscUnboundedAtomicArrayQueue<byte[]> chunks = new MpscUnboundedAtomicArrayQueue<>(16);
-    private final AtomicLong queued = new AtomicLong();
+    private final WriteBudget budget;
     private final AtomicLong dropped = new AtomicLong();
-    private final AtomicBoolean drainWanted = new AtomicBoolean();
     private volatile boolean ended;
     private volatile boolean aborted;
     private volatile boolean closed;
@@ -43,7 +40,7 @@ final class StreamedAnswer implements ResponseWriter {
         this.connection = connection;
         this.loop = loop;
         this.events = events;
-        this.limits = limits;
+        this.budget = new WriteBudget(limits);
         this.declaredLength = declaredLength;
     }
 
@@ -58,17 +55,7 @@ final class StreamedAnswer implements ResponseWriter {
             dropped.addAndGet(size);
             return false;
         }
-        long total = queued.addAndGet(size);
-        if (total > limits.maxQueuedBytes() && total != size) {
-            queued.addAndGet(-size);
-            throw new WriteQueueFullException("HTTP stream: " + (total - size) + " bytes already queued, limit "
-                    + limits.maxQueuedBytes() + "; the client is not reading");
-        }
-        boolean below = total < limits.highWaterMark();
-        if (!below) {
-            // Before the offer: the loop that takes this chunk and drains must see a writer waits.
-            drainWanted.set(true);
-        }
+        boolean below = budget.reserve(size, this);
         chunks.offer(data.clone());
         if (closed) {
             // Closed while we queued: the loop may have looked for the last time; let it count ours.
@@ -102,7 +89,7 @@ final class StreamedAnswer implements ResponseWriter {
 
     @Override
     public long queuedBytes() {
-        return queued.get();
+        return budget.queued();
     }
 
     @Override
@@ -124,8 +111,7 @@ final class StreamedAnswer implements ResponseWriter {
     byte[] poll() {
         byte[] chunk = chunks.poll();
         if (chunk != null) {
-            long left = queued.addAndGet(-chunk.length);
-            if (left <= limits.lowWaterMark() && drainWanted.get() && drainWanted.compareAndSet(true, false)) {
+            if (budget.release(chunk.length)) {
                 events.deliver(new ResponseWriterEvent.Drained(this));
             }
         }
@@ -150,14 +136,13 @@ final class StreamedAnswer implements ResponseWriter {
 
     private void dropQueued() {
         for (byte[] chunk; (chunk = chunks.poll()) != null; ) {
-            queued.addAndGet(-chunk.length);
+            budget.release(chunk.length); // over: no drained event
             dropped.addAndGet(chunk.length);
         }
     }
 
     @Override
     public String toString() {
-        return "ResponseWriter[" + (declaredLength >= 0 ? "length " + declaredLength : "chunked") + ", queued "
-                + queued.get() + "]";
+        return "ResponseWriter[" + (declaredLength >= 0 ? "length " + declaredLength : "chunked") + "]";
     }
 }

@@ -1,21 +1,20 @@
 package dev.spindle.io.http;
 
 import dev.spindle.io.TcpOptions;
-import dev.spindle.io.WriteQueueFullException;
+import dev.spindle.io.internal.WriteBudget;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Thread-safe {@link RequestBodyWriter}; {@link #next} and {@link #close} loop-confined. Writers
  * offer chunks to an MPSC queue; the connection takes one at a time, only when the socket has
  * taken the one before ({@link ClientConnection}), so at most one chunk waits outside the queue.
  *
- * <p>Accounting: {@code queued} counts bytes offered and not yet taken by the connection. A writer
- * that reaches the high-water mark sets {@code drainWanted} before it offers, so the loop, which
+ * <p>Accounting: a {@link WriteBudget} counts bytes offered and not yet taken by the connection. A writer
+ * that reaches the high-water mark says so before it offers, so the loop, which
  * can only take those bytes after the offer, sees the flag when it subtracts them: the
  * {@link HttpClientEvent.BodyDrained} cannot be missed.
  */
@@ -28,19 +27,17 @@ final class StreamedBody implements RequestBodyWriter {
     private static final Object LAST = new Object();
 
     private final ClientExchange exchange;
-    private final TcpOptions limits;
     private final MpscUnboundedAtomicArrayQueue<Object> chunks = new MpscUnboundedAtomicArrayQueue<>(16);
-    private final AtomicLong queued = new AtomicLong();
+    private final WriteBudget budget;
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
     private final Runnable pumpTask = this::pumpFromTask;
-    private volatile boolean drainWanted;
     private volatile boolean ended;
     /** The request ended or failed: writes are dropped. */
     private volatile boolean closed;
 
     StreamedBody(ClientExchange exchange, TcpOptions limits) {
         this.exchange = exchange;
-        this.limits = limits;
+        this.budget = new WriteBudget(limits);
     }
 
     @Override
@@ -58,18 +55,9 @@ final class StreamedBody implements RequestBodyWriter {
         }
         int size = data.length;
         if (size == 0) {
-            return queued.get() < limits.highWaterMark();
+            return budget.belowHighWater();
         }
-        long total = queued.addAndGet(size);
-        if (total > limits.maxQueuedBytes() && total != size) {
-            queued.addAndGet(-size);
-            throw new WriteQueueFullException("body of " + exchange.request + ": " + (total - size)
-                    + " bytes already queued, limit " + limits.maxQueuedBytes() + "; the server is not reading");
-        }
-        boolean below = total < limits.highWaterMark();
-        if (!below) {
-            drainWanted = true;
-        }
+        boolean below = budget.reserve(size, this);
         chunks.offer(data.clone());
         schedulePump();
         return below;
@@ -113,9 +101,7 @@ final class StreamedBody implements RequestBodyWriter {
         }
         byte[] chunk = (byte[]) item;
         ClientRequest.frameChunk(chunk, out);
-        long left = queued.addAndGet(-chunk.length);
-        if (drainWanted && left <= limits.lowWaterMark()) {
-            drainWanted = false;
+        if (budget.release(chunk.length)) {
             exchange.deliver(new HttpClientEvent.BodyDrained(exchange.request, this));
         }
         return CHUNK;
@@ -127,6 +113,11 @@ final class StreamedBody implements RequestBodyWriter {
         while (chunks.poll() != null) {
             // Dropped: the server will not read it.
         }
-        queued.set(0);
+        budget.release(budget.queued()); // over: no drained event
+    }
+
+    @Override
+    public String toString() {
+        return "body of " + exchange.request;
     }
 }

@@ -24,10 +24,8 @@ import java.util.function.Function;
  * thread go into an MPSC queue and a flush task; the loop gathers them into the socket, and asks
  * for {@code OP_WRITE} only while the kernel's buffer is full.
  *
- * <p>Write accounting: {@code queued} counts bytes accepted and not yet handed to the kernel; a
- * writer adds before it offers, the loop subtracts after each write, so the high-water test a
- * writer makes never under-counts. The {@code drainWanted} flag, set by a writer that saw the mark,
- * is cleared by the loop when it sends {@link TcpEvent.WritesDrained}.
+ * <p>Write accounting: a {@link WriteBudget} counts bytes accepted and not yet handed to the
+ * kernel; the loop sends {@link TcpEvent.WritesDrained} when it says so.
  */
 public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Closeable {
 
@@ -46,10 +44,9 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
     private final InetSocketAddress local;
 
     private final MpscUnboundedAtomicArrayQueue<Object> outbound = new MpscUnboundedAtomicArrayQueue<>(16);
-    private final AtomicLong queued = new AtomicLong();
+    private final WriteBudget budget;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    private volatile boolean drainWanted;
     /** Set by close/abort on any thread: later writes are dropped. */
     private volatile boolean closeRequested;
     private volatile Recipient<TcpEvent, ?> recipient;
@@ -69,6 +66,7 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
         this.loop = loop;
         this.channel = channel;
         this.options = options;
+        this.budget = new WriteBudget(options);
         this.id = id;
         configure(channel, options);
         this.remote = (InetSocketAddress) channel.getRemoteAddress();
@@ -144,18 +142,7 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
             dropped.addAndGet(size);
             return false;
         }
-        long total = queued.addAndGet(size);
-        if (total > options.maxQueuedBytes() && total != size) {
-            queued.addAndGet(-size);
-            throw new WriteQueueFullException("connection " + id + " to " + remote + ": " + (total - size)
-                    + " bytes already queued, limit " + options.maxQueuedBytes() + "; the peer is not reading");
-        }
-        boolean below = total < options.highWaterMark();
-        if (!below) {
-            // Before the offer: a loop that takes this write and drains past the low-water mark
-            // must see that a writer waits (set after, the loop could drain first and never tell).
-            drainWanted = true;
-        }
+        boolean below = budget.reserve(size, this);
         outbound.offer(data);
         scheduleFlush();
         return below;
@@ -214,7 +201,7 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
 
     @Override
     public long queuedBytes() {
-        return queued.get();
+        return budget.queued();
     }
 
     @Override
@@ -341,9 +328,7 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
     }
 
     private void wrote(long bytes) {
-        long left = queued.addAndGet(-bytes);
-        if (drainWanted && left <= options.lowWaterMark()) {
-            drainWanted = false;
+        if (budget.release(bytes)) {
             deliver(new TcpEvent.WritesDrained(this));
         }
     }
@@ -352,7 +337,7 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
         for (Object item; (item = pending.pollFirst()) != null; ) {
             if (item instanceof ByteBuffer buffer) {
                 int size = buffer.remaining();
-                queued.addAndGet(-size);
+                budget.release(size); // closing: no drained event
                 dropped.addAndGet(size);
             }
         }
