@@ -110,7 +110,9 @@ class HttpInteropTest {
             WrkRun run = wrk(server, "/hello", "-t1", "-c1", "-d2s", "-s", script.toString());
             assertThat(run.output()).doesNotContain("Socket errors");
             assertThat(run.requests()).as(run.output()).isGreaterThanOrEqualTo(400);
-            assertThat(run.non2xx()).as(run.output()).isEqualTo(run.requests() / 4);
+            // wrk may call request() once more while setting the thread up, before the first real
+            // request: then the 404s are the 3rd, 7th, ... of those sent, one more in every four.
+            assertThat(run.non2xx()).as(run.output()).isIn(run.requests() / 4, (run.requests() + 1) / 4);
             long ok = run.requests() - run.non2xx();
             assertThat(answered.get()).as(run.output()).isBetween(ok, ok + 1);
         }
