@@ -4,6 +4,7 @@ import dev.spindle.actors.ActorFailedException;
 import dev.spindle.actors.ActorPath;
 import dev.spindle.actors.ActorRef;
 import dev.spindle.actors.ActorStats;
+import dev.spindle.actors.AwaitsAnswer;
 import dev.spindle.actors.Behavior;
 import dev.spindle.actors.Signal;
 import dev.spindle.mailbox.DeadLetterSink;
@@ -333,8 +334,8 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
             }
         }
         ContextImpl<M> ctx = context;
+        Object payload = message;
         try {
-            Object payload = message;
             if (message instanceof Envelope envelope) {
                 payload = envelope.open(this);
                 if (payload == null) {
@@ -349,10 +350,21 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
             // After unstashAll, the unstashed go before the rest of the mailbox: end this drain.
             return become(next, typed) && !unstashedWaiting();
         } catch (Throwable failure) {
+            if (payload instanceof AwaitsAnswer awaited) {
+                tellHandlerFailed(awaited, failure);
+            }
             onFailure(failure);
             return lifecycle == RUNNING;
         } finally {
             ctx.current = null;
+        }
+    }
+
+    private void tellHandlerFailed(AwaitsAnswer awaited, Throwable failure) {
+        try {
+            awaited.handlerFailed(failure);
+        } catch (RuntimeException e) {
+            runtime.log.warn("{} threw when told its handler failed", awaited, e);
         }
     }
 

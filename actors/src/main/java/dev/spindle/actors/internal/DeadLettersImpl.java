@@ -1,6 +1,7 @@
 package dev.spindle.actors.internal;
 
 import dev.spindle.actors.ActorRef;
+import dev.spindle.actors.AwaitsAnswer;
 import dev.spindle.actors.DeadLetter;
 import dev.spindle.actors.DeadLetters;
 import dev.spindle.mailbox.DropReason;
@@ -42,6 +43,13 @@ final class DeadLettersImpl implements DeadLetters {
     void record(ActorRef<?> recipient, Object message, DeadLetter.Reason reason) {
         counts.get(reason).increment();
         LOG.debug("dead letter to {} ({}): {}", recipient, reason, message);
+        if (message instanceof AwaitsAnswer awaited) {
+            try {
+                awaited.deadLettered(reason);
+            } catch (RuntimeException e) {
+                LOG.warn("{} threw when told it is a dead letter", message, e);
+            }
+        }
         if (message instanceof DeadLetter) {
             // A dead letter to a subscriber: counted, never sent on (two stopped subscribers would
             // otherwise pass it back and forth), and a stopped subscriber is dropped.

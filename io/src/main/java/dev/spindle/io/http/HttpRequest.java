@@ -1,6 +1,8 @@
 package dev.spindle.io.http;
 
 import dev.spindle.actors.ActorRef;
+import dev.spindle.actors.AwaitsAnswer;
+import dev.spindle.actors.DeadLetter;
 import dev.spindle.io.internal.Recipient;
 import dev.spindle.io.internal.Recipients;
 
@@ -23,7 +25,7 @@ import java.util.function.Function;
  *     request.respond(200, "text/plain", "Hello, World!");
  * }</pre>
  */
-public final class HttpRequest {
+public final class HttpRequest implements AwaitsAnswer {
 
     // ---- written by the loop before the request is handed over (a mailbox hand-off: happens-before) ----
     byte[] head = new byte[512];
@@ -233,6 +235,36 @@ public final class HttpRequest {
     /** Answers with an empty body. */
     public void respond(int status) {
         response.status(status).send(EMPTY);
+    }
+
+    /**
+     * Called by the actor system when the route's actor will never see this request: it had
+     * stopped (503), its mailbox refused it (503), or its behavior returned
+     * {@link dev.spindle.actors.Behavior#unhandled()} (500). The client gets that answer rather
+     * than waiting for ever. (A route with an adapter sends the adapter's message instead, which
+     * answers only if it implements {@link AwaitsAnswer} itself.)
+     */
+    @Override
+    public void deadLettered(DeadLetter.Reason reason) {
+        switch (reason) {
+            case STOPPED -> answerInstead(503, "the actor for this route has stopped");
+            case MAILBOX_FULL, EVICTED -> answerInstead(503, "the actor for this route is overloaded");
+            case UNHANDLED -> answerInstead(500, "the actor for this route did not handle it");
+        }
+    }
+
+    /** Called by the actor system when the behavior handling this request threw: answers 500 unless it had answered. */
+    @Override
+    public void handlerFailed(Throwable failure) {
+        answerInstead(500, "the actor for this route failed");
+    }
+
+    private void answerInstead(int status, String why) {
+        if (response.sent) {
+            return;
+        }
+        response.reset();
+        respond(status, "text/plain; charset=utf-8", status + " " + ResponseEncoder.reason(status) + ": " + why + "\n");
     }
 
     /** {@return the answer under construction, for status and headers of your choosing} */

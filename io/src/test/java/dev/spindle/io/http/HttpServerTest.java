@@ -206,6 +206,61 @@ class HttpServerTest {
     }
 
     @Test
+    void shouldAnswerForARouteActorThatFailsDoesNotHandleOrHasStopped() throws Exception {
+        // A request its actor never answers must not leave the client waiting for ever.
+        ActorRef<HttpRequest> flaky = kit.spawn((ctx, request) -> switch (request.path()) {
+            case "/unhandled" -> Behavior.unhandled();
+            case "/boom" -> {
+                request.response().header("X-Half", "done"); // dropped with the failed answer
+                throw new IllegalStateException("planned failure");
+            }
+            case "/stop" -> {
+                request.respond(200, "text/plain", "stopping");
+                yield Behavior.stopped();
+            }
+            default -> {
+                request.respond(200, "text/plain", "fine");
+                yield Behavior.same();
+            }
+        });
+        HttpServer server = HttpServer.listen(io, ANY_PORT, HttpServerOptions.defaults(),
+                Router.builder().any("/*", flaky).build());
+        try (Client client = new Client(server)) {
+            client.send("GET /unhandled HTTP/1.1\r\nHost: x\r\n\r\n");
+            Answer unhandled = client.read();
+            assertThat(unhandled.status()).isEqualTo(500);
+            assertThat(unhandled.body()).contains("did not handle it");
+            client.send("GET /fine HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(client.read().body()).isEqualTo("fine");
+            client.send("GET /stop HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(client.read().body()).isEqualTo("stopping");
+            // Stopped: the next requests become dead letters, each answered 503 on the same connection.
+            for (int i = 0; i < 3; i++) {
+                client.send("GET /fine HTTP/1.1\r\nHost: x\r\n\r\n");
+                Answer stopped = client.read();
+                assertThat(stopped.status()).isEqualTo(503);
+                assertThat(stopped.body()).contains("has stopped");
+            }
+        }
+        ActorRef<HttpRequest> failing = kit.spawn((ctx, request) -> {
+            request.response().header("X-Half", "done");
+            throw new IllegalStateException("planned failure");
+        });
+        HttpServer second = HttpServer.listen(io, ANY_PORT, HttpServerOptions.defaults(),
+                Router.builder().any("/*", failing).build());
+        try (Client client = new Client(second)) {
+            client.send("GET /boom HTTP/1.1\r\nHost: x\r\n\r\n");
+            Answer failed = client.read();
+            assertThat(failed.status()).isEqualTo(500);
+            assertThat(failed.body()).contains("failed");
+            assertThat(failed.header("X-Half")).as("what the failed handler had set is not sent").isNull();
+            // Without supervision the actor stopped on that failure.
+            client.send("GET /again HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(503);
+        }
+    }
+
+    @Test
     void shouldSendContinueBeforeTheBody() throws Exception {
         HttpServer server = start(HttpServerOptions.defaults());
         try (Client client = new Client(server)) {

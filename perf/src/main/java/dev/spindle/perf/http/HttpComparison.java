@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -63,25 +65,32 @@ public final class HttpComparison {
     public static void main(String[] args) throws Exception {
         List<String> only = List.of(System.getProperty("scenarios", "").split(","));
         List<String> servers = List.of(System.getProperty("servers", "spindle,vertx,node").split(","));
-        Map<String, Map<String, Result>> results = new LinkedHashMap<>();
+        int rounds = Integer.getInteger("rounds", 1);
+        Map<String, Map<String, List<Result>>> results = new LinkedHashMap<>();
         int port = 18080;
         for (Scenario scenario : SCENARIOS) {
             if (!only.equals(List.of("")) && !only.contains(scenario.key())) {
                 continue;
             }
-            for (String server : servers) {
-                if (server.equals("node") && !scenario.node()) {
-                    continue;
+            for (int round = 0; round < rounds; round++) {
+                // rounds interleave the servers and rotate who goes first, so a slow spell on the
+                // machine lands on every server rather than on one
+                for (int i = 0; i < servers.size(); i++) {
+                    String server = servers.get((i + round) % servers.size());
+                    if (server.equals("node") && !scenario.node()) {
+                        continue;
+                    }
+                    port += 2;
+                    Result result = measure(server, scenario, port);
+                    results.computeIfAbsent(scenario.name(), k -> new LinkedHashMap<>())
+                            .computeIfAbsent(server, k -> new ArrayList<>()).add(result);
+                    System.out.printf(Locale.ROOT, "%-24s %-8s round %d/%d %12.0f /s  p50 %8.0f us  p99 %8.0f us  server %.2f cores  %.2f us CPU per request%n",
+                            scenario.name(), server, round + 1, rounds, result.rate(), result.p50us(), result.p99us(),
+                            result.cores(), result.cpuMicrosPerRequest());
                 }
-                port += 2;
-                Result result = measure(server, scenario, port);
-                results.computeIfAbsent(scenario.name(), k -> new LinkedHashMap<>()).put(server, result);
-                System.out.printf(Locale.ROOT, "%-24s %-8s %12.0f /s  p50 %8.0f us  p99 %8.0f us  server %.2f cores  %.2f us CPU per request%n",
-                        scenario.name(), server, result.rate(), result.p50us(), result.p99us(), result.cores(),
-                        result.cpuMicrosPerRequest());
             }
         }
-        String table = table(results);
+        String table = table(results, rounds);
         System.out.println();
         System.out.println(table);
         Path out = Path.of("perf/target/http-comparison.md");
@@ -196,25 +205,57 @@ public final class HttpComparison {
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
-    static String table(Map<String, Map<String, Result>> results) {
+    static String table(Map<String, Map<String, List<Result>>> results, int rounds) {
         StringBuilder t = new StringBuilder();
         t.append(LocalDate.now()).append(", one event loop per server, wrk -t1 -c").append(CONNECTIONS).append(" -d")
                 .append(SECONDS).append("s --latency on 127.0.0.1 (TCP echo: EchoLoad, ").append(CONNECTIONS)
-                .append(" connections, 128 B); server CPU from /proc\n\n");
+                .append(" connections, 128 B); server CPU from /proc");
+        if (rounds > 1) {
+            t.append("; ").append(rounds).append(" interleaved rounds: each figure is the median over the rounds,")
+                    .append(" each ratio the median of the per-round ratios with their range");
+        }
+        t.append("\n\n");
         t.append("| scenario | server | req/s | p50 µs | p99 µs | server cores | CPU µs/req | req/s ÷ Vert.x | CPU/req ÷ Vert.x | req/s ÷ Node |\n");
         t.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        for (Map.Entry<String, Map<String, Result>> row : results.entrySet()) {
-            Result vertx = row.getValue().get("vertx");
-            Result node = row.getValue().get("node");
-            for (Map.Entry<String, Result> cell : row.getValue().entrySet()) {
-                Result r = cell.getValue();
+        for (Map.Entry<String, Map<String, List<Result>>> row : results.entrySet()) {
+            List<Result> vertx = row.getValue().get("vertx");
+            List<Result> node = row.getValue().get("node");
+            for (Map.Entry<String, List<Result>> cell : row.getValue().entrySet()) {
+                List<Result> r = cell.getValue();
                 t.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.0f | %.0f | %.2f | %.2f | %s | %s | %s |%n",
-                        row.getKey(), cell.getKey(), r.rate(), r.p50us(), r.p99us(), r.cores(), r.cpuMicrosPerRequest(),
-                        vertx == null ? "–" : String.format(Locale.ROOT, "%.2f×", r.rate() / vertx.rate()),
-                        vertx == null ? "–" : String.format(Locale.ROOT, "%.2f×", r.cpuMicrosPerRequest() / vertx.cpuMicrosPerRequest()),
-                        node == null ? "–" : String.format(Locale.ROOT, "%.2f×", r.rate() / node.rate())));
+                        row.getKey(), cell.getKey(), median(r, Result::rate), median(r, Result::p50us),
+                        median(r, Result::p99us), median(r, Result::cores), median(r, Result::cpuMicrosPerRequest),
+                        ratio(r, vertx, Result::rate), ratio(r, vertx, Result::cpuMicrosPerRequest),
+                        ratio(r, node, Result::rate)));
             }
         }
         return t.toString();
+    }
+
+    /** {@return the median of the per-round ratios of {@code metric}, with their range when there are several} */
+    static String ratio(List<Result> mine, List<Result> peer, ToDoubleFunction<Result> metric) {
+        if (peer == null) {
+            return "–";
+        }
+        int n = Math.min(mine.size(), peer.size());
+        double[] ratios = new double[n];
+        for (int i = 0; i < n; i++) {
+            ratios[i] = metric.applyAsDouble(mine.get(i)) / metric.applyAsDouble(peer.get(i));
+        }
+        Arrays.sort(ratios);
+        String median = String.format(Locale.ROOT, "%.2f×", median(ratios));
+        return n == 1 || ratios[0] == ratios[n - 1] ? median
+                : median + String.format(Locale.ROOT, " (%.2f–%.2f)", ratios[0], ratios[n - 1]);
+    }
+
+    static double median(List<Result> results, ToDoubleFunction<Result> metric) {
+        double[] values = results.stream().mapToDouble(metric).sorted().toArray();
+        return median(values);
+    }
+
+    /** {@return the median of sorted {@code values}} */
+    static double median(double[] values) {
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 }
