@@ -49,6 +49,14 @@ public interface TcpConnection {
      */
     boolean write(ByteBuffer data);
 
+    /**
+     * Queues {@code data}'s bytes to be sent and takes it over: the connection releases it once
+     * they are sent, or dropped. Otherwise as {@link #write(byte[])}.
+     *
+     * @throws IllegalStateException if {@code data} was released or written already
+     */
+    boolean write(TcpEvent.Data data);
+
     /** Stops reading: the kernel's buffer fills and TCP slows the peer down. */
     void pauseReading();
 

@@ -30,6 +30,39 @@ public sealed interface TcpEvent {
     }
 
     /**
+     * Bytes the peer sent, in order, for connections with {@link TcpOptions#pooledReads()}: a
+     * buffer (up to 16 KiB) lent by the connection's loop, so that nothing is allocated per read.
+     * Read it with {@link #get}, {@link #copyTo} or {@link #toArray}, then give it back, once:
+     * {@link #release()}, or {@link TcpConnection#write(Data) write} it to any connection, which
+     * releases it once sent (an echo or a proxy copies nothing). After that, do not touch it: the
+     * loop reads into it again. One never given back is garbage collected like any object (the
+     * pool then makes a new one); giving one back twice throws.
+     *
+     * <pre>{@code
+     * case TcpEvent.Data data -> data.connection().write(data); // echo: no copy, no allocation
+     * }</pre>
+     */
+    sealed interface Data extends TcpEvent permits dev.spindle.io.internal.LentBuffer {
+
+        TcpConnection connection();
+
+        /** {@return how many bytes it holds} */
+        int length();
+
+        /** {@return the byte at {@code index}}, 0 to {@code length() - 1} */
+        byte get(int index);
+
+        /** Copies {@code length} bytes from {@code index} into {@code destination} at {@code offset}. */
+        void copyTo(int index, byte[] destination, int offset, int length);
+
+        /** {@return a new array of its bytes} */
+        byte[] toArray();
+
+        /** Gives the buffer back to its loop's pool; then it must not be touched. */
+        void release();
+    }
+
+    /**
      * A write had returned {@code false} (the queue reached the high-water mark) and the queue has
      * now fallen to the low-water mark: write again.
      */

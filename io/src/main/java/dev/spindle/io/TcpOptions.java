@@ -27,9 +27,13 @@ import java.util.Objects;
  * @param highWaterMark  queued bytes at which {@code write} starts returning {@code false} (64 KiB)
  * @param lowWaterMark   queued bytes at which a {@link TcpEvent.WritesDrained} is sent (16 KiB)
  * @param maxQueuedBytes queued bytes past which a write is refused (4 MiB)
+ * @param pooledReads    reads arrive as {@link TcpEvent.Data}, buffers lent from a pool that the
+ *                       receiver gives back, instead of {@link TcpEvent.Received} with a new array
+ *                       each: nothing is allocated per read (default off)
  */
 public record TcpOptions(boolean noDelay, boolean keepAlive, boolean reuseAddress, boolean reusePort, int backlog,
-        boolean allowHalfOpen, Duration connectTimeout, int highWaterMark, int lowWaterMark, int maxQueuedBytes) {
+        boolean allowHalfOpen, Duration connectTimeout, int highWaterMark, int lowWaterMark, int maxQueuedBytes,
+        boolean pooledReads) {
 
     public TcpOptions {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -48,47 +52,56 @@ public record TcpOptions(boolean noDelay, boolean keepAlive, boolean reuseAddres
     /** {@return options that work for most servers and clients} */
     public static TcpOptions defaults() {
         return new TcpOptions(true, false, true, false, 1024, false, Duration.ofSeconds(10),
-                64 * 1024, 16 * 1024, 4 << 20);
+                64 * 1024, 16 * 1024, 4 << 20, false);
     }
 
     public TcpOptions withNoDelay(boolean on) {
         return new TcpOptions(on, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads);
     }
 
     public TcpOptions withKeepAlive(boolean on) {
         return new TcpOptions(noDelay, on, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads);
     }
 
     public TcpOptions withReuseAddress(boolean on) {
         return new TcpOptions(noDelay, keepAlive, on, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads);
     }
 
     public TcpOptions withReusePort(boolean on) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, on, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads);
     }
 
     public TcpOptions withBacklog(int pending) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, pending, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads);
     }
 
     public TcpOptions withAllowHalfOpen(boolean on) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, on, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads);
     }
 
     public TcpOptions withConnectTimeout(Duration timeout) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, timeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads);
     }
 
     /** {@return a copy with these write limits} */
     public TcpOptions withWriteLimits(int low, int high, int max) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                high, low, max);
+                high, low, max, pooledReads);
+    }
+
+    /**
+     * {@return a copy whose connections lend their reads from a pool ({@link TcpEvent.Data})
+     * instead of sending a new array each ({@link TcpEvent.Received})}
+     */
+    public TcpOptions withPooledReads(boolean on) {
+        return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
+                highWaterMark, lowWaterMark, maxQueuedBytes, on);
     }
 }

@@ -22,6 +22,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -278,6 +281,104 @@ class TcpTest {
             assertThat(socket.getInputStream().read()).isEqualTo(-1);
             assertThatThrownBy(() -> io.listen(ANY_PORT, TcpOptions.defaults(), owner.ref()))
                     .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    /** A pooled-read echo: writes each lent buffer back (no copy), pausing reads while over the high-water mark. */
+    static Behavior<TcpEvent> pooledEcho(Set<TcpEvent.Data> seen, AtomicInteger reads) {
+        return (ctx, event) -> {
+            switch (event) {
+                case TcpEvent.Accepted(TcpListener listener, TcpConnection connection) -> connection.register(ctx.self());
+                case TcpEvent.Data data -> {
+                    seen.add(data);
+                    reads.incrementAndGet();
+                    if (!data.connection().write(data)) {
+                        data.connection().pauseReading();
+                    }
+                }
+                case TcpEvent.WritesDrained(TcpConnection connection) -> connection.resumeReading();
+                default -> {
+                }
+            }
+            return Behavior.same();
+        };
+    }
+
+    @Test
+    void shouldLendPooledReadsAndTakeThemBackWhenWritten() throws Exception {
+        Set<TcpEvent.Data> seen = ConcurrentHashMap.newKeySet();
+        AtomicInteger reads = new AtomicInteger();
+        TcpOptions pooled = TcpOptions.defaults().withPooledReads(true);
+        TcpListener listener = io.listen(ANY_PORT, pooled, kit.spawn(pooledEcho(seen, reads)));
+        try (Socket socket = connect(listener)) {
+            // Ping-pong: each echo is sent (and its buffer back in the pool) before the next read,
+            // so every read lands in the same buffer.
+            Random random = new Random(7);
+            for (int i = 0; i < 200; i++) {
+                byte[] ping = randomBytes(random, 1 + random.nextInt(1000));
+                socket.getOutputStream().write(ping);
+                assertThat(socket.getInputStream().readNBytes(ping.length)).isEqualTo(ping);
+            }
+            assertThat(reads.get()).isGreaterThanOrEqualTo(200);
+            assertThat(seen).as("one buffer, lent again and again").hasSize(1);
+
+            // Bulk, both ways at once: 4 MiB in odd-sized writes comes back byte for byte.
+            byte[] payload = randomBytes(random, 4 << 20);
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int off = 0; off < payload.length; ) {
+                        int n = Math.min(payload.length - off, 1 + random.nextInt(50_000));
+                        socket.getOutputStream().write(payload, off, n);
+                        off += n;
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(socket.getInputStream().readNBytes(payload.length)).isEqualTo(payload);
+            writer.join();
+            assertThat(seen.size()).as("buffers reused across %d reads", reads.get()).isLessThan(reads.get() / 4);
+        }
+    }
+
+    @Test
+    void shouldGiveALentBufferBackOnceAndCheckItsBounds() throws Exception {
+        TestProbe<TcpEvent> owner = kit.createProbe();
+        TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults().withPooledReads(true), owner.ref());
+        try (Socket socket = connect(listener)) {
+            TcpConnection connection = accepted(owner);
+            connection.register(owner.ref());
+            socket.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+            TcpEvent.Data data = owner.expectMessageClass(TcpEvent.Data.class);
+            assertThat(data.connection()).isSameAs(connection);
+            assertThat(data.length()).isEqualTo(5);
+            assertThat(data.get(1)).isEqualTo((byte) 'e');
+            byte[] part = new byte[3];
+            data.copyTo(2, part, 0, 3);
+            assertThat(part).asString(StandardCharsets.US_ASCII).isEqualTo("llo");
+            assertThat(data.toArray()).asString(StandardCharsets.US_ASCII).isEqualTo("hello");
+            assertThatThrownBy(() -> data.get(5)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> data.copyTo(3, part, 0, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+
+            data.release();
+            assertThatThrownBy(data::release).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> connection.write(data)).isInstanceOf(IllegalStateException.class);
+
+            socket.getOutputStream().write("again".getBytes(StandardCharsets.US_ASCII));
+            TcpEvent.Data again = owner.expectMessageClass(TcpEvent.Data.class);
+            assertThat(again).as("the released buffer, lent again").isSameAs(data);
+            assertThat(again.toArray()).asString(StandardCharsets.US_ASCII).isEqualTo("again");
+            connection.write(again);
+            assertThatThrownBy(again::release).as("written: the connection has it").isInstanceOf(IllegalStateException.class);
+            assertThat(socket.getInputStream().readNBytes(5)).asString(StandardCharsets.US_ASCII).isEqualTo("again");
+
+            // Closed: a written buffer is dropped (counted) and still goes back to the pool.
+            socket.getOutputStream().write("last".getBytes(StandardCharsets.US_ASCII));
+            TcpEvent.Data last = owner.expectMessageClass(TcpEvent.Data.class);
+            connection.close();
+            owner.expectMessageClass(TcpEvent.Closed.class);
+            assertThat(connection.write(last)).isFalse();
+            assertThat(connection.droppedBytes()).isEqualTo(4);
         }
     }
 

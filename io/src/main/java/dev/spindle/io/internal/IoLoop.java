@@ -54,6 +54,8 @@ public final class IoLoop implements Executor {
     private final Consumer<SelectionKey> onSelected = this::onSelected;
     /** The loop's one read buffer: every read on this loop lands here first. */
     private final ByteBuffer readBuffer;
+    /** The buffers this loop's connections with pooled reads lend out. */
+    private final BufferPool buffers = new BufferPool(this);
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean selecting;
     private volatile boolean closing;
@@ -93,6 +95,11 @@ public final class IoLoop implements Executor {
     public ByteBuffer readBuffer() {
         assert inLoop();
         return readBuffer.clear();
+    }
+
+    /** {@return the pool of the buffers lent by pooled reads; {@link BufferPool#take()} is loop-thread only} */
+    BufferPool buffers() {
+        return buffers;
     }
 
     /** Loop thread only. Registers {@code channel} for {@code ops} with {@code handler} as the key's attachment. */

@@ -148,6 +148,27 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
         return below;
     }
 
+    @Override
+    public boolean write(TcpEvent.Data data) {
+        LentBuffer lent = (LentBuffer) Objects.requireNonNull(data, "data");
+        int size = lent.takeForWrite().remaining();
+        if (closeRequested) {
+            dropped.addAndGet(size);
+            lent.recycle();
+            return false;
+        }
+        boolean below;
+        try {
+            below = budget.reserve(size, this);
+        } catch (WriteQueueFullException e) {
+            lent.recycle();
+            throw e;
+        }
+        outbound.offer(lent);
+        scheduleFlush();
+        return below;
+    }
+
     private void scheduleFlush() {
         if (!flushScheduled.get() && flushScheduled.compareAndSet(false, true)) {
             loop.execute(flushTask);
@@ -240,13 +261,25 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
     }
 
     private void read() {
-        ByteBuffer buffer = loop.readBuffer();
+        LentBuffer lent = options.pooledReads() ? loop.buffers().take() : null;
+        ByteBuffer buffer = lent != null ? lent.buffer : loop.readBuffer();
         int n;
         try {
             n = channel.read(buffer);
         } catch (IOException e) {
+            if (lent != null) {
+                lent.recycle();
+            }
             closeNow(e);
             return;
+        }
+        if (n > 0 && lent != null) {
+            lent.lend(this, n);
+            deliver(lent);
+            return;
+        }
+        if (lent != null) {
+            lent.recycle();
         }
         if (n > 0) {
             buffer.flip();
@@ -297,10 +330,11 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
                 }
                 int count = 0;
                 for (Object item : pending) {
-                    if (!(item instanceof ByteBuffer buffer) || count == GATHER) {
+                    ByteBuffer bytes = bytesOf(item);
+                    if (bytes == null || count == GATHER) {
                         break;
                     }
-                    gather[count++] = buffer;
+                    gather[count++] = bytes;
                 }
                 long written = channel.write(gather, 0, count);
                 int done = 0;
@@ -311,7 +345,9 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
                     gather[i] = null;
                 }
                 for (int i = 0; i < done; i++) {
-                    pending.pollFirst();
+                    if (pending.pollFirst() instanceof LentBuffer lent) {
+                        lent.recycle();
+                    }
                 }
                 if (written > 0) {
                     wrote(written);
@@ -335,12 +371,25 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
 
     private void dropPending() {
         for (Object item; (item = pending.pollFirst()) != null; ) {
-            if (item instanceof ByteBuffer buffer) {
-                int size = buffer.remaining();
+            ByteBuffer bytes = bytesOf(item);
+            if (bytes != null) {
+                int size = bytes.remaining();
                 budget.release(size); // closing: no drained event
                 dropped.addAndGet(size);
             }
+            if (item instanceof LentBuffer lent) {
+                lent.recycle();
+            }
         }
+    }
+
+    /** {@return the bytes a queued write holds, or null for a {@link Control}} */
+    private static ByteBuffer bytesOf(Object item) {
+        return switch (item) {
+            case ByteBuffer buffer -> buffer;
+            case LentBuffer lent -> lent.buffer;
+            default -> null;
+        };
     }
 
     /** Closes the socket at once; the registered actor gets {@link TcpEvent.Closed}. */
@@ -374,6 +423,8 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
         Recipient<TcpEvent, ?> to = recipient;
         if (to != null) {
             to.deliver(event);
+        } else if (event instanceof LentBuffer lent) {
+            lent.release();
         }
     }
 

@@ -111,7 +111,7 @@ public class HttpAllocationBenchmark {
                     .build();
             InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
             http = HttpServer.listen(io, any, HttpServerOptions.defaults(), router);
-            echo = io.listen(any, TcpOptions.defaults(), system.spawn(SpindleHttpServer.echo(), "echo", routes));
+            echo = io.listen(any, SpindleHttpServer.ECHO_OPTIONS, system.spawn(SpindleHttpServer.echo(), "echo", routes));
         }
 
         @Override

@@ -2,6 +2,8 @@ package dev.spindle.perf.http;
 
 import dev.spindle.actors.ActorSystem;
 import dev.spindle.actors.Behavior;
+import dev.spindle.actors.MailboxSpec;
+import dev.spindle.actors.SpawnOptions;
 import dev.spindle.io.Io;
 import dev.spindle.io.IoConfig;
 import dev.spindle.io.TcpConnection;
@@ -47,11 +49,15 @@ public final class SpindleHttpServer {
         };
     }
 
-    /** One actor echoes every connection. */
+    /**
+     * One actor echoes every connection. With pooled reads ({@link #ECHO_OPTIONS}) each read is a
+     * lent buffer written straight back: no copy, no allocation.
+     */
     static Behavior<TcpEvent> echo() {
         return (ctx, event) -> {
             switch (event) {
                 case TcpEvent.Accepted(var listener, TcpConnection connection) -> connection.register(ctx.self());
+                case TcpEvent.Data data -> data.connection().write(data);
                 case TcpEvent.Received(TcpConnection connection, byte[] data) -> connection.write(data);
                 default -> {
                 }
@@ -59,6 +65,16 @@ public final class SpindleHttpServer {
             return Behavior.same();
         };
     }
+
+    /** The echo listener's options: reads lent from the loop's pool. */
+    static final TcpOptions ECHO_OPTIONS = TcpOptions.defaults().withPooledReads(true);
+
+    /**
+     * The busy actors' mailbox: a pre-allocated ring, which takes a message without allocating (the
+     * default unbounded mailbox allocates a 32-slot chunk per 32 messages); a full ring refuses, and
+     * a refused HTTP request is answered 503.
+     */
+    static final SpawnOptions BUSY = SpawnOptions.defaults().withMailbox(MailboxSpec.ring(4096));
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
@@ -69,20 +85,20 @@ public final class SpindleHttpServer {
                 .get("/plaintext", system.spawn((ctx, request) -> {
                     request.respond(200, "text/plain", Routes.HELLO);
                     return Behavior.same();
-                }, "plaintext"))
+                }, "plaintext", BUSY))
                 .get("/json", system.spawn((ctx, request) -> {
                     request.respond(200, "application/json", Routes.json());
                     return Behavior.same();
-                }, "json"))
+                }, "json", BUSY))
                 .get("/64k", system.spawn((ctx, request) -> {
                     request.respond(200, "application/octet-stream", Routes.BIG);
                     return Behavior.same();
-                }, "big"))
-                .route(HttpMethod.GET, "/cpu", system.spawn(cpu(), "cpu"), Cpu.Asked::new)
+                }, "big", BUSY))
+                .route(HttpMethod.GET, "/cpu", system.spawn(cpu(), "cpu", BUSY), Cpu.Asked::new)
                 .build();
         HttpServer.listen(io, new InetSocketAddress("127.0.0.1", port), HttpServerOptions.defaults(), router);
-        io.listen(new InetSocketAddress("127.0.0.1", port + 1), TcpOptions.defaults(),
-                system.spawn(echo(), "echo"));
+        io.listen(new InetSocketAddress("127.0.0.1", port + 1), ECHO_OPTIONS,
+                system.spawn(echo(), "echo", BUSY));
         System.out.println("READY spindle " + port);
         new CountDownLatch(1).await();
     }
