@@ -1,14 +1,15 @@
 /**
- * Spindle cluster: a primary process forks workers that share listening sockets and exchange
- * messages.
- *
- * <p>An empty shell until the cluster issue lands; it compiles so the reactor stays whole.
+ * Spindle cluster: a primary process forks workers that share listening sockets, exchange typed
+ * messages over a private IPC socket, and are restarted when they crash.
  */
 module dev.spindle.cluster {
-    // API: exported when the cluster issue lands (dev.spindle.cluster).
+    // API: roles, the primary's and the workers' handles, their events, codecs
+    exports dev.spindle.cluster;
 
     // SPI: none yet.
 
-    // internal
-    requires dev.spindle.io;
+    // internal: IPC links, worker slots, launching; not exported
+    requires transitive dev.spindle.io;
+    requires java.management;
+    requires jdk.net;
 }

@@ -72,9 +72,10 @@ public final class SpindleHttpServer {
     /**
      * The busy actors' mailbox: a pre-allocated ring, which takes a message without allocating (the
      * default unbounded mailbox allocates a 32-slot chunk per 32 messages); a full ring refuses, and
-     * a refused HTTP request is answered 503.
+     * a refused HTTP request is answered 503. {@code -Dspindle.bench.mailbox=unbounded} for the default.
      */
-    static final SpawnOptions BUSY = SpawnOptions.defaults().withMailbox(MailboxSpec.ring(4096));
+    static final SpawnOptions BUSY = System.getProperty("spindle.bench.mailbox", "ring").equals("ring")
+            ? SpawnOptions.defaults().withMailbox(MailboxSpec.ring(4096)) : SpawnOptions.defaults();
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);

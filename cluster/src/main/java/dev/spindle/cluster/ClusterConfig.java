@@ -1,0 +1,116 @@
+package dev.spindle.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Immutable. How a primary runs its workers; each {@code withX} returns a copy. The primary and
+ * the workers build the same config (they run the same code): the codecs must match.
+ *
+ * @param workers          worker processes (default: one per core)
+ * @param workerMain       the workers' main class; null: the primary's own
+ * @param workerArgs       the workers' program arguments; null: the primary's own
+ * @param extraJvmArgs     flags for the worker JVMs on top of the primary's own
+ * @param restartBackoff   the delay before the first restart of a crashed worker, doubling per
+ *                         crash in the crash window up to {@code maxRestartBackoff}
+ * @param maxRestartBackoff the longest delay before a restart
+ * @param maxRestarts      crashes of one worker within {@code crashWindow} after which it is not
+ *                         restarted any more (the crash-loop guard)
+ * @param crashWindow      see {@code maxRestarts}
+ * @param shutdownTimeout  how long {@link ClusterPrimary#close()} waits for disconnected workers
+ *                         to exit before it kills them
+ * @param maxFrameBytes    the largest IPC frame; a bigger one closes its link
+ * @param codecs           the message types that cross between processes, in registration order
+ */
+public record ClusterConfig(int workers, String workerMain, List<String> workerArgs, List<String> extraJvmArgs,
+        Duration restartBackoff, Duration maxRestartBackoff, int maxRestarts, Duration crashWindow,
+        Duration shutdownTimeout, int maxFrameBytes, List<Registration<?>> codecs) {
+
+    /** One message type: its wire id, class and codec. */
+    public record Registration<T>(int id, Class<T> type, Codec<T> codec) {
+        public Registration {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(codec, "codec");
+        }
+    }
+
+    public ClusterConfig {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1: " + workers);
+        }
+        if (maxRestarts < 0) {
+            throw new IllegalArgumentException("maxRestarts must not be negative: " + maxRestarts);
+        }
+        if (maxFrameBytes < 1024) {
+            throw new IllegalArgumentException("maxFrameBytes must be at least 1 KiB: " + maxFrameBytes);
+        }
+        workerArgs = workerArgs == null ? null : List.copyOf(workerArgs);
+        extraJvmArgs = List.copyOf(extraJvmArgs);
+        codecs = List.copyOf(codecs);
+        Objects.requireNonNull(restartBackoff, "restartBackoff");
+        Objects.requireNonNull(maxRestartBackoff, "maxRestartBackoff");
+        Objects.requireNonNull(crashWindow, "crashWindow");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    }
+
+    /** {@return one worker per core, restarts after 100 ms doubling to 10 s, at most 5 crashes a minute, 10 s to shut down} */
+    public static ClusterConfig defaults() {
+        return new ClusterConfig(Runtime.getRuntime().availableProcessors(), null, null, List.of(),
+                Duration.ofMillis(100), Duration.ofSeconds(10), 5, Duration.ofMinutes(1), Duration.ofSeconds(10),
+                16 << 20, List.of(new Registration<>(0, String.class, Codec.STRING),
+                        new Registration<>(1, byte[].class, Codec.BYTES)));
+    }
+
+    public ClusterConfig withWorkers(int count) {
+        return new ClusterConfig(count, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs);
+    }
+
+    /** {@return a copy whose workers run {@code main} with {@code args} instead of the primary's main class and arguments} */
+    public ClusterConfig withWorkerMain(Class<?> main, String... args) {
+        return new ClusterConfig(workers, main.getName(), List.of(args), extraJvmArgs, restartBackoff,
+                maxRestartBackoff, maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs);
+    }
+
+    public ClusterConfig withExtraJvmArgs(String... args) {
+        return new ClusterConfig(workers, workerMain, workerArgs, List.of(args), restartBackoff, maxRestartBackoff,
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs);
+    }
+
+    /** {@return a copy with this restart backoff and crash-loop guard} */
+    public ClusterConfig withRestarts(Duration backoff, Duration maxBackoff, int maxCrashes, Duration window) {
+        return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, backoff, maxBackoff, maxCrashes,
+                window, shutdownTimeout, maxFrameBytes, codecs);
+    }
+
+    public ClusterConfig withShutdownTimeout(Duration timeout) {
+        return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
+                maxRestarts, crashWindow, timeout, maxFrameBytes, codecs);
+    }
+
+    public ClusterConfig withMaxFrameBytes(int bytes) {
+        return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
+                maxRestarts, crashWindow, shutdownTimeout, bytes, codecs);
+    }
+
+    /**
+     * {@return a copy that can send {@code type} (and its subtypes) between processes as wire id
+     * {@code id}} Ids 0 ({@code String}) and 1 ({@code byte[]}) are taken by the defaults.
+     *
+     * @throws IllegalArgumentException if {@code id} or {@code type} is registered already
+     */
+    public <T> ClusterConfig withCodec(int id, Class<T> type, Codec<T> codec) {
+        for (Registration<?> r : codecs) {
+            if (r.id() == id || r.type() == type) {
+                throw new IllegalArgumentException("id " + id + " or " + type.getName() + " is registered already: " + r);
+            }
+        }
+        List<Registration<?>> more = new ArrayList<>(codecs);
+        more.add(new Registration<>(id, type, codec));
+        return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, Collections.unmodifiableList(more));
+    }
+}

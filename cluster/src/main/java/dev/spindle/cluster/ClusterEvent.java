@@ -1,0 +1,47 @@
+package dev.spindle.cluster;
+
+import java.net.InetSocketAddress;
+
+/**
+ * Immutable. What the primary tells the actor that watches its workers (Node's {@code cluster}
+ * events). Per worker process, in order: {@link Forked}, {@link Online}, any {@link Listening} and
+ * {@link Message}s, {@link Disconnected} once its link is gone, and {@link Exited} last; a worker
+ * that is restarted starts again with {@link Forked}.
+ */
+public sealed interface ClusterEvent {
+
+    /** The worker's process was started. */
+    record Forked(Worker worker) implements ClusterEvent {
+    }
+
+    /** The worker connected to the primary and proved it is ours: it can be sent messages. */
+    record Online(Worker worker) implements ClusterEvent {
+    }
+
+    /** The worker said it listens on {@code address} ({@link ClusterWorker#listening}). */
+    record Listening(Worker worker, InetSocketAddress address) implements ClusterEvent {
+    }
+
+    /** The worker sent {@code message} ({@link ClusterWorker#send}). */
+    record Message(Worker worker, Object message) implements ClusterEvent {
+    }
+
+    /** The worker's link to the primary closed: nothing more can be sent to it. */
+    record Disconnected(Worker worker) implements ClusterEvent {
+    }
+
+    /**
+     * The worker's process ended with exit {@code code}, or was killed by {@code signal} (e.g.
+     * {@code "SIGKILL"}; null if it exited). {@code restarting}: a new process takes its place
+     * after the backoff (it crashed, and the crash-loop guard has not tripped).
+     */
+    record Exited(Worker worker, int code, String signal, boolean restarting) implements ClusterEvent {
+    }
+
+    /**
+     * The worker crashed {@code crashes} times within the crash window: it is not restarted any
+     * more (the crash-loop guard); the cluster runs on with one worker fewer.
+     */
+    record GaveUp(Worker worker, int crashes) implements ClusterEvent {
+    }
+}

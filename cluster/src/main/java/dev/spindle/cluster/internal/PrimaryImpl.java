@@ -1,0 +1,214 @@
+package dev.spindle.cluster.internal;
+
+import dev.spindle.actors.ActorRef;
+import dev.spindle.cluster.ClusterConfig;
+import dev.spindle.cluster.ClusterEvent;
+import dev.spindle.cluster.ClusterPrimary;
+import dev.spindle.cluster.Worker;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The primary: a private IPC socket (a Unix domain socket in a directory only this user can enter,
+ * the socket itself {@code 0600}), a secret each worker must present in its first frame, and one
+ * {@link WorkerSlot} per worker. A connection that is not from this user, or does not say hello
+ * with the secret within {@link #HELLO_TIMEOUT}, is closed with a warning and changes nothing.
+ */
+public final class PrimaryImpl implements ClusterPrimary {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PrimaryImpl.class);
+    static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
+
+    final ClusterConfig config;
+    final ActorRef<? super ClusterEvent> events;
+    final Wire wire;
+    final Path directory;
+    final Path socket;
+    final byte[] secret;
+    private final ServerSocketChannel server;
+    private final List<WorkerSlot> slots;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread shutdownHook;
+
+    private PrimaryImpl(ClusterConfig config, ActorRef<? super ClusterEvent> events) throws IOException {
+        this.config = config;
+        this.events = events;
+        this.wire = new Wire(config);
+        this.directory = Files.createTempDirectory("spindle-cluster-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        this.socket = directory.resolve("primary.sock");
+        this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        this.secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        WorkerSlot[] made = new WorkerSlot[config.workers()];
+        for (int i = 0; i < made.length; i++) {
+            made[i] = new WorkerSlot(this, i + 1);
+        }
+        this.slots = List.of(made);
+        this.shutdownHook = Thread.ofPlatform().name("spindle-cluster-shutdown").unstarted(this::close);
+    }
+
+    /** Opens the IPC socket, then forks every worker. */
+    public static PrimaryImpl start(ClusterConfig config, ActorRef<? super ClusterEvent> events) throws IOException {
+        PrimaryImpl primary = new PrimaryImpl(config, events);
+        Thread.ofVirtual().name("spindle-cluster-accept").start(primary::acceptLoop);
+        Runtime.getRuntime().addShutdownHook(primary.shutdownHook);
+        for (WorkerSlot slot : primary.slots) {
+            slot.fork();
+        }
+        return primary;
+    }
+
+    String secretHex() {
+        return HexFormat.of().formatHex(secret);
+    }
+
+    boolean closing() {
+        return closed.get();
+    }
+
+    private void acceptLoop() {
+        while (!closed.get()) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (IOException e) {
+                if (!closed.get()) {
+                    LOG.error("cluster: the IPC socket {} failed; workers can no longer join", socket, e);
+                }
+                return;
+            }
+            admit(channel);
+        }
+    }
+
+    /** A new connection: it must be from this user and say hello with the secret, or it is closed. */
+    private void admit(SocketChannel channel) {
+        try {
+            UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            String me = System.getProperty("user.name");
+            if (!peer.user().getName().equals(me)) {
+                LOG.warn("cluster: refused an IPC connection from user {} (not {})", peer.user().getName(), me);
+                channel.close();
+                return;
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("cluster: cannot read the IPC peer's credentials; the secret decides", e);
+        }
+        Link link = new Link(channel, config.maxFrameBytes(), "primary<-?");
+        AtomicBoolean admitted = new AtomicBoolean();
+        link.start(new Link.Handler() {
+            private WorkerSlot slot;
+
+            @Override
+            public void onFrame(int kind, DataInputStream body) throws IOException {
+                if (slot == null) {
+                    slot = hello(kind, body, link);
+                    admitted.set(true);
+                } else {
+                    slot.onFrame(link, kind, body);
+                }
+            }
+
+            @Override
+            public void onClosed(IOException cause) {
+                if (slot != null) {
+                    slot.linkClosed(link);
+                }
+            }
+        });
+        Thread.ofVirtual().name("spindle-cluster-hello-timeout").start(() -> {
+            try {
+                Thread.sleep(HELLO_TIMEOUT);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!admitted.get() && link.isOpen()) {
+                LOG.warn("cluster: an IPC connection said no hello within {}; closed", HELLO_TIMEOUT);
+                link.close();
+            }
+        });
+    }
+
+    /** The first frame: {@code HELLO} with a worker id we are waiting for and the secret; else the link closes. */
+    private WorkerSlot hello(int kind, DataInputStream body, Link link) throws IOException {
+        if (kind != Link.HELLO) {
+            throw new IOException("a connection that did not start with hello (frame kind " + kind + ")");
+        }
+        int id = body.readInt();
+        int length = body.readInt();
+        if (length != secret.length) {
+            throw new IOException("a hello with a secret of the wrong length: not a worker of this cluster");
+        }
+        byte[] presented = new byte[length];
+        body.readFully(presented);
+        if (!MessageDigest.isEqual(presented, secret)) {
+            throw new IOException("a hello with the wrong secret: not a worker of this cluster");
+        }
+        if (id < 1 || id > slots.size()) {
+            throw new IOException("a hello from worker " + id + ", which this cluster does not have");
+        }
+        WorkerSlot slot = slots.get(id - 1);
+        slot.online(link);
+        return slot;
+    }
+
+    @Override
+    public List<Worker> workers() {
+        return List.copyOf(slots);
+    }
+
+    @Override
+    public Worker worker(int id) {
+        return slots.get(id - 1);
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down
+            }
+        }
+        for (WorkerSlot slot : slots) {
+            slot.stop();
+        }
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        for (WorkerSlot slot : slots) {
+            slot.awaitExit(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        try {
+            server.close();
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(directory);
+        } catch (IOException e) {
+            LOG.debug("cluster: could not remove {}", directory, e);
+        }
+    }
+}

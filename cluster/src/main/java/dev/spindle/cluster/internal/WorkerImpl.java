@@ -1,0 +1,112 @@
+package dev.spindle.cluster.internal;
+
+import dev.spindle.actors.ActorRef;
+import dev.spindle.cluster.Cluster;
+import dev.spindle.cluster.ClusterConfig;
+import dev.spindle.cluster.ClusterWorker;
+import dev.spindle.cluster.WorkerEvent;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A worker's link to its primary: says hello with the secret, then carries messages both ways. */
+public final class WorkerImpl implements ClusterWorker {
+
+    /** The primary's IPC socket, for the worker to connect to. */
+    static final String SOCKET_ENV = "SPINDLE_CLUSTER_SOCKET";
+    /** The secret a worker proves itself with, hex. */
+    static final String SECRET_ENV = "SPINDLE_CLUSTER_SECRET";
+
+    private final int id;
+    private final Wire wire;
+    private final Link link;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final AtomicLong undelivered = new AtomicLong();
+
+    private WorkerImpl(int id, ClusterConfig config, Link link) {
+        this.id = id;
+        this.wire = new Wire(config);
+        this.link = link;
+    }
+
+    public static WorkerImpl join(ClusterConfig config, ActorRef<? super WorkerEvent> inbox) throws IOException {
+        int id = Cluster.workerId();
+        String socket = System.getenv(SOCKET_ENV);
+        String secretHex = System.getenv(SECRET_ENV);
+        if (socket == null || secretHex == null) {
+            throw new IllegalStateException("worker " + id + " was not started by a Spindle primary: no " + SOCKET_ENV
+                    + " or " + SECRET_ENV + " in its environment");
+        }
+        byte[] secret = HexFormat.of().parseHex(secretHex);
+        SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+        WorkerImpl worker = new WorkerImpl(id, config, new Link(channel, config.maxFrameBytes(), "worker-" + id));
+        worker.link.start(new Link.Handler() {
+            @Override
+            public void onFrame(int kind, DataInputStream body) throws IOException {
+                switch (kind) {
+                    case Link.MESSAGE -> inbox.tell(new WorkerEvent.Message(worker.wire.decode(body)));
+                    case Link.DISCONNECT -> inbox.tell(new WorkerEvent.Disconnect());
+                    default -> throw new IOException("a frame of kind " + kind + " from the primary");
+                }
+            }
+
+            @Override
+            public void onClosed(IOException cause) {
+                worker.undelivered.addAndGet(worker.link.undelivered());
+                inbox.tell(new WorkerEvent.PrimaryGone(cause));
+                worker.closed.complete(null);
+            }
+        });
+        worker.link.send(Link.HELLO, out -> {
+            out.writeInt(id);
+            out.writeInt(secret.length);
+            out.write(secret);
+        });
+        return worker;
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public boolean send(Object message) {
+        wire.check(message);
+        if (!link.send(Link.MESSAGE, out -> wire.encode(message, out))) {
+            undelivered.incrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public long undelivered() {
+        return undelivered.get();
+    }
+
+    @Override
+    public void listening(InetSocketAddress address) {
+        link.send(Link.LISTENING, out -> {
+            out.writeUTF(address.getHostString());
+            out.writeInt(address.getPort());
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> whenClosed() {
+        return closed.copy();
+    }
+
+    @Override
+    public void close() {
+        link.closeAfterSent();
+    }
+}

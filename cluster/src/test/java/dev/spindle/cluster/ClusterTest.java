@@ -1,0 +1,201 @@
+package dev.spindle.cluster;
+
+import dev.spindle.actors.testkit.ActorTestKit;
+import dev.spindle.actors.testkit.TestProbe;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A primary (this JVM) and real worker processes ({@link TestWorker}) on this machine. */
+@Timeout(120)
+class ClusterTest {
+
+    private static final ClusterConfig CONFIG = TestWorker.CONFIG;
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final ActorTestKit kit = ActorTestKit.create();
+    private final TestProbe<ClusterEvent> events = kit.createProbe();
+    /** Every event received, in order. */
+    private final List<ClusterEvent> seen = new ArrayList<>();
+    private ClusterPrimary primary;
+
+    @AfterEach
+    void close() {
+        if (primary != null) {
+            primary.close(); // every worker process ends, even after a failure
+        }
+        kit.close();
+    }
+
+    private ClusterPrimary start(ClusterConfig config) throws IOException {
+        primary = Cluster.startPrimary(config, events.ref());
+        return primary;
+    }
+
+    /** {@return the next event that matches, after skipping (and recording) others} */
+    @SuppressWarnings("unchecked")
+    private <E extends ClusterEvent> E await(Class<E> type, Predicate<? super E> matching) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
+            assertThat(left.isNegative()).as("a %s within %s; saw %s", type.getSimpleName(), WAIT, seen).isFalse();
+            ClusterEvent event = events.receiveMessage(left);
+            seen.add(event);
+            if (type.isInstance(event) && matching.test((E) event)) {
+                return (E) event;
+            }
+        }
+    }
+
+    private void awaitOnline(int workers) {
+        for (int i = 0; i < workers; i++) {
+            await(ClusterEvent.Online.class, e -> true);
+        }
+    }
+
+    @Test
+    void shouldForkWorkersExchangeMessagesAndStopThemAll() throws Exception {
+        ClusterPrimary cluster = start(CONFIG.withWorkerMain(TestWorker.class, "echo"));
+        awaitOnline(2);
+        assertThat(cluster.workers()).extracting(Worker::id).containsExactly(1, 2);
+        assertThat(cluster.workers()).allSatisfy(w -> assertThat(w.isConnected()).isTrue());
+        for (Worker worker : cluster.workers()) {
+            assertThat(worker.send("hello")).isTrue();
+            ClusterEvent.Message answer = await(ClusterEvent.Message.class, m -> m.worker() == worker);
+            assertThat(answer.message()).isEqualTo("echo hello from " + worker.id());
+        }
+        // In order, from one sender: 200 messages come back in order.
+        Worker first = cluster.worker(1);
+        for (int i = 0; i < 200; i++) {
+            first.send(Integer.toString(i).getBytes(StandardCharsets.US_ASCII));
+        }
+        for (int i = 0; i < 200; i++) {
+            ClusterEvent.Message m = await(ClusterEvent.Message.class, e -> e.worker() == first);
+            assertThat(new String((byte[]) m.message(), StandardCharsets.US_ASCII)).isEqualTo(Integer.toString(i));
+        }
+
+        cluster.close();
+        for (int i = 0; i < 2; i++) {
+            ClusterEvent.Exited exited = await(ClusterEvent.Exited.class, e -> true);
+            assertThat(exited.restarting()).isFalse();
+            assertThat(exited.code()).isZero();
+        }
+        // Per worker: Forked, Online, ..., Disconnected, Exited.
+        for (Worker worker : cluster.workers()) {
+            List<String> order = seen.stream().filter(e -> workerOf(e) == worker)
+                    .filter(e -> !(e instanceof ClusterEvent.Message)).map(e -> e.getClass().getSimpleName()).toList();
+            assertThat(order).containsExactly("Forked", "Online", "Disconnected", "Exited");
+            assertThat(worker.send("late")).isFalse();
+            assertThat(worker.undelivered()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldRestartAWorkerThatCrashesOrIsKilled() throws Exception {
+        ClusterPrimary cluster = start(CONFIG.withWorkerMain(TestWorker.class, "echo"));
+        awaitOnline(2);
+        Worker worker = cluster.worker(1);
+        long firstPid = worker.pid().orElseThrow();
+
+        worker.send("crash");
+        ClusterEvent.Exited crashed = await(ClusterEvent.Exited.class, e -> e.worker() == worker);
+        assertThat(crashed.code()).isEqualTo(3);
+        assertThat(crashed.signal()).isNull();
+        assertThat(crashed.restarting()).isTrue();
+        await(ClusterEvent.Online.class, e -> e.worker() == worker);
+        assertThat(worker.incarnation()).isEqualTo(2);
+        long secondPid = worker.pid().orElseThrow();
+        assertThat(secondPid).isNotEqualTo(firstPid);
+
+        // kill -9 from outside
+        ProcessHandle.of(secondPid).orElseThrow().destroyForcibly();
+        ClusterEvent.Exited killed = await(ClusterEvent.Exited.class, e -> e.worker() == worker);
+        assertThat(killed.signal()).isEqualTo("SIGKILL");
+        assertThat(killed.restarting()).isTrue();
+        await(ClusterEvent.Online.class, e -> e.worker() == worker);
+        worker.send("again");
+        assertThat(await(ClusterEvent.Message.class, m -> m.worker() == worker).message()).isEqualTo("echo again from 1");
+
+        // the other worker never noticed
+        assertThat(cluster.worker(2).incarnation()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldStopRestartingAWorkerInACrashLoop() throws Exception {
+        ClusterConfig crashing = CONFIG.withWorkers(1).withWorkerMain(TestWorker.class, "crash")
+                .withRestarts(Duration.ofMillis(10), Duration.ofMillis(50), 2, Duration.ofMinutes(1));
+        start(crashing);
+        ClusterEvent.GaveUp gaveUp = await(ClusterEvent.GaveUp.class, e -> true);
+        assertThat(gaveUp.crashes()).isEqualTo(3);
+        assertThat(seen.stream().filter(e -> e instanceof ClusterEvent.Forked).count()).isEqualTo(3);
+        List<Boolean> restarting = seen.stream().filter(e -> e instanceof ClusterEvent.Exited)
+                .map(e -> ((ClusterEvent.Exited) e).restarting()).toList();
+        assertThat(restarting).containsExactly(true, true, false);
+        events.expectNoMessage(Duration.ofMillis(300));
+    }
+
+    @Test
+    void shouldDisconnectAWorkerGracefullyWithoutARestart() throws Exception {
+        ClusterPrimary cluster = start(CONFIG.withWorkerMain(TestWorker.class, "echo"));
+        awaitOnline(2);
+        Worker worker = cluster.worker(2);
+        worker.disconnect();
+        await(ClusterEvent.Disconnected.class, e -> e.worker() == worker);
+        ClusterEvent.Exited exited = await(ClusterEvent.Exited.class, e -> e.worker() == worker);
+        assertThat(exited.code()).isZero();
+        assertThat(exited.restarting()).isFalse();
+        assertThat(worker.isConnected()).isFalse();
+        assertThat(worker.pid()).isEmpty();
+    }
+
+    @Test
+    void shouldShareAListeningPortAcrossWorkersWithReusePort() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        start(CONFIG.withWorkerMain(TestWorker.class, "listen", Integer.toString(port)));
+        for (int i = 0; i < 2; i++) {
+            ClusterEvent.Listening listening = await(ClusterEvent.Listening.class, e -> true);
+            assertThat(listening.address().getPort()).isEqualTo(port);
+        }
+        Map<String, Integer> served = new HashMap<>();
+        for (int i = 0; i < 200; i++) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+                socket.setSoTimeout(10_000);
+                String id = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                served.merge(id, 1, Integer::sum);
+            }
+        }
+        // The kernel spreads connections over both workers' sockets (by a hash of the ports).
+        assertThat(served).containsOnlyKeys("1", "2");
+    }
+
+    private static Worker workerOf(ClusterEvent event) {
+        return switch (event) {
+            case ClusterEvent.Forked e -> e.worker();
+            case ClusterEvent.Online e -> e.worker();
+            case ClusterEvent.Listening e -> e.worker();
+            case ClusterEvent.Message e -> e.worker();
+            case ClusterEvent.Disconnected e -> e.worker();
+            case ClusterEvent.Exited e -> e.worker();
+            case ClusterEvent.GaveUp e -> e.worker();
+        };
+    }
+}

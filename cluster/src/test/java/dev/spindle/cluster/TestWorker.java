@@ -1,0 +1,73 @@
+package dev.spindle.cluster;
+
+import dev.spindle.actors.ActorRef;
+import dev.spindle.actors.ActorSystem;
+import dev.spindle.actors.Behavior;
+import dev.spindle.io.Io;
+import dev.spindle.io.IoConfig;
+import dev.spindle.io.TcpConnection;
+import dev.spindle.io.TcpEvent;
+import dev.spindle.io.TcpListener;
+import dev.spindle.io.TcpOptions;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The worker program of {@link ClusterTest}, run in forked JVMs. Modes (first argument):
+ * {@code echo} answers each text message with {@code "echo <text> from <id>"}, halts with exit code
+ * 3 on {@code "crash"}, and stops on a disconnect; {@code crash} halts at once (a crash loop);
+ * {@code listen <port>} also serves a TCP port shared with {@code SO_REUSEPORT}, answering each
+ * connection with its worker id.
+ */
+public final class TestWorker {
+
+    /** The config both sides build: the tests' primary and this worker. */
+    public static final ClusterConfig CONFIG = ClusterConfig.defaults().withWorkers(2)
+            .withRestarts(Duration.ofMillis(10), Duration.ofMillis(100), 5, Duration.ofMinutes(1))
+            .withShutdownTimeout(Duration.ofSeconds(10));
+
+    private TestWorker() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args[0].equals("crash")) {
+            Runtime.getRuntime().halt(4);
+        }
+        CompletableFuture<ClusterWorker> self = new CompletableFuture<>();
+        CountDownLatch done = new CountDownLatch(1);
+        try (ActorSystem system = ActorSystem.create("worker-" + Cluster.workerId());
+                Io io = Io.create(IoConfig.defaults().withLoops(1))) {
+            ActorRef<WorkerEvent> inbox = system.spawn((ctx, event) -> {
+                switch (event) {
+                    case WorkerEvent.Message(String text) when text.equals("crash") -> Runtime.getRuntime().halt(3);
+                    case WorkerEvent.Message(String text) -> self.join().send("echo " + text + " from " + Cluster.workerId());
+                    case WorkerEvent.Message(Object other) -> self.join().send(other);
+                    case WorkerEvent.Disconnect() -> self.join().close();
+                    case WorkerEvent.PrimaryGone(var cause) -> done.countDown();
+                }
+                return Behavior.same();
+            }, "inbox");
+            ClusterWorker worker = Cluster.joinAsWorker(CONFIG, inbox);
+            self.complete(worker);
+            if (args[0].equals("listen")) {
+                byte[] id = Integer.toString(worker.id()).getBytes(StandardCharsets.US_ASCII);
+                InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args[1]));
+                TcpListener listener = io.listen(address, TcpOptions.defaults().withReusePort(true),
+                        system.<TcpEvent>spawn((ctx, event) -> {
+                            if (event instanceof TcpEvent.Accepted(var l, TcpConnection connection)) {
+                                connection.write(id);
+                                connection.close();
+                            }
+                            return Behavior.same();
+                        }, "listener"));
+                worker.listening(listener.localAddress());
+            }
+            done.await();
+        }
+    }
+}
