@@ -1,6 +1,9 @@
 package dev.spindle.samples;
 
 import dev.spindle.actors.ActorSystem;
+import dev.spindle.cluster.ClusterConfig;
+import dev.spindle.cluster.ClusterPrimary;
+import dev.spindle.cluster.Worker;
 import dev.spindle.io.Io;
 import dev.spindle.io.IoConfig;
 import dev.spindle.io.TcpListener;
@@ -23,6 +26,63 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The io samples answer real clients. */
 class SamplesTest {
+
+    @Test
+    void clusterHelloShouldServeOnePortFromTwoWorkersAndRestartOneThatCrashes() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        ClusterConfig config = ClusterHello.CONFIG.withWorkers(2).withWorkerMain(ClusterHello.class)
+                .withExtraJvmArgs("-Dport=" + port);
+        try (ActorSystem system = ActorSystem.create("cluster-hello-test");
+                ClusterPrimary primary = ClusterHello.startPrimary(system, config)) {
+            // Both workers answer on the one port (the kernel picks one per connection).
+            java.util.Set<String> workers = new java.util.HashSet<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (workers.size() < 2) {
+                assertThat(System.nanoTime() - deadline).as("both workers answer within 60 s: %s", workers).isNegative();
+                String answer = httpOrNull(port, "GET", "/");
+                if (answer != null) {
+                    assertThat(answer).startsWith("hello from worker ");
+                    workers.add(answer.substring(0, "hello from worker 1".length()));
+                }
+            }
+            // A worker asks the primary over IPC and answers with what it said.
+            String cluster = httpOrNull(port, "GET", "/cluster");
+            assertThat(cluster).contains("worker 1: online", "worker 2: online");
+
+            String crash = httpOrNull(port, "POST", "/crash");
+            assertThat(crash).contains("crashes now");
+            int crashed = Integer.parseInt(crash.substring("worker ".length(), "worker ".length() + 1));
+            String line = null;
+            while (line == null || !(line.contains(": online") && line.endsWith("started 2×"))) {
+                assertThat(System.nanoTime() - deadline).as("worker %d restarted and online within 60 s: %s", crashed, line)
+                        .isNegative();
+                String status = httpOrNull(port, "GET", "/cluster");
+                line = status == null ? null : status.lines().filter(l -> l.startsWith("worker " + crashed + ":"))
+                        .findFirst().orElse(null);
+            }
+            Worker worker = primary.worker(crashed);
+            assertThat(worker.incarnation()).isEqualTo(2);
+            assertThat(line).contains("pid " + worker.pid().orElseThrow());
+        }
+    }
+
+    /** {@return the body of {@code method path} on a new connection, or null if nothing listens yet} */
+    private static String httpOrNull(int port, String method, String path) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int body = response.indexOf("\r\n\r\n");
+            return body < 0 ? null : response.substring(body + 4);
+        } catch (java.net.SocketException e) { // refused, or reset by a worker that is going away
+            return null;
+        }
+    }
 
     @Test
     void httpHelloShouldAnswerItsRoutes() throws Exception {

@@ -1,0 +1,161 @@
+package dev.spindle.samples;
+
+import dev.spindle.actors.ActorRef;
+import dev.spindle.actors.ActorSystem;
+import dev.spindle.actors.Behavior;
+import dev.spindle.cluster.Cluster;
+import dev.spindle.cluster.ClusterConfig;
+import dev.spindle.cluster.ClusterEvent;
+import dev.spindle.cluster.ClusterPrimary;
+import dev.spindle.cluster.ClusterWorker;
+import dev.spindle.cluster.Worker;
+import dev.spindle.cluster.WorkerEvent;
+import dev.spindle.io.Io;
+import dev.spindle.io.IoConfig;
+import dev.spindle.io.TcpOptions;
+import dev.spindle.io.http.HttpMethod;
+import dev.spindle.io.http.HttpRequest;
+import dev.spindle.io.http.HttpServer;
+import dev.spindle.io.http.HttpServerOptions;
+import dev.spindle.io.http.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+
+/**
+ * Node's {@code cluster} example, with Spindle: one program, run as a primary that forks one
+ * worker per core, and as each worker. Every worker serves HTTP on the same port (each listens
+ * with {@code SO_REUSEPORT}; the kernel spreads the connections):
+ * <ul>
+ *   <li>{@code GET /} answers which worker (and process) served it;</li>
+ *   <li>{@code GET /cluster} asks the primary over IPC how the cluster is doing, and answers that;</li>
+ *   <li>{@code POST /crash} makes the worker die; the primary restarts it after a short backoff.</li>
+ * </ul>
+ * {@code -Dport=N} picks another port (default 8080), {@code -Dworkers=N} how many workers; Ctrl-C
+ * stops the primary, which first stops every worker gracefully.
+ */
+public final class ClusterHello {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterHello.class);
+
+    /** Worker and primary build the same config: plain text messages need no codec of their own. */
+    static final ClusterConfig CONFIG = ClusterConfig.defaults()
+            .withWorkers(Integer.getInteger("workers", Runtime.getRuntime().availableProcessors()))
+            .withRestarts(Duration.ofMillis(200), Duration.ofSeconds(5), 5, Duration.ofMinutes(1));
+
+    private ClusterHello() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.getInteger("port", 8080);
+        try (ActorSystem system = ActorSystem.create(Cluster.isPrimary() ? "primary" : "worker-" + Cluster.workerId())) {
+            if (Cluster.isPrimary()) {
+                try (ClusterPrimary primary = startPrimary(system, CONFIG)) {
+                    LOG.info("primary (pid {}): {} workers will serve http://localhost:{}/ (try /, /cluster, "
+                            + "POST /crash); Ctrl-C stops", ProcessHandle.current().pid(), primary.workers().size(), port);
+                    CountDownLatch stop = new CountDownLatch(1);
+                    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                    stop.await();
+                }
+            } else {
+                runWorker(system, port);
+            }
+        }
+    }
+
+    /** The primary: forks the workers and answers their questions about the cluster. */
+    static ClusterPrimary startPrimary(ActorSystem system, ClusterConfig config) throws IOException {
+        CompletableFuture<ClusterPrimary> started = new CompletableFuture<>();
+        ActorRef<ClusterEvent> watcher = system.spawn((ctx, event) -> {
+            switch (event) {
+                case ClusterEvent.Forked(Worker w) -> LOG.info("worker {} forked (pid {})", w.id(), w.pid().orElse(-1));
+                case ClusterEvent.Online(Worker w) -> LOG.info("worker {} online", w.id());
+                case ClusterEvent.Listening(Worker w, InetSocketAddress at) -> LOG.info("worker {} listening on {}", w.id(), at);
+                case ClusterEvent.Message(Worker w, Object question) -> w.send(describe(started.join()));
+                case ClusterEvent.Disconnected(Worker w) -> LOG.info("worker {} disconnected", w.id());
+                case ClusterEvent.Exited(Worker w, int code, String signal, boolean restarting) -> LOG.info(
+                        "worker {} exited ({}){}", w.id(), signal != null ? signal : "code " + code,
+                        restarting ? ", restarting it" : "");
+                case ClusterEvent.GaveUp(Worker w, int crashes) -> LOG.warn("worker {} crashed {} times: given up", w.id(), crashes);
+            }
+            return Behavior.same();
+        }, "cluster");
+        ClusterPrimary primary = Cluster.startPrimary(config, watcher);
+        started.complete(primary);
+        return primary;
+    }
+
+    private static String describe(ClusterPrimary primary) {
+        return primary.workers().stream()
+                .map(w -> "worker " + w.id() + ": " + (w.isConnected() ? "online" : "down") + ", pid "
+                        + (w.pid().isPresent() ? w.pid().getAsLong() : "-") + ", started " + w.incarnation() + "×")
+                .collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    /** A worker: serves the shared port until the primary disconnects it or goes away. */
+    static void runWorker(ActorSystem system, int port) throws Exception {
+        int id = Cluster.workerId();
+        long pid = ProcessHandle.current().pid();
+        try (Io io = Io.create(IoConfig.defaults().withLoops(1))) {
+            CompletableFuture<ClusterWorker> self = new CompletableFuture<>();
+            CompletableFuture<HttpServer> server = new CompletableFuture<>();
+            // One actor is the worker: its HTTP routes, and its inbox from the primary.
+            ActorRef<Object> worker = system.spawn(new Behavior<>() {
+                /** Requests waiting for the primary's answer; it answers in order. */
+                private final Queue<HttpRequest> asking = new ArrayDeque<>();
+
+                @Override
+                public Behavior<Object> receive(dev.spindle.actors.ActorContext<Object> ctx, Object message) {
+                    switch (message) {
+                        case HttpRequest request when request.path().equals("/cluster") -> {
+                            asking.add(request);
+                            self.join().send("how is the cluster?");
+                        }
+                        case HttpRequest request when request.path().equals("/crash") -> {
+                            request.respond(200, "text/plain", "worker " + id + " (pid " + pid + ") crashes now\n");
+                            Thread.ofVirtual().start(() -> {
+                                try {
+                                    Thread.sleep(100); // let the answer go out
+                                } catch (InterruptedException ignored) {
+                                    // crash anyway
+                                }
+                                Runtime.getRuntime().halt(1);
+                            });
+                        }
+                        case HttpRequest request -> request.respond(200, "text/plain",
+                                "hello from worker " + id + " (pid " + pid + ")\n");
+                        case WorkerEvent.Message(String answer) when !asking.isEmpty() ->
+                                asking.poll().respond(200, "text/plain", answer);
+                        case WorkerEvent.Disconnect() -> {
+                            server.join().close(); // stop accepting; answers in flight still go out
+                            self.join().close();
+                        }
+                        default -> {
+                        }
+                    }
+                    return Behavior.same();
+                }
+            }, "worker");
+            ClusterWorker joined = Cluster.joinAsWorker(CONFIG, worker);
+            self.complete(joined);
+            Router router = Router.builder()
+                    .route(HttpMethod.GET, "/", worker, request -> request)
+                    .route(HttpMethod.GET, "/cluster", worker, request -> request)
+                    .route(HttpMethod.POST, "/crash", worker, request -> request)
+                    .build();
+            HttpServer http = HttpServer.listen(io, new InetSocketAddress(port),
+                    HttpServerOptions.defaults().withTcp(TcpOptions.defaults().withReusePort(true)), router);
+            server.complete(http);
+            joined.listening(http.localAddress());
+            joined.whenClosed().toCompletableFuture().join();
+        }
+    }
+}
