@@ -22,7 +22,9 @@ import java.util.Objects;
  * @param crashWindow      see {@code maxRestarts}
  * @param shutdownTimeout  how long {@link ClusterPrimary#close()} waits for disconnected workers
  *                         to exit before it kills them
- * @param maxFrameBytes    the largest IPC frame; a bigger one closes its link
+ * @param maxFrameBytes    the largest IPC message, encoded (default 1 MiB); a bigger one is refused
+ *                         at {@code send}. Each worker has two shared-memory rings of about twice
+ *                         this (a power of two, at least 64 KiB)
  * @param codecs           the message types that cross between processes, in registration order
  */
 public record ClusterConfig(int workers, String workerMain, List<String> workerArgs, List<String> extraJvmArgs,
@@ -60,7 +62,7 @@ public record ClusterConfig(int workers, String workerMain, List<String> workerA
     public static ClusterConfig defaults() {
         return new ClusterConfig(Runtime.getRuntime().availableProcessors(), null, null, List.of(),
                 Duration.ofMillis(100), Duration.ofSeconds(10), 5, Duration.ofMinutes(1), Duration.ofSeconds(10),
-                16 << 20, List.of(new Registration<>(0, String.class, Codec.STRING),
+                1 << 20, List.of(new Registration<>(0, String.class, Codec.STRING),
                         new Registration<>(1, byte[].class, Codec.BYTES)));
     }
 

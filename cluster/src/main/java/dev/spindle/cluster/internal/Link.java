@@ -1,5 +1,6 @@
 package dev.spindle.cluster.internal;
 
+import dev.spindle.actors.spi.ActorHost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,28 +12,34 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
-import java.util.Arrays;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Thread-safe {@link #send}. One end of an IPC link between two processes of a cluster: frames
- * over a connected Unix domain socket, each {@code [int length][byte kind][body]} with
- * {@code length} counting the kind and the body. A virtual thread reads frames and hands them to
- * the {@link Handler}; another writes what {@link #send} queued, many frames per {@code write}.
- * Frames from one sending thread go out in the order sent.
+ * Thread-safe {@link #send}. One end of an IPC link between two processes of a cluster: a Unix
+ * domain socket for the hello, for wake-ups and for noticing that the other process has gone, and
+ * two {@link ShmRing}s in shared memory for the frames, one each way.
  *
- * <p>A frame over the limit, or a body its handler cannot read, closes the link with an error
- * logged, and nothing else. Frames still queued when the link closes are counted in
- * {@link #undelivered()}, never silently lost.
+ * <pre>
+ *  writer (any thread)  ──offer──► out ring (mmap) ──► the other process's reader
+ *        └─ it was asleep? one byte on the socket wakes it
+ *  reader (a platform thread, an ActorHost): poll the in ring ─► handler ─► actors' turns run here
+ *        └─ nothing for SPIN_NANOS: sleep in a blocking read of the socket; EOF = the peer is gone
+ * </pre>
+ *
+ * Before the rings are attached (the primary, until a worker's hello) a virtual thread reads
+ * socket frames {@code [int length][byte kind][body]}. Frames from one sending thread arrive in the
+ * order sent. A frame over the limit, or one its handler cannot read, closes the link with an error
+ * logged, and nothing else; frames the peer never read are counted in {@link #undelivered()}.
  */
 final class Link {
 
     private static final Logger LOG = LoggerFactory.getLogger(Link.class);
 
-    /** Worker to primary, first: {@code int workerId, int secretLength, byte[] secret}. */
+    /** Worker to primary, on the socket, first: {@code int workerId, int secretLength, byte[] secret}. */
     static final int HELLO = 1;
     /** Either way: a message, {@code int wireId} then its codec's bytes. */
     static final int MESSAGE = 2;
@@ -40,6 +47,11 @@ final class Link {
     static final int LISTENING = 3;
     /** Primary to worker: stop gracefully. No body. */
     static final int DISCONNECT = 4;
+    /** Either way: the sender closes the link after this; the receiver closes it on reading it. No body. */
+    static final int BYE = 5;
+
+    /** How long a reader that found nothing spins before it sleeps: an answer within it costs no wake-up. */
+    static final long SPIN_NANOS = Long.getLong("spindle.cluster.spinMicros", 50) * 1000;
 
     /** What reads the frames of a link; called on its reader thread. */
     interface Handler {
@@ -56,18 +68,16 @@ final class Link {
         void write(DataOutputStream out) throws IOException;
     }
 
-    /** Queued by {@link #closeAfterSent()}: the writer closes the link when it gets here. */
-    private static final ByteBuffer CLOSE = ByteBuffer.allocate(0);
-    private static final int BATCH = 64;
+    private static final ByteBuffer DOORBELL = ByteBuffer.wrap(new byte[] {1}).asReadOnlyBuffer();
 
     private final SocketChannel channel;
     private final int maxFrame;
     private final String name;
-    private final LinkedBlockingQueue<ByteBuffer> outbox = new LinkedBlockingQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong undelivered = new AtomicLong();
     private volatile Handler handler;
-    private volatile Thread writer;
+    private volatile ShmRing in;
+    private volatile ShmRing out;
 
     Link(SocketChannel channel, int maxFrame, String name) {
         this.channel = channel;
@@ -75,56 +85,119 @@ final class Link {
         this.name = name;
     }
 
-    /** Starts reading into {@code frames}, and writing what is sent. */
-    void start(Handler frames) {
+    /** {@return the ring capacity for frames of up to {@code maxFrame} bytes: a power of two, at least 64 KiB} */
+    static int ringCapacity(int maxFrame) {
+        long need = 2L * (maxFrame + ShmRing.RECORD_HEADER + 8);
+        return (int) Math.max(64 * 1024, Long.highestOneBit(need - 1) << 1);
+    }
+
+    /** The primary: reads socket frames (the hello) until {@link #attach} moves the link onto rings. */
+    void startOnSocket(Handler frames) {
         this.handler = frames;
-        writer = Thread.ofVirtual().name(name + "-writer").start(this::writeLoop);
-        Thread.ofVirtual().name(name + "-reader").start(this::readLoop);
+        Thread.ofVirtual().name(name + "-hello").start(this::readSocketFrames);
+    }
+
+    /** A worker: frames go through {@code in} and {@code out} from the start. */
+    void startOnRings(ShmRing inbound, ShmRing outbound, Handler frames) {
+        this.handler = frames;
+        attach(inbound, outbound);
+    }
+
+    /** Moves the link onto the rings: the reader thread starts. Called once. */
+    void attach(ShmRing inbound, ShmRing outbound) {
+        this.out = outbound;
+        this.in = inbound;
+        startReader();
+    }
+
+    private void startReader() {
+        Thread.ofPlatform().daemon().name(name + "-reader").start(() -> {
+            ActorHost host = ActorHost.create(stuck -> {
+                LOG.info("IPC link {}: {} blocked or computed for milliseconds on the link's reader; reading goes on "
+                        + "on a new thread", name, stuck);
+                startReader();
+            });
+            host.run(() -> readRings(host));
+        });
+    }
+
+    /** Writes a frame on the socket, before rings (the worker's hello). */
+    void sendOnSocket(int kind, Body body) throws IOException {
+        ByteBuffer frame = ByteBuffer.wrap(encode(kind, body, true));
+        while (frame.hasRemaining()) {
+            channel.write(frame);
+        }
     }
 
     /**
-     * Queues a frame of {@code kind} with the body {@code body} writes.
+     * Sends a frame of {@code kind} with the body {@code body} writes; waits while the ring is full
+     * (the other process is behind).
      *
      * @return false if the link is closed (the frame is counted as undelivered)
      * @throws IllegalArgumentException if the frame is over the limit, or the body cannot be written
      */
     boolean send(int kind, Body body) {
-        if (closed.get()) {
+        ShmRing ring = out;
+        if (closed.get() || ring == null) {
             undelivered.incrementAndGet();
             return false;
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        DataOutputStream out = new DataOutputStream(bytes);
-        try {
-            out.writeInt(0);
-            out.writeByte(kind);
-            body.write(out);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot encode a frame for " + name + ": " + e.getMessage(), e);
+        byte[] frame = encode(kind, body, false);
+        int idle = 0;
+        while (!ring.offer(kind, frame, 0, frame.length)) {
+            if (closed.get()) {
+                undelivered.incrementAndGet();
+                return false;
+            }
+            if (++idle < 100) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(50_000);
+            }
         }
-        ByteBuffer frame = ByteBuffer.wrap(bytes.toByteArray());
-        int length = frame.remaining() - Integer.BYTES;
-        if (length > maxFrame) {
-            throw new IllegalArgumentException("a frame of " + length + " bytes is over the limit of " + maxFrame);
-        }
-        frame.putInt(0, length);
-        outbox.offer(frame);
-        // Closed since the check: the closer's drain or this removal counts it, exactly once.
-        if (closed.get() && outbox.remove(frame)) {
-            undelivered.incrementAndGet();
-            return false;
+        if (ring.claimWakeUp()) {
+            try {
+                channel.write(DOORBELL.duplicate());
+            } catch (IOException e) {
+                close(e); // the peer has gone: what it did not read is counted at close
+            }
         }
         return true;
     }
 
-    /** Closes the link once what was sent before has been written. */
+    private byte[] encode(int kind, Body body, boolean framed) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        DataOutputStream data = new DataOutputStream(bytes);
+        try {
+            if (framed) {
+                data.writeInt(0);
+                data.writeByte(kind);
+            }
+            body.write(data);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot encode a frame for " + name + ": " + e.getMessage(), e);
+        }
+        byte[] frame = bytes.toByteArray();
+        int length = framed ? frame.length - Integer.BYTES : frame.length;
+        if (length > maxFrame) {
+            throw new IllegalArgumentException("a frame of " + length + " bytes is over the limit of " + maxFrame);
+        }
+        if (framed) {
+            ByteBuffer.wrap(frame).putInt(0, length);
+        }
+        return frame;
+    }
+
+    /** Sends {@link #BYE}: the other side closes the link once it has read everything before it. */
     void closeAfterSent() {
-        if (!closed.get()) {
-            outbox.offer(CLOSE);
+        if (out == null) {
+            close(null);
+        } else {
+            send(BYE, data -> { });
         }
     }
 
-    /** Closes the link now; what is still queued is counted as undelivered. */
+    /** Closes the link now. */
     void close() {
         close(null);
     }
@@ -133,7 +206,7 @@ final class Link {
         return !closed.get();
     }
 
-    /** {@return frames sent on this link that were never written: it closed first} */
+    /** {@return frames sent on this link that the other side never read} */
     long undelivered() {
         return undelivered.get();
     }
@@ -147,14 +220,9 @@ final class Link {
         } catch (IOException ignored) {
             // Closing: nothing more to do with it.
         }
-        Thread w = writer;
-        if (w != null && w != Thread.currentThread()) {
-            w.interrupt();
-        }
-        for (ByteBuffer frame; (frame = outbox.poll()) != null; ) {
-            if (frame != CLOSE) {
-                undelivered.incrementAndGet();
-            }
+        ShmRing ring = out;
+        if (ring != null) {
+            undelivered.addAndGet(ring.unread());
         }
         Handler h = handler;
         if (h != null) {
@@ -162,10 +230,78 @@ final class Link {
         }
     }
 
-    private void readLoop() {
+    /** The reader on rings: poll, run the hosted turns, spin a while when idle, then sleep on the socket. */
+    private void readRings(ActorHost host) {
+        ShmRing ring = in;
+        ByteBuffer bell = ByteBuffer.allocate(64);
+        long lastWork = System.nanoTime();
+        try {
+            while (!closed.get()) {
+                int read = ring.poll(this::onRecord, 256);
+                if (!host.runHosted()) {
+                    return; // detached: another thread reads now
+                }
+                if (read > 0) {
+                    lastWork = System.nanoTime();
+                    continue;
+                }
+                if (System.nanoTime() - lastWork < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                if (!ring.prepareToSleep()) {
+                    continue;
+                }
+                bell.clear();
+                int n = channel.read(bell); // a writer's wake-up byte, or the end: the peer has gone
+                ring.awake();
+                if (n < 0) {
+                    close(null);
+                    return;
+                }
+                lastWork = System.nanoTime();
+            }
+        } catch (ClosedChannelException e) { // closed by us, or while we read
+            close(null);
+        } catch (IOException e) {
+            if (isOpen()) {
+                LOG.error("IPC link {}: {}; closing it", name, e.getMessage());
+            }
+            close(e);
+        } catch (RuntimeException e) {
+            LOG.error("IPC link {}: a frame its handler could not read; closing it", name, e);
+            close(new IOException(e));
+        } finally {
+            host.release();
+        }
+    }
+
+    private boolean onRecord(int kind, ByteBuffer buffer, int offset, int length) {
+        if (closed.get()) {
+            return false; // left in the ring: the writer counts it as undelivered
+        }
+        if (kind == BYE) {
+            close(null);
+            return true;
+        }
+        if (length > maxFrame) {
+            throw new IllegalStateException("a frame of " + length + " bytes (the limit is " + maxFrame + ")");
+        }
+        byte[] body = new byte[length];
+        buffer.get(offset, body);
+        try {
+            handler.onFrame(kind, new DataInputStream(new ByteArrayInputStream(body)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return true;
+    }
+
+    /** Before rings: socket frames, until the handler attaches the rings (after the hello). */
+    private void readSocketFrames() {
         ByteBuffer header = ByteBuffer.allocate(Integer.BYTES + 1);
         try {
-            while (true) {
+            while (in == null) {
                 header.clear();
                 if (!readFully(header)) {
                     close(null);
@@ -206,44 +342,6 @@ final class Link {
             }
         }
         return true;
-    }
-
-    private void writeLoop() {
-        ByteBuffer[] batch = new ByteBuffer[BATCH];
-        try {
-            while (true) {
-                int n = 0;
-                batch[n++] = outbox.take();
-                while (n < BATCH && batch[n - 1] != CLOSE) {
-                    ByteBuffer next = outbox.poll();
-                    if (next == null) {
-                        break;
-                    }
-                    batch[n++] = next;
-                }
-                boolean closing = batch[n - 1] == CLOSE;
-                int count = closing ? n - 1 : n;
-                long left = 0;
-                for (int i = 0; i < count; i++) {
-                    left += batch[i].remaining();
-                }
-                while (left > 0) {
-                    left -= channel.write(batch, 0, count);
-                }
-                Arrays.fill(batch, null);
-                if (closing) {
-                    close(null);
-                    return;
-                }
-            }
-        } catch (InterruptedException | AsynchronousCloseException e) {
-            // closed
-        } catch (IOException e) {
-            close(e);
-        } catch (RuntimeException e) {
-            LOG.error("IPC link {}: the writer failed; closing it", name, e);
-            close(new IOException(e));
-        }
     }
 
     @Override

@@ -53,7 +53,10 @@ public final class PrimaryImpl implements ClusterPrimary {
         this.config = config;
         this.events = events;
         this.wire = new Wire(config);
-        this.directory = Files.createTempDirectory("spindle-cluster-",
+        // Shared memory where the system has it: the rings' pages are never written back to a disk.
+        Path shm = Path.of("/dev/shm");
+        this.directory = Files.createTempDirectory(Files.isDirectory(shm) && Files.isWritable(shm)
+                        ? shm : Path.of(System.getProperty("java.io.tmpdir")), "spindle-cluster-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         this.socket = directory.resolve("primary.sock");
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -118,7 +121,7 @@ public final class PrimaryImpl implements ClusterPrimary {
         }
         Link link = new Link(channel, config.maxFrameBytes(), "primary<-?");
         AtomicBoolean admitted = new AtomicBoolean();
-        link.start(new Link.Handler() {
+        link.startOnSocket(new Link.Handler() {
             private WorkerSlot slot;
 
             @Override
@@ -206,6 +209,11 @@ public final class PrimaryImpl implements ClusterPrimary {
         try {
             server.close();
             Files.deleteIfExists(socket);
+            try (var left = Files.list(directory)) {
+                for (Path file : left.toList()) {
+                    Files.deleteIfExists(file); // rings of workers that never exited in time
+                }
+            }
             Files.deleteIfExists(directory);
         } catch (IOException e) {
             LOG.debug("cluster: could not remove {}", directory, e);

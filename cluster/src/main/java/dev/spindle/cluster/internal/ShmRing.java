@@ -128,8 +128,12 @@ final class ShmRing implements AutoCloseable {
 
     /** What {@link #poll} hands each record to. */
     interface RecordHandler {
-        /** {@code length} bytes of body at {@code offset} of {@code buffer}; valid only during the call. */
-        void onRecord(int kind, ByteBuffer buffer, int offset, int length);
+        /**
+         * {@code length} bytes of body at {@code offset} of {@code buffer}, valid only during the call.
+         *
+         * @return true if it took the record; false to stop before it (it stays in the ring)
+         */
+        boolean onRecord(int kind, ByteBuffer buffer, int offset, int length);
     }
 
     /**
@@ -150,7 +154,9 @@ final class ShmRing implements AutoCloseable {
                 int kind = (int) INTS.get(map, at + 4);
                 int aligned = kind == PAD ? recordLength : (recordLength + 7) & ~7;
                 if (kind != PAD) {
-                    handler.onRecord(kind, map, at + RECORD_HEADER, recordLength - RECORD_HEADER);
+                    if (!handler.onRecord(kind, map, at + RECORD_HEADER, recordLength - RECORD_HEADER)) {
+                        break;
+                    }
                     count++;
                 }
                 zero(at, aligned);
@@ -171,6 +177,29 @@ final class ShmRing implements AutoCloseable {
             INTS.set(map, i, 0);
         }
         INTS.set(map, at, 0);
+    }
+
+    /**
+     * Writer, once the reader has gone: {@return how many published records it never took} Walks
+     * from the reader's last head to the tail; only meaningful when nobody reads any more.
+     */
+    long unread() {
+        long head = (long) LONGS.getAcquire(map, HEAD);
+        long tail = (long) LONGS.getAcquire(map, TAIL);
+        long count = 0;
+        while (head < tail) {
+            int at = HEADER + (int) (head & mask);
+            int recordLength = (int) INTS.getAcquire(map, at);
+            if (recordLength <= 0) {
+                break; // claimed, never published
+            }
+            int kind = (int) INTS.get(map, at + 4);
+            if (kind != PAD) {
+                count++;
+            }
+            head += kind == PAD ? recordLength : (recordLength + 7) & ~7;
+        }
+        return count;
     }
 
     /** Reader: {@return whether a record is published at the head} */

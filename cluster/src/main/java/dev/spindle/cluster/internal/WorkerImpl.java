@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -23,6 +24,18 @@ public final class WorkerImpl implements ClusterWorker {
     static final String SOCKET_ENV = "SPINDLE_CLUSTER_SOCKET";
     /** The secret a worker proves itself with, hex. */
     static final String SECRET_ENV = "SPINDLE_CLUSTER_SECRET";
+    /** The stem of the worker's two ring files ({@link #up}, {@link #down}). */
+    static final String RINGS_ENV = "SPINDLE_CLUSTER_RINGS";
+
+    /** {@return the ring a worker writes and the primary reads} */
+    static Path up(Path rings) {
+        return rings.resolveSibling(rings.getFileName() + ".up");
+    }
+
+    /** {@return the ring the primary writes and a worker reads} */
+    static Path down(Path rings) {
+        return rings.resolveSibling(rings.getFileName() + ".down");
+    }
 
     private final int id;
     private final Wire wire;
@@ -40,14 +53,17 @@ public final class WorkerImpl implements ClusterWorker {
         int id = Cluster.workerId();
         String socket = System.getenv(SOCKET_ENV);
         String secretHex = System.getenv(SECRET_ENV);
-        if (socket == null || secretHex == null) {
+        String rings = System.getenv(RINGS_ENV);
+        if (socket == null || secretHex == null || rings == null) {
             throw new IllegalStateException("worker " + id + " was not started by a Spindle primary: no " + SOCKET_ENV
-                    + " or " + SECRET_ENV + " in its environment");
+                    + ", " + SECRET_ENV + " or " + RINGS_ENV + " in its environment");
         }
         byte[] secret = HexFormat.of().parseHex(secretHex);
         SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
         WorkerImpl worker = new WorkerImpl(id, config, new Link(channel, config.maxFrameBytes(), "worker-" + id));
-        worker.link.start(new Link.Handler() {
+        ShmRing in = ShmRing.open(down(Path.of(rings)));
+        ShmRing out = ShmRing.open(up(Path.of(rings)));
+        worker.link.startOnRings(in, out, new Link.Handler() {
             @Override
             public void onFrame(int kind, DataInputStream body) throws IOException {
                 switch (kind) {
@@ -64,10 +80,10 @@ public final class WorkerImpl implements ClusterWorker {
                 worker.closed.complete(null);
             }
         });
-        worker.link.send(Link.HELLO, out -> {
-            out.writeInt(id);
-            out.writeInt(secret.length);
-            out.write(secret);
+        worker.link.sendOnSocket(Link.HELLO, data -> {
+            data.writeInt(id);
+            data.writeInt(secret.length);
+            data.write(secret);
         });
         return worker;
     }

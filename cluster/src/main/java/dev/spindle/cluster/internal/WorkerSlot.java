@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -37,6 +39,10 @@ final class WorkerSlot implements Worker {
     private final AtomicLong undelivered = new AtomicLong();
     // ---- guarded by lock ----
     private Process process;
+    /** The current process's rings: worker to primary, primary to worker, and their paths' stem. */
+    private ShmRing up;
+    private ShmRing down;
+    private Path rings;
     private Link link;
     private int incarnation;
     /** This process was asked to end (disconnect, kill, cluster close): its exit is not a crash. */
@@ -53,13 +59,25 @@ final class WorkerSlot implements Worker {
     /** Starts a process for this slot. */
     void fork() {
         ProcessBuilder builder = new ProcessBuilder(Launch.command(primary.config)).inheritIO();
+        int next;
+        synchronized (lock) {
+            next = incarnation + 1;
+        }
+        Path rings = primary.directory.resolve("worker-" + id + "." + next);
         builder.environment().put(Cluster.WORKER_ID_ENV, Integer.toString(id));
         builder.environment().put(WorkerImpl.SOCKET_ENV, primary.socket.toString());
         builder.environment().put(WorkerImpl.SECRET_ENV, primary.secretHex());
+        builder.environment().put(WorkerImpl.RINGS_ENV, rings.toString());
         Process started;
+        ShmRing up = null;
+        ShmRing down = null;
         try {
+            int capacity = Link.ringCapacity(primary.config.maxFrameBytes());
+            up = ShmRing.create(WorkerImpl.up(rings), capacity);
+            down = ShmRing.create(WorkerImpl.down(rings), capacity);
             started = builder.start();
         } catch (IOException e) {
+            closeRings(up, down, rings);
             LOG.error("cluster: cannot start worker {}: {}", id, String.join(" ", builder.command()), e);
             synchronized (lock) {
                 gaveUp = true;
@@ -70,7 +88,10 @@ final class WorkerSlot implements Worker {
         synchronized (lock) {
             process = started;
             link = null;
-            incarnation++;
+            incarnation = next;
+            this.up = up;
+            this.down = down;
+            this.rings = rings;
             stopRequested = false;
             disconnectedTold = false;
             primary.events.tell(new ClusterEvent.Forked(this));
@@ -85,7 +106,26 @@ final class WorkerSlot implements Worker {
                 throw new IOException("a second hello for worker " + id + ", or one without a live process");
             }
             link = hello;
+            hello.attach(up, down);
             primary.events.tell(new ClusterEvent.Online(this));
+        }
+    }
+
+    private static void closeRings(ShmRing up, ShmRing down, Path rings) {
+        for (ShmRing ring : new ShmRing[] {up, down}) {
+            if (ring != null) {
+                try {
+                    ring.close();
+                } catch (IOException ignored) {
+                    // its mapping goes with the buffer
+                }
+            }
+        }
+        try {
+            Files.deleteIfExists(WorkerImpl.up(rings));
+            Files.deleteIfExists(WorkerImpl.down(rings));
+        } catch (IOException e) {
+            LOG.debug("cluster: could not remove the rings {}", rings, e);
         }
     }
 
@@ -133,16 +173,23 @@ final class WorkerSlot implements Worker {
         int code = ended.exitValue();
         String signal = code > 128 && code < 128 + 32 ? SIGNALS.getOrDefault(code - 128, "SIG" + (code - 128)) : null;
         Link gone;
+        ShmRing oldUp;
+        ShmRing oldDown;
+        Path oldRings;
         synchronized (lock) {
             if (ended != process) {
                 return;
             }
             gone = link;
             link = null;
+            oldUp = up;
+            oldDown = down;
+            oldRings = rings;
         }
         if (gone != null) {
             gone.close(); // its linkClosed sees another link: no event from there
         }
+        closeRings(oldUp, oldDown, oldRings);
         Duration delay = null;
         synchronized (lock) {
             tellDisconnected();

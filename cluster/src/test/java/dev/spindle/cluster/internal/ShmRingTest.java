@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,6 +71,7 @@ class ShmRingTest {
                                 + ": wrong bytes (seed " + seed + ")"));
                     }
                     next[kind]++;
+                    return true;
                 }, 64);
             }
             for (Thread thread : threads) {
@@ -79,7 +79,7 @@ class ShmRingTest {
             }
             assertThat(failure.get()).isNull();
             assertThat(next).containsOnly(perProducer);
-            assertThat(reader.poll((k, b, o, l) -> { }, 1)).isZero();
+            assertThat(reader.poll((k, b, o, l) -> true, 1)).isZero();
         }
     }
 
@@ -92,8 +92,11 @@ class ShmRingTest {
                 taken++;
             }
             assertThat(taken).isEqualTo(8);
-            assertThat(ring.poll((k, b, o, l) -> assertThat(k).isEqualTo(7), 3)).isEqualTo(3);
+            assertThat(ring.poll((k, b, o, l) -> k == 7, 3)).isEqualTo(3);
             assertThat(ring.offer(7, body, 0, body.length)).isTrue();
+            assertThat(ring.unread()).isEqualTo(6);
+            assertThat(ring.poll((k, b, o, l) -> false, 10)).as("a reader that stops leaves it there").isZero();
+            assertThat(ring.unread()).isEqualTo(6);
             assertThatThrownBy(() -> ring.offer(1, new byte[1024], 0, 1024)).isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -109,8 +112,7 @@ class ShmRingTest {
             // A record already there: the reader does not sleep.
             assertThat(ring.prepareToSleep()).isFalse();
             assertThat(ring.claimWakeUp()).isFalse();
-            ByteBuffer[] seen = new ByteBuffer[1];
-            assertThat(ring.poll((k, b, o, l) -> seen[0] = b, 10)).isEqualTo(1);
+            assertThat(ring.poll((k, b, o, l) -> true, 10)).isEqualTo(1);
             assertThat(ring.hasRecord()).isFalse();
         }
     }
