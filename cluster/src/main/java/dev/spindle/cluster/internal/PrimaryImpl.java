@@ -53,10 +53,7 @@ public final class PrimaryImpl implements ClusterPrimary {
         this.config = config;
         this.events = events;
         this.wire = new Wire(config);
-        // Shared memory where the system has it: the rings' pages are never written back to a disk.
-        Path shm = Path.of("/dev/shm");
-        this.directory = Files.createTempDirectory(Files.isDirectory(shm) && Files.isWritable(shm)
-                        ? shm : Path.of(System.getProperty("java.io.tmpdir")), "spindle-cluster-",
+        this.directory = Files.createTempDirectory(ringHome(config), "spindle-cluster-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         this.socket = directory.resolve("primary.sock");
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -70,6 +67,26 @@ public final class PrimaryImpl implements ClusterPrimary {
         }
         this.slots = List.of(made);
         this.shutdownHook = Thread.ofPlatform().name("spindle-cluster-shutdown").unstarted(this::close);
+    }
+
+    /**
+     * {@return where the private directory goes} {@code /dev/shm} (the rings' pages are never
+     * written back to a disk) when it has room for every worker's two rings twice over (a restart
+     * makes new ones before the old go; containers often give it only 64 MiB, and touching a
+     * mapped page past a full tmpfs kills the process), else {@code java.io.tmpdir}.
+     */
+    private static Path ringHome(ClusterConfig config) {
+        Path shm = Path.of("/dev/shm");
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        if (!Files.isDirectory(shm) || !Files.isWritable(shm)) {
+            return tmp;
+        }
+        long need = 4L * config.workers() * Link.ringCapacity(config.maxFrameBytes());
+        try {
+            return Files.getFileStore(shm).getUsableSpace() >= need ? shm : tmp;
+        } catch (IOException e) {
+            return tmp;
+        }
     }
 
     /** Opens the IPC socket, then forks every worker. */
