@@ -134,10 +134,9 @@ public final class ClusterHello {
                                 "hello from worker " + id + " (pid " + pid + ")\n");
                         case WorkerEvent.Message(String answer) when !asking.isEmpty() ->
                                 asking.poll().respond(200, "text/plain", answer);
-                        case WorkerEvent.Disconnect() -> {
-                            server.join().close(); // stop accepting; answers in flight still go out
-                            self.join().close();
-                        }
+                        case WorkerEvent.Disconnect() ->
+                                // stop accepting, answer what was asked (Connection: close), then leave
+                                server.join().shutdown(Duration.ofSeconds(10)).thenRun(() -> self.join().close());
                         default -> {
                         }
                     }

@@ -57,6 +57,8 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     private boolean readingPaused;
     /** No more requests are parsed: an error, {@code Connection: close}, or the client's FIN. */
     private boolean noMoreRequests;
+    /** The server is shutting down: the next request dispatched (or the last in flight) is the last. */
+    private boolean draining;
     private boolean outputShut;
     private boolean closed;
     long lastActivity;
@@ -156,6 +158,10 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
                     current = null;
                     if (request == bodyRequest) {
                         // A streamed body's end: its request went to its actor at the head.
+                        if (draining) {
+                            request.closeAfter = true;
+                            noMoreRequests = true;
+                        }
                         body.end(parser.streamedBytes());
                         bodyRequest = null;
                         body = null;
@@ -232,6 +238,10 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
 
     private void dispatch(HttpRequest request) {
         inFlight.addLast(request);
+        if (draining) {
+            request.closeAfter = true;
+            noMoreRequests = true;
+        }
         if (!request.keepAlive) {
             noMoreRequests = true;
         }
@@ -667,6 +677,39 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     }
 
     // ---- timeouts and closing -------------------------------------------------------------------
+
+    /**
+     * Loop thread. The server is shutting down: what was asked is answered, the last answer says
+     * {@code Connection: close} and the connection closes after it; nothing more is read. A request
+     * half received is finished first (or times out). An idle connection reads once more (a request
+     * on its way is answered, not dropped), and closes if nothing came.
+     */
+    void drain() {
+        if (closed || draining) {
+            return;
+        }
+        draining = true;
+        if (parser.inProgress()) {
+            return; // its dispatch (or its streamed body's end) makes it the last
+        }
+        HttpRequest last = inFlight.peekLast();
+        if (last == null && !outputShut) {
+            read();
+            if (closed) {
+                return;
+            }
+            last = inFlight.peekLast();
+            if (last == null && !parser.inProgress()) {
+                close();
+                return;
+            }
+        }
+        if (last != null) {
+            last.closeAfter = true;
+            noMoreRequests = true;
+            flush();
+        }
+    }
 
     /** The server's sweep, every so often: slow heads get 408, idle keep-alive connections close. */
     void sweep(long now) {

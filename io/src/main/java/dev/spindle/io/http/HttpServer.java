@@ -13,10 +13,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +50,10 @@ public final class HttpServer implements AutoCloseable {
     final Router router;
     private final TcpServerChannel listener;
     private final AtomicInteger open = new AtomicInteger();
+    /** Set by {@link #shutdown}: connections accepted from now on drain at once. */
+    private volatile boolean shuttingDown;
+    /** Completes when the last connection closes after {@link #shutdown}. */
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
     /** Per loop that holds connections of this server; touched on that loop only. */
     private final Map<IoLoop, LoopState> loops = new ConcurrentHashMap<>();
 
@@ -96,6 +103,27 @@ public final class HttpServer implements AutoCloseable {
         listener.close();
     }
 
+    /**
+     * Stops gracefully: accepts no more connections; each open one answers what it was asked, the
+     * last answer with {@code Connection: close}, and closes; idle keep-alive connections close at
+     * once. Whatever is still open after {@code grace} is closed (its unanswered requests get no
+     * answer). Clients are told to reconnect, so a server behind a shared port (a cluster worker
+     * being replaced) loses no request.
+     *
+     * @return completes once every connection has closed
+     */
+    public CompletionStage<Void> shutdown(Duration grace) {
+        shuttingDown = true;
+        listener.close();
+        if (open.get() == 0) {
+            drained.complete(null);
+        }
+        for (LoopState state : loops.values()) {
+            state.loop.execute(() -> state.drain(grace.toNanos()));
+        }
+        return drained.copy();
+    }
+
     private void onAccepted(IoLoop loop, SocketChannel channel) throws IOException {
         TcpChannel.configure(channel, options.tcp());
         if (open.incrementAndGet() > options.maxConnections()) {
@@ -115,6 +143,9 @@ public final class HttpServer implements AutoCloseable {
         } catch (IOException e) {
             connection.close();
             throw e;
+        }
+        if (shuttingDown) {
+            connection.drain(); // accepted as the listener closed
         }
     }
 
@@ -152,7 +183,25 @@ public final class HttpServer implements AutoCloseable {
                 last.index = i;
             }
             connection.index = -1;
-            server.open.decrementAndGet();
+            if (server.open.decrementAndGet() == 0 && server.shuttingDown) {
+                server.drained.complete(null);
+            }
+        }
+
+        /** Drains every connection on this loop; closes what is left after {@code graceNanos}. */
+        void drain(long graceNanos) {
+            for (int i = connections.size() - 1; i >= 0; i--) {
+                if (i < connections.size()) {
+                    connections.get(i).drain();
+                }
+            }
+            loop.schedule(graceNanos, () -> {
+                for (int i = connections.size() - 1; i >= 0; i--) {
+                    if (i < connections.size()) {
+                        connections.get(i).close();
+                    }
+                }
+            });
         }
 
         private void sweep() {

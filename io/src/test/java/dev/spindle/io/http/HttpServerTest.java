@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -257,6 +258,60 @@ class HttpServerTest {
             // Without supervision the actor stopped on that failure.
             client.send("GET /again HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(client.read().status()).isEqualTo(503);
+        }
+    }
+
+    @Test
+    void shouldShutDownGracefullyAnsweringWhatWasAskedAndClosingIdleConnections() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults());
+        try (Client busy = new Client(server); Client idle = new Client(server); Client pipelining = new Client(server)) {
+            idle.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(idle.read().status()).isEqualTo(200);
+            busy.send("GET /blocked HTTP/1.1\r\nHost: x\r\n\r\n");
+            pipelining.send("GET /blocked HTTP/1.1\r\nHost: x\r\n\r\nGET /users/9 HTTP/1.1\r\nHost: x\r\n\r\n");
+            awaitAnswers(1); // the pipelined /users/9 is answered (waits behind the blocked one): both are in flight
+
+            CompletableFuture<Void> done = server.shutdown(Duration.ofSeconds(10)).toCompletableFuture();
+            assertThat(idle.in.read()).as("the idle keep-alive connection is closed").isEqualTo(-1);
+            assertThat(done).isNotDone();
+            try (Socket late = new Socket()) {
+                late.connect(server.localAddress(), 5_000);
+                late.setSoTimeout(10_000);
+                assertThat(late.getInputStream().read()).as("no new connection is served").isEqualTo(-1);
+            } catch (java.net.SocketException refused) {
+                // refused outright: as good
+            }
+
+            gate.countDown();
+            Answer first = busy.read();
+            assertThat(first.body()).isEqualTo("unblocked");
+            assertThat(first.header("Connection")).isEqualTo("close");
+            assertThat(busy.in.read()).isEqualTo(-1);
+            assertThat(pipelining.read().body()).isEqualTo("unblocked");
+            Answer last = pipelining.read();
+            assertThat(last.body()).isEqualTo("user 9");
+            assertThat(last.header("Connection")).as("the last answer tells the client to reconnect").isEqualTo("close");
+            assertThat(pipelining.in.read()).isEqualTo(-1);
+            done.get(10, TimeUnit.SECONDS);
+            assertThat(server.openConnections()).isZero();
+        }
+    }
+
+    @Test
+    void shouldCloseWhatIsLeftWhenTheGraceEnds() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults());
+        try (Client busy = new Client(server)) {
+            busy.send("GET /blocked HTTP/1.1\r\nHost: x\r\n\r\n");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.openConnections() < 1) {
+                assertThat(System.nanoTime() - deadline).as("accepted within 10 s").isNegative();
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+            CompletableFuture<Void> done = server.shutdown(Duration.ofMillis(200)).toCompletableFuture();
+            done.get(10, TimeUnit.SECONDS);
+            assertThat(busy.in.read()).isEqualTo(-1);
+        } finally {
+            gate.countDown();
         }
     }
 

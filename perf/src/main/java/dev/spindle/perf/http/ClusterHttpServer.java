@@ -96,10 +96,8 @@ public final class ClusterHttpServer {
             ActorRef<WorkerEvent> inbox = system.spawn((ctx, event) -> {
                 switch (event) {
                     case WorkerEvent.Message m -> self.join().send(Integer.toString(server.join().openConnections()));
-                    case WorkerEvent.Disconnect d -> {
-                        server.join().close();
-                        self.join().close();
-                    }
+                    case WorkerEvent.Disconnect d ->
+                            server.join().shutdown(java.time.Duration.ofSeconds(10)).thenRun(() -> self.join().close());
                     case WorkerEvent.PrimaryGone g -> {
                     }
                 }
