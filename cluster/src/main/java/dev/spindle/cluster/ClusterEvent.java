@@ -10,8 +10,8 @@ import java.net.InetSocketAddress;
  */
 public sealed interface ClusterEvent {
 
-    /** The worker's process was started. */
-    record Forked(Worker worker) implements ClusterEvent {
+    /** A process for the worker was started: {@code pid}. */
+    record Forked(Worker worker, long pid) implements ClusterEvent {
     }
 
     /** The worker connected to the primary and proved it is ours: it can be sent messages. */
@@ -31,11 +31,13 @@ public sealed interface ClusterEvent {
     }
 
     /**
-     * The worker's process ended with exit {@code code}, or was killed by {@code signal} (e.g.
-     * {@code "SIGKILL"}; null if it exited). {@code restarting}: a new process takes its place
-     * after the backoff (it crashed, and the crash-loop guard has not tripped).
+     * The worker's process {@code pid} ended with exit {@code code}, or was killed by
+     * {@code signal} (e.g. {@code "SIGKILL"}; null if it exited). {@code restarting}: a new process
+     * takes its place after the backoff (it crashed, and the crash-loop guard has not tripped). A
+     * process replaced by a rolling restart exits with {@code restarting} false: its successor is
+     * already running.
      */
-    record Exited(Worker worker, int code, String signal, boolean restarting) implements ClusterEvent {
+    record Exited(Worker worker, long pid, int code, String signal, boolean restarting) implements ClusterEvent {
     }
 
     /**

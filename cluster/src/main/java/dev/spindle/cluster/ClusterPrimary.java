@@ -1,6 +1,7 @@
 package dev.spindle.cluster;
 
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Thread-safe. The primary's side of a running cluster: its workers, and the way to stop them all.
@@ -13,6 +14,18 @@ public interface ClusterPrimary extends AutoCloseable {
 
     /** {@return the worker with this id} */
     Worker worker(int id);
+
+    /**
+     * Replaces every worker's process, one worker at a time, with no gap in serving: a new process
+     * starts beside the old one; once it says it listens ({@link ClusterWorker#listening}) it takes
+     * the worker's place, and the old one is disconnected (it stops accepting, answers what it was
+     * asked and exits). Then the next worker. Workers that never call {@code listening} hold it up.
+     *
+     * @return completes when the last old process has exited; exceptionally if a new process
+     *         exited before it listened (its worker keeps its old process; later workers are not
+     *         replaced)
+     */
+    CompletionStage<Void> rollingRestart();
 
     /**
      * Disconnects every worker, waits up to {@link ClusterConfig#shutdownTimeout()} for them to

@@ -187,6 +187,166 @@ class ClusterTest {
         assertThat(served).containsOnlyKeys("1", "2");
     }
 
+    @Test
+    void shouldReplaceEveryWorkerInARollingRestartWithoutAFailedRequest() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        ClusterPrimary cluster = start(CONFIG.withWorkerMain(TestWorker.class, "http", Integer.toString(port)));
+        for (int i = 0; i < 2; i++) {
+            await(ClusterEvent.Listening.class, e -> true);
+        }
+        long[] oldPids = {cluster.worker(1).pid().orElseThrow(), cluster.worker(2).pid().orElseThrow()};
+
+        // Load: keep-alive clients that reconnect when told (Connection: close) and, as RFC 9112
+        // 9.3.1 lets clients do, send a request again once on a fresh connection when a reused one
+        // was closed before any answer.
+        java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong ok = new java.util.concurrent.atomic.AtomicLong();
+        java.util.Queue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        // who answered after the rolling restart ended
+        java.util.Set<String> servedBy = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicBoolean restarted = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            clients.add(Thread.ofPlatform().start(() -> {
+                HttpProbe probe = new HttpProbe(port);
+                while (loading.get()) {
+                    try {
+                        String answer = probe.get();
+                        if (answer.startsWith("200 ")) {
+                            ok.incrementAndGet();
+                            if (restarted.get()) {
+                                servedBy.add(answer.substring(4));
+                            }
+                        } else {
+                            failures.add(answer);
+                        }
+                    } catch (IOException e) {
+                        failures.add(e.toString());
+                    }
+                }
+                probe.close();
+            }));
+        }
+        awaitAtLeast(ok, ok.get() + 200, failures);
+        cluster.rollingRestart().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        restarted.set(true);
+        awaitAtLeast(ok, ok.get() + 200, failures);
+        loading.set(false);
+        for (Thread client : clients) {
+            client.join();
+        }
+        assertThat(failures).as("failed requests").isEmpty();
+        // Only the new processes answer now (which of them, the kernel's hash of 4 connections decides).
+        List<String> newWorkers = List.of("worker 1 pid " + cluster.worker(1).pid().orElseThrow(),
+                "worker 2 pid " + cluster.worker(2).pid().orElseThrow());
+        assertThat(servedBy).isNotEmpty();
+        assertThat(newWorkers).containsAll(servedBy);
+        for (int id = 1; id <= 2; id++) {
+            Worker worker = cluster.worker(id);
+            assertThat(worker.incarnation()).isEqualTo(2);
+            assertThat(worker.pid().orElseThrow()).isNotEqualTo(oldPids[id - 1]);
+            long oldPid = oldPids[id - 1];
+            ClusterEvent.Exited exited = (ClusterEvent.Exited) seen.stream()
+                    .filter(e -> e instanceof ClusterEvent.Exited x && x.pid() == oldPid).findFirst()
+                    .orElseGet(() -> await(ClusterEvent.Exited.class, x -> x.pid() == oldPid));
+            assertThat(exited.code()).isZero();
+            assertThat(exited.restarting()).as("its successor runs already").isFalse();
+        }
+    }
+
+    /** Waits (30 s at most) until {@code count} reaches {@code target}. */
+    private static void awaitAtLeast(java.util.concurrent.atomic.AtomicLong count, long target, java.util.Queue<String> failures) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (count.get() < target) {
+            assertThat(System.nanoTime() - deadline).as("%d answers within %s; failures %s", target, WAIT, failures).isNegative();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    /** A keep-alive HTTP/1.1 client on raw sockets: reconnects when the server says close. */
+    private static final class HttpProbe {
+        private final int port;
+        private Socket socket;
+        private java.io.InputStream in;
+        private boolean reused;
+
+        HttpProbe(int port) {
+            this.port = port;
+        }
+
+        /** {@return "status body"} of a GET /, retried once on a fresh connection if a reused one failed before answering */
+        String get() throws IOException {
+            try {
+                return exchange();
+            } catch (IOException e) {
+                if (!reused) {
+                    throw e;
+                }
+                close();
+                return exchange();
+            }
+        }
+
+        private String exchange() throws IOException {
+            if (socket == null) {
+                socket = new Socket();
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+                socket.setSoTimeout(10_000);
+                in = socket.getInputStream();
+                reused = false;
+            } else {
+                reused = true;
+            }
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String status = line();
+            if (status == null) {
+                throw new java.io.EOFException("closed before an answer");
+            }
+            int length = 0;
+            boolean closing = false;
+            for (String header = line(); header != null && !header.isEmpty(); header = line()) {
+                String lower = header.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Integer.parseInt(header.substring(15).trim());
+                } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                    closing = true;
+                }
+            }
+            String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+            if (closing) {
+                close();
+            }
+            return status.substring(9, 12) + " " + body;
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b < 0) {
+                    return line.isEmpty() ? null : line.toString();
+                }
+                if (b != '\r') {
+                    line.append((char) b);
+                }
+            }
+            return line.toString();
+        }
+
+        void close() {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing
+                }
+                socket = null;
+            }
+        }
+    }
+
     private static Worker workerOf(ClusterEvent event) {
         return switch (event) {
             case ClusterEvent.Forked e -> e.worker();

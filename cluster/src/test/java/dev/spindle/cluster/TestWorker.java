@@ -9,6 +9,9 @@ import dev.spindle.io.TcpConnection;
 import dev.spindle.io.TcpEvent;
 import dev.spindle.io.TcpListener;
 import dev.spindle.io.TcpOptions;
+import dev.spindle.io.http.HttpServer;
+import dev.spindle.io.http.HttpServerOptions;
+import dev.spindle.io.http.Router;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -52,6 +55,10 @@ public final class TestWorker {
                 }
                 return Behavior.same();
             }, "inbox");
+            if (args[0].equals("http")) {
+                http(system, io, Integer.parseInt(args[1]));
+                return;
+            }
             ClusterWorker worker = Cluster.joinAsWorker(CONFIG, inbox);
             self.complete(worker);
             if (args[0].equals("listen")) {
@@ -69,5 +76,32 @@ public final class TestWorker {
             }
             done.await();
         }
+    }
+
+    /**
+     * HTTP on a port shared with {@code SO_REUSEPORT}: {@code GET /} answers
+     * {@code "worker <id> pid <pid>"}; on a disconnect the server drains, then the worker leaves.
+     */
+    private static void http(ActorSystem system, Io io, int port) throws Exception {
+        CompletableFuture<ClusterWorker> self = new CompletableFuture<>();
+        CompletableFuture<HttpServer> server = new CompletableFuture<>();
+        ActorRef<WorkerEvent> inbox = system.spawn((ctx, event) -> {
+            if (event instanceof WorkerEvent.Disconnect) {
+                server.join().shutdown(Duration.ofSeconds(10)).thenRun(() -> self.join().close());
+            }
+            return Behavior.same();
+        }, "http-inbox");
+        ClusterWorker worker = Cluster.joinAsWorker(CONFIG, inbox);
+        self.complete(worker);
+        String hello = "worker " + worker.id() + " pid " + ProcessHandle.current().pid();
+        HttpServer http = HttpServer.listen(io, new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                HttpServerOptions.defaults().withTcp(TcpOptions.defaults().withReusePort(true)),
+                Router.to(system.spawn((ctx, request) -> {
+                    request.respond(200, "text/plain", hello);
+                    return Behavior.same();
+                }, "hello")));
+        server.complete(http);
+        worker.listening(http.localAddress());
+        worker.whenClosed().toCompletableFuture().join();
     }
 }

@@ -37,7 +37,9 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code GET /} answers which worker (and process) served it;</li>
  *   <li>{@code GET /cluster} asks the primary over IPC how the cluster is doing, and answers that;</li>
- *   <li>{@code POST /crash} makes the worker die; the primary restarts it after a short backoff.</li>
+ *   <li>{@code POST /crash} makes the worker die; the primary restarts it after a short backoff;</li>
+ *   <li>{@code POST /rolling-restart} has the primary replace every worker, one at a time, while
+ *       the port keeps answering (each old worker drains: what it was asked is answered).</li>
  * </ul>
  * {@code -Dport=N} picks another port (default 8080), {@code -Dworkers=N} how many workers; Ctrl-C
  * stops the primary, which first stops every worker gracefully.
@@ -60,7 +62,7 @@ public final class ClusterHello {
             if (Cluster.isPrimary()) {
                 try (ClusterPrimary primary = startPrimary(system, CONFIG)) {
                     LOG.info("primary (pid {}): {} workers will serve http://localhost:{}/ (try /, /cluster, "
-                            + "POST /crash); Ctrl-C stops", ProcessHandle.current().pid(), primary.workers().size(), port);
+                            + "POST /crash, POST /rolling-restart); Ctrl-C stops", ProcessHandle.current().pid(), primary.workers().size(), port);
                     CountDownLatch stop = new CountDownLatch(1);
                     Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
                     stop.await();
@@ -76,13 +78,16 @@ public final class ClusterHello {
         CompletableFuture<ClusterPrimary> started = new CompletableFuture<>();
         ActorRef<ClusterEvent> watcher = system.spawn((ctx, event) -> {
             switch (event) {
-                case ClusterEvent.Forked(Worker w) -> LOG.info("worker {} forked (pid {})", w.id(), w.pid().orElse(-1));
+                case ClusterEvent.Forked(Worker w, long pid) -> LOG.info("worker {} forked (pid {})", w.id(), pid);
                 case ClusterEvent.Online(Worker w) -> LOG.info("worker {} online", w.id());
                 case ClusterEvent.Listening(Worker w, InetSocketAddress at) -> LOG.info("worker {} listening on {}", w.id(), at);
+                case ClusterEvent.Message(Worker w, Object text) when text.equals("rolling restart") ->
+                        started.join().rollingRestart().whenComplete((done, failure) -> LOG.info(
+                                "rolling restart {}", failure == null ? "done: every worker replaced" : "stopped: " + failure));
                 case ClusterEvent.Message(Worker w, Object question) -> w.send(describe(started.join()));
                 case ClusterEvent.Disconnected(Worker w) -> LOG.info("worker {} disconnected", w.id());
-                case ClusterEvent.Exited(Worker w, int code, String signal, boolean restarting) -> LOG.info(
-                        "worker {} exited ({}){}", w.id(), signal != null ? signal : "code " + code,
+                case ClusterEvent.Exited(Worker w, long pid, int code, String signal, boolean restarting) -> LOG.info(
+                        "worker {} (pid {}) exited ({}){}", w.id(), pid, signal != null ? signal : "code " + code,
                         restarting ? ", restarting it" : "");
                 case ClusterEvent.GaveUp(Worker w, int crashes) -> LOG.warn("worker {} crashed {} times: given up", w.id(), crashes);
             }
@@ -119,6 +124,10 @@ public final class ClusterHello {
                             asking.add(request);
                             self.join().send("how is the cluster?");
                         }
+                        case HttpRequest request when request.path().equals("/rolling-restart") -> {
+                            self.join().send("rolling restart");
+                            request.respond(202, "text/plain", "the primary replaces the workers one by one\n");
+                        }
                         case HttpRequest request when request.path().equals("/crash") -> {
                             request.respond(200, "text/plain", "worker " + id + " (pid " + pid + ") crashes now\n");
                             Thread.ofVirtual().start(() -> {
@@ -149,6 +158,7 @@ public final class ClusterHello {
                     .route(HttpMethod.GET, "/", worker, request -> request)
                     .route(HttpMethod.GET, "/cluster", worker, request -> request)
                     .route(HttpMethod.POST, "/crash", worker, request -> request)
+                    .route(HttpMethod.POST, "/rolling-restart", worker, request -> request)
                     .build();
             HttpServer http = HttpServer.listen(io, new InetSocketAddress(port),
                     HttpServerOptions.defaults().withTcp(TcpOptions.defaults().withReusePort(true)), router);

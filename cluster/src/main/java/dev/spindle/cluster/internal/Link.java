@@ -39,7 +39,7 @@ final class Link {
 
     private static final Logger LOG = LoggerFactory.getLogger(Link.class);
 
-    /** Worker to primary, on the socket, first: {@code int workerId, int secretLength, byte[] secret}. */
+    /** Worker to primary, on the socket, first: {@code int workerId, int incarnation, int secretLength, byte[] secret}. */
     static final int HELLO = 1;
     /** Either way: a message, {@code int wireId} then its codec's bytes. */
     static final int MESSAGE = 2;

@@ -24,6 +24,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -177,6 +179,7 @@ public final class PrimaryImpl implements ClusterPrimary {
             throw new IOException("a connection that did not start with hello (frame kind " + kind + ")");
         }
         int id = body.readInt();
+        int incarnation = body.readInt();
         int length = body.readInt();
         if (length != secret.length) {
             throw new IOException("a hello with a secret of the wrong length: not a worker of this cluster");
@@ -190,8 +193,30 @@ public final class PrimaryImpl implements ClusterPrimary {
             throw new IOException("a hello from worker " + id + ", which this cluster does not have");
         }
         WorkerSlot slot = slots.get(id - 1);
-        slot.online(link);
+        slot.online(link, incarnation);
         return slot;
+    }
+
+    @Override
+    public CompletionStage<Void> rollingRestart() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofVirtual().name("spindle-cluster-rolling-restart").start(() -> {
+            try {
+                for (WorkerSlot slot : slots) {
+                    if (closed.get()) {
+                        throw new IllegalStateException("the cluster closed during the rolling restart");
+                    }
+                    LOG.info("cluster: rolling restart: replacing worker {}", slot.id());
+                    slot.replace().toCompletableFuture().join();
+                }
+                done.complete(null);
+            } catch (RuntimeException e) {
+                LOG.error("cluster: rolling restart stopped", e);
+                done.completeExceptionally(e instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                        ? c.getCause() : e);
+            }
+        });
+        return done.copy();
     }
 
     @Override

@@ -24,6 +24,8 @@ public final class WorkerImpl implements ClusterWorker {
     static final String SOCKET_ENV = "SPINDLE_CLUSTER_SOCKET";
     /** The secret a worker proves itself with, hex. */
     static final String SECRET_ENV = "SPINDLE_CLUSTER_SECRET";
+    /** Which process of its worker slot this is (1, 2, ...: restarts and rolling restarts count up). */
+    static final String INCARNATION_ENV = "SPINDLE_CLUSTER_INCARNATION";
     /** The stem of the worker's two ring files ({@link #up}, {@link #down}). */
     static final String RINGS_ENV = "SPINDLE_CLUSTER_RINGS";
 
@@ -80,8 +82,10 @@ public final class WorkerImpl implements ClusterWorker {
                 worker.closed.complete(null);
             }
         });
+        int incarnation = Integer.parseInt(System.getenv().getOrDefault(INCARNATION_ENV, "1"));
         worker.link.sendOnSocket(Link.HELLO, data -> {
             data.writeInt(id);
+            data.writeInt(incarnation);
             data.writeInt(secret.length);
             data.write(secret);
         });

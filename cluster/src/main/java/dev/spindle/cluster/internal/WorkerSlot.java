@@ -14,18 +14,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One worker slot of the primary: the current process, its link once it said hello, and the
- * restart policy. Its state changes under {@link #lock}, which is never held around anything that
- * blocks (events are {@code tell}s); so the events of one process are told in order: Forked,
- * Online, ..., Disconnected, Exited.
+ * One worker slot of the primary: its processes (one {@link Life} each: the current one, and
+ * during a rolling restart the one it replaces), their links once they said hello, and the restart
+ * policy. State changes under {@link #lock}, which is never held around anything that blocks
+ * (events are {@code tell}s), so the events of one process are told in order: Forked, Online,
+ * ..., Disconnected, Exited.
  */
 final class WorkerSlot implements Worker {
 
@@ -38,77 +42,160 @@ final class WorkerSlot implements Worker {
     private final Object lock = new Object();
     private final AtomicLong undelivered = new AtomicLong();
     // ---- guarded by lock ----
-    private Process process;
-    /** The current process's rings: worker to primary, primary to worker, and their paths' stem. */
-    private ShmRing up;
-    private ShmRing down;
-    private Path rings;
-    private Link link;
-    private int incarnation;
-    /** This process was asked to end (disconnect, kill, cluster close): its exit is not a crash. */
-    private boolean stopRequested;
-    private boolean disconnectedTold;
+    /** The process {@link #send} speaks to; null when none runs. */
+    private Life current;
+    /** Every process of this slot not yet exited. */
+    private final List<Life> lives = new ArrayList<>();
+    private int incarnations;
     private boolean gaveUp;
     private final ArrayDeque<Long> crashes = new ArrayDeque<>();
+
+    /** One process of this slot, from its fork to its exit. Fields guarded by the slot's lock. */
+    private final class Life {
+        final int number;
+        final Path rings;
+        final ShmRing up;
+        final ShmRing down;
+        Process process;
+        Link link;
+        /** Asked to end (disconnect, kill, cluster close, replaced): its exit is not a crash. */
+        boolean stopRequested;
+        boolean disconnectedTold;
+        /** Started to replace the current process (a rolling restart), not to take an empty place. */
+        boolean replacing;
+        final CompletableFuture<Void> listening = new CompletableFuture<>();
+        final CompletableFuture<Void> exited = new CompletableFuture<>();
+
+        Life(int number, Path rings, ShmRing up, ShmRing down) {
+            this.number = number;
+            this.rings = rings;
+            this.up = up;
+            this.down = down;
+        }
+    }
 
     WorkerSlot(PrimaryImpl primary, int id) {
         this.primary = primary;
         this.id = id;
     }
 
-    /** Starts a process for this slot. */
+    /** Starts a process for this slot, which becomes its current one. */
     void fork() {
-        ProcessBuilder builder = new ProcessBuilder(Launch.command(primary.config)).inheritIO();
-        int next;
+        start(false);
+    }
+
+    /**
+     * A rolling restart's step: starts a new process beside the current one; once the new one
+     * listens, it becomes current and the old one is disconnected (it drains and exits).
+     *
+     * @return completes when the old process has exited; exceptionally if the new one died first
+     */
+    CompletionStage<Void> replace() {
+        Life old;
         synchronized (lock) {
-            next = incarnation + 1;
+            old = current;
         }
-        Path rings = primary.directory.resolve("worker-" + id + "." + next);
+        Life next = start(old != null);
+        if (next == null) {
+            return CompletableFuture.failedFuture(new IOException("cannot start a new process for worker " + id));
+        }
+        if (old == null) {
+            return next.listening;
+        }
+        CompletableFuture<Void> step = new CompletableFuture<>();
+        next.exited.thenRun(() -> step.completeExceptionally(
+                new IOException("the new process of worker " + id + " exited before it listened")));
+        next.listening.thenRun(() -> {
+            Link oldLink;
+            Process oldProcess;
+            synchronized (lock) {
+                current = next;
+                old.stopRequested = true;
+                oldLink = old.link;
+                oldProcess = old.process;
+            }
+            if (oldLink == null || !oldLink.send(Link.DISCONNECT, out -> { })) {
+                oldProcess.destroy();
+            }
+            old.exited.thenRun(() -> step.complete(null));
+        });
+        return step;
+    }
+
+    private Life start(boolean replacing) {
+        ProcessBuilder builder = new ProcessBuilder(Launch.command(primary.config)).inheritIO();
+        int number;
+        synchronized (lock) {
+            number = ++incarnations;
+        }
+        Path rings = primary.directory.resolve("worker-" + id + "." + number);
         builder.environment().put(Cluster.WORKER_ID_ENV, Integer.toString(id));
+        builder.environment().put(WorkerImpl.INCARNATION_ENV, Integer.toString(number));
         builder.environment().put(WorkerImpl.SOCKET_ENV, primary.socket.toString());
         builder.environment().put(WorkerImpl.SECRET_ENV, primary.secretHex());
         builder.environment().put(WorkerImpl.RINGS_ENV, rings.toString());
-        Process started;
         ShmRing up = null;
         ShmRing down = null;
+        Life life;
         try {
             int capacity = Link.ringCapacity(primary.config.maxFrameBytes());
             up = ShmRing.create(WorkerImpl.up(rings), capacity);
             down = ShmRing.create(WorkerImpl.down(rings), capacity);
-            started = builder.start();
+            life = new Life(number, rings, up, down);
+            life.replacing = replacing;
+            synchronized (lock) {
+                life.process = builder.start();
+                lives.add(life);
+                if (!replacing) {
+                    current = life;
+                }
+                primary.events.tell(new ClusterEvent.Forked(this, life.process.pid()));
+            }
         } catch (IOException e) {
             closeRings(up, down, rings);
             LOG.error("cluster: cannot start worker {}: {}", id, String.join(" ", builder.command()), e);
-            synchronized (lock) {
-                gaveUp = true;
-                primary.events.tell(new ClusterEvent.GaveUp(this, crashes.size()));
+            if (!replacing) {
+                synchronized (lock) {
+                    gaveUp = true;
+                    primary.events.tell(new ClusterEvent.GaveUp(this, crashes.size()));
+                }
             }
-            return;
+            return null;
         }
-        synchronized (lock) {
-            process = started;
-            link = null;
-            incarnation = next;
-            this.up = up;
-            this.down = down;
-            this.rings = rings;
-            stopRequested = false;
-            disconnectedTold = false;
-            primary.events.tell(new ClusterEvent.Forked(this));
-        }
-        started.onExit().thenAccept(this::exited);
+        life.process.onExit().thenAccept(p -> exited(life));
+        return life;
     }
 
-    /** The worker said hello with the secret: its link is the slot's. */
-    void online(Link hello) throws IOException {
+    /** A worker process said hello with the secret: its link is its life's. */
+    void online(Link hello, int number) throws IOException {
         synchronized (lock) {
-            if (link != null || process == null || !process.isAlive()) {
-                throw new IOException("a second hello for worker " + id + ", or one without a live process");
+            Life life = find(number);
+            if (life == null || life.link != null || !life.process.isAlive()) {
+                throw new IOException("a hello for worker " + id + " process " + number
+                        + " that is not waiting for one (a second hello, or an exited process)");
             }
-            link = hello;
-            hello.attach(up, down);
+            life.link = hello;
+            hello.attach(life.up, life.down);
             primary.events.tell(new ClusterEvent.Online(this));
         }
+    }
+
+    private Life find(int number) {
+        for (Life life : lives) {
+            if (life.number == number) {
+                return life;
+            }
+        }
+        return null;
+    }
+
+    private Life lifeOf(Link link) {
+        for (Life life : lives) {
+            if (life.link == link) {
+                return life;
+            }
+        }
+        return null;
     }
 
     private static void closeRings(ShmRing up, ShmRing down, Path rings) {
@@ -133,68 +220,71 @@ final class WorkerSlot implements Worker {
         switch (kind) {
             case Link.MESSAGE -> {
                 Object message = primary.wire.decode(body);
-                tellIfCurrent(from, new ClusterEvent.Message(this, message));
+                synchronized (lock) {
+                    if (lifeOf(from) != null) {
+                        primary.events.tell(new ClusterEvent.Message(this, message));
+                    }
+                }
             }
             case Link.LISTENING -> {
                 String host = body.readUTF();
                 int port = body.readInt();
-                tellIfCurrent(from, new ClusterEvent.Listening(this, new InetSocketAddress(host, port)));
+                Life life;
+                synchronized (lock) {
+                    life = lifeOf(from);
+                    if (life != null) {
+                        primary.events.tell(new ClusterEvent.Listening(this, new InetSocketAddress(host, port)));
+                    }
+                }
+                if (life != null) {
+                    life.listening.complete(null);
+                }
             }
             default -> throw new IOException("a frame of kind " + kind + " from worker " + id);
-        }
-    }
-
-    private void tellIfCurrent(Link from, ClusterEvent event) {
-        synchronized (lock) {
-            if (from == link) {
-                primary.events.tell(event);
-            }
         }
     }
 
     void linkClosed(Link closed) {
         undelivered.addAndGet(closed.undelivered());
         synchronized (lock) {
-            if (closed == link) {
-                link = null;
-                tellDisconnected();
+            Life life = lifeOf(closed);
+            if (life != null) {
+                life.link = null;
+                tellDisconnected(life);
             }
         }
     }
 
-    private void tellDisconnected() {
-        if (!disconnectedTold) {
-            disconnectedTold = true;
+    private void tellDisconnected(Life life) {
+        if (!life.disconnectedTold) {
+            life.disconnectedTold = true;
             primary.events.tell(new ClusterEvent.Disconnected(this));
         }
     }
 
-    private void exited(Process ended) {
+    private void exited(Life life) {
+        Process ended = life.process;
         int code = ended.exitValue();
         String signal = code > 128 && code < 128 + 32 ? SIGNALS.getOrDefault(code - 128, "SIG" + (code - 128)) : null;
         Link gone;
-        ShmRing oldUp;
-        ShmRing oldDown;
-        Path oldRings;
         synchronized (lock) {
-            if (ended != process) {
-                return;
-            }
-            gone = link;
-            link = null;
-            oldUp = up;
-            oldDown = down;
-            oldRings = rings;
+            gone = life.link;
+            life.link = null;
         }
         if (gone != null) {
-            gone.close(); // its linkClosed sees another link: no event from there
+            gone.close(); // its linkClosed finds no life with that link: no event from there
         }
-        closeRings(oldUp, oldDown, oldRings);
+        closeRings(life.up, life.down, life.rings);
         Duration delay = null;
+        boolean givingUp = false;
         synchronized (lock) {
-            tellDisconnected();
-            process = null;
-            if (!stopRequested && !primary.closing()) {
+            tellDisconnected(life);
+            lives.remove(life);
+            boolean wasCurrent = current == life;
+            if (wasCurrent) {
+                current = null;
+            }
+            if (wasCurrent && !life.stopRequested && !primary.closing()) {
                 long now = System.nanoTime();
                 crashes.addLast(now);
                 while (now - crashes.peekFirst() > primary.config.crashWindow().toNanos()) {
@@ -202,17 +292,19 @@ final class WorkerSlot implements Worker {
                 }
                 if (crashes.size() > primary.config.maxRestarts()) {
                     gaveUp = true;
+                    givingUp = true;
                 } else {
                     delay = backoff(crashes.size());
                 }
             }
-            primary.events.tell(new ClusterEvent.Exited(this, code, signal, delay != null));
-            if (gaveUp) {
+            primary.events.tell(new ClusterEvent.Exited(this, ended.pid(), code, signal, delay != null));
+            if (givingUp) {
                 LOG.error("cluster: worker {} crashed {} times within {}; not restarting it", id, crashes.size(),
                         primary.config.crashWindow());
                 primary.events.tell(new ClusterEvent.GaveUp(this, crashes.size()));
             }
         }
+        life.exited.complete(null);
         if (delay != null) {
             LOG.warn("cluster: worker {} exited ({}); restarting it in {} ms", id,
                     signal != null ? signal : "code " + code, delay.toMillis());
@@ -237,29 +329,50 @@ final class WorkerSlot implements Worker {
         return Duration.ofMillis(Math.min(millis, config.maxRestartBackoff().toMillis()));
     }
 
-    /** The cluster closes: ask the process to end (disconnect, or SIGTERM before it said hello). */
+    /** The cluster closes: every process of the slot is asked to end. */
     void stop() {
-        disconnect();
+        List<Life> all;
+        synchronized (lock) {
+            all = List.copyOf(lives);
+        }
+        for (Life life : all) {
+            stop(life);
+        }
     }
 
-    /** Waits for the process to exit; kills it at the deadline. */
-    void awaitExit(long timeout, TimeUnit unit) {
+    /** Asks {@code life} to end: disconnect, or SIGTERM before it said hello. */
+    private void stop(Life life) {
+        Link l;
         Process p;
         synchronized (lock) {
-            p = process;
+            life.stopRequested = true;
+            l = life.link;
+            p = life.process;
         }
-        if (p == null) {
-            return;
+        if (l == null || !l.send(Link.DISCONNECT, out -> { })) {
+            p.destroy();
         }
-        try {
-            if (!p.waitFor(timeout, unit)) {
-                LOG.warn("cluster: worker {} did not exit in time; killing it", id);
+    }
+
+    /** Waits for the slot's processes to exit; kills them at the deadline. */
+    void awaitExit(long timeout, TimeUnit unit) {
+        List<Life> all;
+        synchronized (lock) {
+            all = List.copyOf(lives);
+        }
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        for (Life life : all) {
+            Process p = life.process;
+            try {
+                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    LOG.warn("cluster: worker {} (pid {}) did not exit in time; killing it", id, p.pid());
+                    p.destroyForcibly();
+                    p.waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
                 p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -271,21 +384,21 @@ final class WorkerSlot implements Worker {
     @Override
     public OptionalLong pid() {
         synchronized (lock) {
-            return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
+            return current == null ? OptionalLong.empty() : OptionalLong.of(current.process.pid());
         }
     }
 
     @Override
     public int incarnation() {
         synchronized (lock) {
-            return incarnation;
+            return current == null ? incarnations : current.number;
         }
     }
 
     @Override
     public boolean isConnected() {
         synchronized (lock) {
-            return link != null && link.isOpen();
+            return current != null && current.link != null && current.link.isOpen();
         }
     }
 
@@ -294,7 +407,7 @@ final class WorkerSlot implements Worker {
         primary.wire.check(message);
         Link l;
         synchronized (lock) {
-            l = link;
+            l = current == null ? null : current.link;
         }
         if (l == null || !l.send(Link.MESSAGE, out -> primary.wire.encode(message, out))) {
             undelivered.incrementAndGet();
@@ -310,17 +423,12 @@ final class WorkerSlot implements Worker {
 
     @Override
     public void disconnect() {
-        Link l;
-        Process p;
+        Life life;
         synchronized (lock) {
-            stopRequested = true;
-            l = link;
-            p = process;
+            life = current;
         }
-        if (l != null) {
-            l.send(Link.DISCONNECT, out -> { });
-        } else if (p != null) {
-            p.destroy();
+        if (life != null) {
+            stop(life);
         }
     }
 
@@ -328,11 +436,11 @@ final class WorkerSlot implements Worker {
     public void kill(String signal) {
         Process p;
         synchronized (lock) {
-            stopRequested = true;
-            p = process;
-        }
-        if (p == null) {
-            return;
+            if (current == null) {
+                return;
+            }
+            current.stopRequested = true;
+            p = current.process;
         }
         String name = signal.toUpperCase(Locale.ROOT);
         name = name.startsWith("SIG") ? name : "SIG" + name;

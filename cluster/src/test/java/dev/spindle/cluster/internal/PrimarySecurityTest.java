@@ -46,11 +46,13 @@ class PrimarySecurityTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(primary.socket))).isEqualTo("rw-------");
 
         // A hello with the wrong secret.
-        assertClosedAfter(frame(Link.HELLO, ByteBuffer.allocate(8 + 32).putInt(1).putInt(32).array()));
+        assertClosedAfter(frame(Link.HELLO, ByteBuffer.allocate(12 + 32).putInt(1).putInt(1).putInt(32).array()));
         // A hello with the right secret for a worker the cluster does not have.
-        assertClosedAfter(frame(Link.HELLO, ByteBuffer.allocate(8 + 32).putInt(7).putInt(32).put(primary.secret).array()));
+        assertClosedAfter(frame(Link.HELLO, ByteBuffer.allocate(12 + 32).putInt(7).putInt(1).putInt(32).put(primary.secret).array()));
         // A second hello for a worker that is online (an impostor that knows the secret).
-        assertClosedAfter(frame(Link.HELLO, ByteBuffer.allocate(8 + 32).putInt(1).putInt(32).put(primary.secret).array()));
+        assertClosedAfter(frame(Link.HELLO, ByteBuffer.allocate(12 + 32).putInt(1).putInt(1).putInt(32).put(primary.secret).array()));
+        // The right secret for a process of worker 1 that the primary never started.
+        assertClosedAfter(frame(Link.HELLO, ByteBuffer.allocate(12 + 32).putInt(1).putInt(9).putInt(32).put(primary.secret).array()));
         // Something other than a hello first.
         assertClosedAfter(frame(Link.MESSAGE, new byte[] {0, 0, 0, 0}));
         // A frame over the limit: closed on its header.

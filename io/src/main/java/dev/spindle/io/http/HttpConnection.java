@@ -59,6 +59,8 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     private boolean noMoreRequests;
     /** The server is shutting down: the next request dispatched (or the last in flight) is the last. */
     private boolean draining;
+    /** How long a connection may sit idle while the server shuts down before the sweep closes it. */
+    static final long DRAIN_IDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     private boolean outputShut;
     private boolean closed;
     long lastActivity;
@@ -681,39 +683,35 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     /**
      * Loop thread. The server is shutting down: what was asked is answered, the last answer says
      * {@code Connection: close} and the connection closes after it; nothing more is read. A request
-     * half received is finished first (or times out). An idle connection reads once more (a request
-     * on its way is answered, not dropped), and closes if nothing came.
+     * half received is finished first (or times out). An idle keep-alive connection answers one
+     * more request if it comes soon (a busy client sends its next one within microseconds, and
+     * closing under it would lose that request), else the sweep closes it after
+     * {@link #DRAIN_IDLE_NANOS}.
      */
     void drain() {
         if (closed || draining) {
             return;
         }
         draining = true;
-        if (parser.inProgress()) {
-            return; // its dispatch (or its streamed body's end) makes it the last
-        }
         HttpRequest last = inFlight.peekLast();
-        if (last == null && !outputShut) {
-            read();
-            if (closed) {
-                return;
-            }
-            last = inFlight.peekLast();
-            if (last == null && !parser.inProgress()) {
-                close();
-                return;
-            }
-        }
-        if (last != null) {
+        if (last != null && !parser.inProgress()) {
             last.closeAfter = true;
             noMoreRequests = true;
             flush();
         }
+        // else: a request half received, or none yet: its dispatch makes it the last
     }
 
     /** The server's sweep, every so often: slow heads get 408, idle keep-alive connections close. */
     void sweep(long now) {
-        if (closed || noMoreRequests) {
+        if (closed) {
+            return;
+        }
+        if (draining && inFlight.isEmpty() && !parser.inProgress() && now - lastActivity > DRAIN_IDLE_NANOS) {
+            close(); // idle while the server shuts down: no request is on its way
+            return;
+        }
+        if (noMoreRequests) {
             return;
         }
         if (parser.inProgress() && !parser.headComplete() && now - headStarted > options.headTimeout().toNanos()) {

@@ -104,11 +104,13 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: accepts no more connections; each open one answers what it was asked, the
-     * last answer with {@code Connection: close}, and closes; idle keep-alive connections close at
-     * once. Whatever is still open after {@code grace} is closed (its unanswered requests get no
-     * answer). Clients are told to reconnect, so a server behind a shared port (a cluster worker
-     * being replaced) loses no request.
+     * Stops gracefully: accepts no more connections (what the kernel had queued is accepted and
+     * served first); each open connection answers what it was asked, the last answer with
+     * {@code Connection: close}, and closes. An idle keep-alive connection answers one more request
+     * if it comes within a second (a busy client's next one is on its way, perhaps held up by a
+     * busy machine), else it closes at the next sweep (every 250 ms). Whatever is still open after {@code grace} is closed
+     * (its unanswered requests get no answer). Clients are told to reconnect, so a server behind a
+     * shared port (a cluster worker being replaced) loses no request.
      *
      * @return completes once every connection has closed
      */

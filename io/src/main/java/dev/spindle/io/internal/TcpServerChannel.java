@@ -75,7 +75,26 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
 
     @Override
     public void close() {
-        loop.execute(() -> closeNow(null));
+        loop.execute(() -> {
+            // What the kernel has queued for us is ours: take it before closing, for a listening
+            // socket closed with connections in its queue resets them (with SO_REUSEPORT, the
+            // others in the group do not inherit them), and a client of a server being replaced
+            // would see an error instead of an answer.
+            if (!closed) {
+                acceptQueued();
+            }
+            closeNow(null);
+        });
+    }
+
+    private void acceptQueued() {
+        try {
+            for (SocketChannel queued; (queued = server.accept()) != null; ) {
+                runtime.adopt(queued, this, acceptor);
+            }
+        } catch (IOException e) {
+            LOG.debug("listener {}: accepting what was queued before closing failed", local, e);
+        }
     }
 
     private void closeNow(IOException cause) {

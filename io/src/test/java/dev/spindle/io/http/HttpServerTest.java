@@ -54,6 +54,8 @@ class HttpServerTest {
 
     /** Opened by a test: until then a request to {@code /blocked} holds its handler. */
     private final CountDownLatch gate = new CountDownLatch(1);
+    /** One permit per {@code /blocked} request that reached its handler (and waits at the gate). */
+    private final Semaphore entered = new Semaphore(0);
     /** One permit per answer to any route but {@code /blocked}, released after answering. */
     private final Semaphore answers = new Semaphore(0);
 
@@ -73,6 +75,7 @@ class HttpServerTest {
                 request.respond(200, "text/plain", "user " + request.pathParam("id"));
             } else if (path.equals("/blocked")) {
                 // Blocking in a handler parks this actor only.
+                entered.release();
                 gate.await();
                 request.respond(200, "text/plain", "unblocked");
                 return Behavior.same();
@@ -267,7 +270,9 @@ class HttpServerTest {
         try (Client busy = new Client(server); Client idle = new Client(server); Client pipelining = new Client(server)) {
             idle.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(idle.read().status()).isEqualTo(200);
+            awaitAnswers(1);
             busy.send("GET /blocked HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(entered.tryAcquire(10, TimeUnit.SECONDS)).as("busy's request reached its handler").isTrue();
             pipelining.send("GET /blocked HTTP/1.1\r\nHost: x\r\n\r\nGET /users/9 HTTP/1.1\r\nHost: x\r\n\r\n");
             awaitAnswers(1); // the pipelined /users/9 is answered (waits behind the blocked one): both are in flight
 
@@ -294,6 +299,31 @@ class HttpServerTest {
             assertThat(pipelining.in.read()).isEqualTo(-1);
             done.get(10, TimeUnit.SECONDS);
             assertThat(server.openConnections()).isZero();
+        }
+    }
+
+    @Test
+    void shouldAnswerARequestThatReachesAnIdleConnectionJustAfterTheShutdownBegan() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults());
+        try (Client early = new Client(server); Client fresh = new Client(server)) {
+            early.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(early.read().status()).isEqualTo(200);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.openConnections() < 2) {
+                assertThat(System.nanoTime() - deadline).as("both accepted within 10 s").isNegative();
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+            CompletableFuture<Void> done = server.shutdown(Duration.ofSeconds(10)).toCompletableFuture();
+            // A busy client's next request, and a new connection's first, on their way as the shutdown begins.
+            early.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            fresh.send("GET /users/3 HTTP/1.1\r\nHost: x\r\n\r\n");
+            Answer again = early.read();
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(again.header("Connection")).isEqualTo("close");
+            Answer first = fresh.read();
+            assertThat(first.body()).isEqualTo("user 3");
+            assertThat(first.header("Connection")).isEqualTo("close");
+            done.get(10, TimeUnit.SECONDS);
         }
     }
 
