@@ -106,8 +106,8 @@ class ClusterTest {
     }
 
     @Test
-    void shouldRestartAWorkerThatCrashesOrIsKilled() throws Exception {
-        ClusterPrimary cluster = start(CONFIG.withWorkerMain(TestWorker.class, "echo"));
+    void shouldRestartAWorkerThatCrashesIsKilledOrRunsOutOfMemory() throws Exception {
+        ClusterPrimary cluster = start(CONFIG.withWorkerMain(TestWorker.class, "echo").withExtraJvmArgs("-Xmx64m"));
         awaitOnline(2);
         Worker worker = cluster.worker(1);
         long firstPid = worker.pid().orElseThrow();
@@ -130,6 +130,13 @@ class ClusterTest {
         await(ClusterEvent.Online.class, e -> e.worker() == worker);
         worker.send("again");
         assertThat(await(ClusterEvent.Message.class, m -> m.worker() == worker).message()).isEqualTo("echo again from 1");
+
+        // out of memory: the worker exits (ExitOnOutOfMemoryError, code 3) instead of limping on
+        worker.send("oom");
+        ClusterEvent.Exited outOfMemory = await(ClusterEvent.Exited.class, e -> e.worker() == worker);
+        assertThat(outOfMemory.code()).isEqualTo(3);
+        assertThat(outOfMemory.restarting()).isTrue();
+        await(ClusterEvent.Online.class, e -> e.worker() == worker);
 
         // the other worker never noticed
         assertThat(cluster.worker(2).incarnation()).isEqualTo(1);
@@ -257,6 +264,57 @@ class ClusterTest {
         }
     }
 
+    @Test
+    void shouldFailOnlyTheRequestsInFlightOnAWorkerKilledUnderLoad() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        ClusterPrimary cluster = start(CONFIG.withWorkerMain(TestWorker.class, "http", Integer.toString(port)));
+        for (int i = 0; i < 2; i++) {
+            await(ClusterEvent.Listening.class, e -> true);
+        }
+        int clients = 4;
+        java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong ok = new java.util.concurrent.atomic.AtomicLong();
+        java.util.Queue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                HttpProbe probe = new HttpProbe(port);
+                probe.retry = false; // a request lost with its worker counts
+                while (loading.get()) {
+                    try {
+                        String answer = probe.get();
+                        if (answer.startsWith("200 ")) {
+                            ok.incrementAndGet();
+                        } else {
+                            failures.add(answer);
+                        }
+                    } catch (IOException e) {
+                        failures.add(e.toString());
+                        probe.close(); // reconnect: the kernel picks a live worker
+                    }
+                }
+                probe.close();
+            }));
+        }
+        awaitAtLeast(ok, ok.get() + 200, failures);
+        Worker worker = cluster.worker(1);
+        ProcessHandle.of(worker.pid().orElseThrow()).orElseThrow().destroyForcibly(); // kill -9
+        ClusterEvent.Exited killed = await(ClusterEvent.Exited.class, e -> e.worker() == worker);
+        assertThat(killed.signal()).isEqualTo("SIGKILL");
+        await(ClusterEvent.Listening.class, e -> e.worker() == worker);
+        awaitAtLeast(ok, ok.get() + 200, failures);
+        loading.set(false);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        // Each client had at most one request in flight on the killed worker: only those failed.
+        assertThat(failures.size()).as("failed requests: %s", failures).isLessThanOrEqualTo(clients);
+        assertThat(failures).allSatisfy(f -> assertThat(f).doesNotStartWith("5"));
+    }
+
     /** Waits (30 s at most) until {@code count} reaches {@code target}. */
     private static void awaitAtLeast(java.util.concurrent.atomic.AtomicLong count, long target, java.util.Queue<String> failures) {
         long deadline = System.nanoTime() + WAIT.toNanos();
@@ -272,6 +330,8 @@ class ClusterTest {
         private Socket socket;
         private java.io.InputStream in;
         private boolean reused;
+        /** Send a request again on a fresh connection when a reused one closed before answering. */
+        boolean retry = true;
 
         HttpProbe(int port) {
             this.port = port;
@@ -282,7 +342,7 @@ class ClusterTest {
             try {
                 return exchange();
             } catch (IOException e) {
-                if (!reused) {
+                if (!reused || !retry) {
                     throw e;
                 }
                 close();

@@ -48,6 +48,12 @@ public final class TestWorker {
             ActorRef<WorkerEvent> inbox = system.spawn((ctx, event) -> {
                 switch (event) {
                     case WorkerEvent.Message(String text) when text.equals("crash") -> Runtime.getRuntime().halt(3);
+                    case WorkerEvent.Message(String text) when text.equals("oom") -> {
+                        java.util.List<long[]> hog = new java.util.ArrayList<>();
+                        while (true) {
+                            hog.add(new long[1 << 20]); // until the heap runs out
+                        }
+                    }
                     case WorkerEvent.Message(String text) -> self.join().send("echo " + text + " from " + Cluster.workerId());
                     case WorkerEvent.Message(Object other) -> self.join().send(other);
                     case WorkerEvent.Disconnect() -> self.join().close();

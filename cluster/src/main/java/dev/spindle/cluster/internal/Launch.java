@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * How a worker JVM is started: the primary's own {@code java}, its JVM flags (less those that tie
- * it to a module layout or a debugger port), the config's extra flags, everything the primary had
+ * it to a module layout or a debugger port), the config's extra flags,
+ * {@code -XX:+ExitOnOutOfMemoryError} unless an out-of-memory policy is given, everything the primary had
  * on its class path and module path as one class path, then the main class and arguments.
  */
 final class Launch {
@@ -32,6 +33,11 @@ final class Launch {
         List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments();
         command.addAll(jvmFlags(flags));
         command.addAll(config.extraJvmArgs());
+        if (command.stream().noneMatch(f -> f.contains("OnOutOfMemoryError"))) {
+            // A JVM out of memory keeps running, broken, unless told otherwise: a worker exits
+            // (code 3) and is restarted instead.
+            command.add("-XX:+ExitOnOutOfMemoryError");
+        }
         command.add("-cp");
         command.add(classPath(flags));
         if (config.workerMain() != null) {
