@@ -21,4 +21,10 @@ public interface DeadLetters {
 
     /** Stops sending dead letters to {@code subscriber}. */
     void unsubscribe(ActorRef<DeadLetter> subscriber);
+
+    /**
+     * Records a message that a transport could not deliver (the process it was for has gone, or
+     * has no actor by that name): counted, logged and sent to subscribers like any other.
+     */
+    void publish(ActorRef<?> recipient, Object message, DeadLetter.Reason reason);
 }

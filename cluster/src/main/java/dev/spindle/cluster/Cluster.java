@@ -1,6 +1,7 @@
 package dev.spindle.cluster;
 
 import dev.spindle.actors.ActorRef;
+import dev.spindle.actors.ActorSystem;
 import dev.spindle.cluster.internal.PrimaryImpl;
 import dev.spindle.cluster.internal.WorkerImpl;
 
@@ -13,9 +14,9 @@ import java.io.IOException;
  * <pre>{@code
  * ClusterConfig config = ClusterConfig.defaults().withCodec(2, Chat.class, Chat.CODEC);
  * if (Cluster.isPrimary()) {
- *     ClusterPrimary primary = Cluster.startPrimary(config, system.spawn(watcher, "cluster"));
+ *     ClusterPrimary primary = Cluster.startPrimary(system, config, system.spawn(watcher, "cluster"));
  * } else {
- *     ClusterWorker worker = Cluster.joinAsWorker(config, system.spawn(inbox, "worker"));
+ *     ClusterWorker worker = Cluster.joinAsWorker(system, config, system.spawn(inbox, "worker"));
  *     // listen on the shared port with TcpOptions.withReusePort(true), then:
  *     worker.listening(address);
  *     worker.whenClosed().toCompletableFuture().join();
@@ -44,29 +45,31 @@ public final class Cluster {
     /**
      * Starts the primary: opens its private IPC socket, forks {@link ClusterConfig#workers()}
      * workers and restarts those that crash; everything that happens goes to {@code events}.
+     * {@code system} gets the dead letters of messages to other processes that cannot arrive.
      *
      * @throws IllegalStateException if this process is a worker
      * @throws IOException           if the IPC socket cannot be opened
      */
-    public static ClusterPrimary startPrimary(ClusterConfig config, ActorRef<? super ClusterEvent> events)
-            throws IOException {
+    public static ClusterPrimary startPrimary(ActorSystem system, ClusterConfig config,
+            ActorRef<? super ClusterEvent> events) throws IOException {
         if (!isPrimary()) {
             throw new IllegalStateException("worker " + workerId() + " cannot start a primary: use joinAsWorker");
         }
-        return PrimaryImpl.start(config, events);
+        return PrimaryImpl.start(system, config, events);
     }
 
     /**
      * Connects this worker to its primary; what the primary sends goes to {@code inbox}.
+     * {@code system} gets the dead letters of messages to other processes that cannot arrive.
      *
      * @throws IllegalStateException if this process is not a worker
      * @throws IOException           if the primary cannot be reached
      */
-    public static ClusterWorker joinAsWorker(ClusterConfig config, ActorRef<? super WorkerEvent> inbox)
-            throws IOException {
+    public static ClusterWorker joinAsWorker(ActorSystem system, ClusterConfig config,
+            ActorRef<? super WorkerEvent> inbox) throws IOException {
         if (isPrimary()) {
             throw new IllegalStateException("this process is the primary, not a worker (no " + WORKER_ID_ENV + ")");
         }
-        return WorkerImpl.join(config, inbox);
+        return WorkerImpl.join(system, config, inbox);
     }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletionStage;
  * Thread-safe. The primary's side of a running cluster: its workers, and the way to stop them all.
  * Also closed by a JVM shutdown hook, so SIGTERM to the primary stops the cluster gracefully.
  */
-public interface ClusterPrimary extends AutoCloseable {
+public interface ClusterPrimary extends ClusterNode, AutoCloseable {
 
     /** {@return the worker slots, by id} */
     List<Worker> workers();

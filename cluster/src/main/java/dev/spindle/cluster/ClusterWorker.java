@@ -4,7 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.CompletionStage;
 
 /** Thread-safe. A worker's side of the cluster: its id and its link to the primary. */
-public interface ClusterWorker extends AutoCloseable {
+public interface ClusterWorker extends ClusterNode, AutoCloseable {
 
     /** {@return this worker's slot number, 1 to the number of workers} */
     int id();

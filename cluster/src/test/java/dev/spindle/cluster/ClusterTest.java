@@ -1,5 +1,7 @@
 package dev.spindle.cluster;
 
+import dev.spindle.actors.ActorRef;
+import dev.spindle.actors.DeadLetter;
 import dev.spindle.actors.testkit.ActorTestKit;
 import dev.spindle.actors.testkit.TestProbe;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +45,7 @@ class ClusterTest {
     }
 
     private ClusterPrimary start(ClusterConfig config) throws IOException {
-        primary = Cluster.startPrimary(config, events.ref());
+        primary = Cluster.startPrimary(kit.system(), config, events.ref());
         return primary;
     }
 
@@ -140,6 +142,46 @@ class ClusterTest {
 
         // the other worker never noticed
         assertThat(cluster.worker(2).incarnation()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldTellAndAskActorsInOtherProcessesByName() throws Exception {
+        ClusterPrimary cluster = start(CONFIG.withWorkerMain(TestWorker.class, "relay"));
+        for (int i = 0; i < 2; i++) {
+            await(ClusterEvent.Message.class, m -> m.message().equals("ready"));
+        }
+        TestProbe<String> probe = kit.createProbe();
+        cluster.expose("probe", probe.ref());
+        // primary -> worker 1 -> (through the primary) worker 2 -> primary, in order
+        ActorRef<String> relay = cluster.remote(1, "relay");
+        for (int i = 0; i < 200; i++) {
+            relay.tell("m" + i);
+        }
+        for (int i = 0; i < 200; i++) {
+            probe.expectMessage(Duration.ofSeconds(10), "m" + i + " w1 w2");
+        }
+        // ask across processes: the reply-to ref crosses in the codec
+        ActorRef<TestWorker.Double> doubler = cluster.remote(2, "doubler");
+        assertThat(doubler.<Integer>ask(reply -> new TestWorker.Double(21, reply), Duration.ofSeconds(10))
+                .toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(42);
+        // a name nobody exposes, and a process that has gone: dead letters, not hangs
+        long before = kit.system().deadLetters().count(DeadLetter.Reason.STOPPED);
+        cluster.<String>remote(ClusterNode.PRIMARY, "nobody").tell("lost");
+        Worker second = cluster.worker(2);
+        second.disconnect();
+        await(ClusterEvent.Exited.class, e -> e.worker() == second);
+        ActorRef<String> gone = cluster.remote(2, "relay");
+        gone.tell("lost too");
+        relay.tell("lost on the way"); // worker 1 passes it to worker 2, gone: the primary has it
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (kit.system().deadLetters().count(DeadLetter.Reason.STOPPED) < before + 3) {
+            assertThat(System.nanoTime() - deadline).as("three dead letters within %s", WAIT).isNegative();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        assertThat(doubler.<Integer>ask(reply -> new TestWorker.Double(1, reply), Duration.ofMillis(300))
+                .toCompletableFuture()).failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(dev.spindle.actors.AskTimeoutException.class);
     }
 
     @Test

@@ -25,7 +25,7 @@ public final class TestPrimary {
             }
             return Behavior.same();
         }, "events");
-        ClusterPrimary primary = Cluster.startPrimary(TestWorker.CONFIG.withWorkerMain(TestWorker.class, "echo"), events);
+        ClusterPrimary primary = Cluster.startPrimary(system, TestWorker.CONFIG.withWorkerMain(TestWorker.class, "echo"), events);
         online.await();
         System.out.println("READY " + primary.worker(1).pid().orElseThrow() + " " + primary.worker(2).pid().orElseThrow());
         new CountDownLatch(1).await();

@@ -29,10 +29,20 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class TestWorker {
 
+    /** A question across processes: double {@code n}, answer {@code replyTo}. */
+    public record Double(int n, ActorRef<Integer> replyTo) {
+        static final Codec<Double> CODEC = Codec.of((d, out) -> {
+            out.writeInt(d.n());
+            ClusterRefs.write(d.replyTo(), out);
+        }, in -> new Double(in.readInt(), ClusterRefs.read(in)));
+    }
+
     /** The config both sides build: the tests' primary and this worker. */
     public static final ClusterConfig CONFIG = ClusterConfig.defaults().withWorkers(2)
             .withRestarts(Duration.ofMillis(10), Duration.ofMillis(100), 5, Duration.ofMinutes(1))
-            .withShutdownTimeout(Duration.ofSeconds(10));
+            .withShutdownTimeout(Duration.ofSeconds(10))
+            .withCodec(2, Double.class, Double.CODEC)
+            .withCodec(3, Integer.class, Codec.of((n, out) -> out.writeInt(n), java.io.DataInput::readInt));
 
     private TestWorker() {
     }
@@ -61,11 +71,15 @@ public final class TestWorker {
                 }
                 return Behavior.same();
             }, "inbox");
+            if (args[0].equals("relay")) {
+                relay(system);
+                return;
+            }
             if (args[0].equals("http")) {
                 http(system, io, Integer.parseInt(args[1]));
                 return;
             }
-            ClusterWorker worker = Cluster.joinAsWorker(CONFIG, inbox);
+            ClusterWorker worker = Cluster.joinAsWorker(system, CONFIG, inbox);
             self.complete(worker);
             if (args[0].equals("listen")) {
                 byte[] id = Integer.toString(worker.id()).getBytes(StandardCharsets.US_ASCII);
@@ -85,6 +99,34 @@ public final class TestWorker {
     }
 
     /**
+     * Actors by name: {@code relay} passes each text on, worker 1 to worker 2's {@code relay}, worker
+     * 2 to the primary's {@code probe}, each adding its id; {@code doubler} answers a {@link Double}.
+     * Tells the primary {@code "ready"} once both are exposed.
+     */
+    private static void relay(ActorSystem system) throws Exception {
+        CompletableFuture<ClusterWorker> self = new CompletableFuture<>();
+        ActorRef<WorkerEvent> inbox = system.spawn((ctx, event) -> {
+            if (event instanceof WorkerEvent.Disconnect) {
+                self.join().close();
+            }
+            return Behavior.same();
+        }, "relay-inbox");
+        ClusterWorker worker = Cluster.joinAsWorker(system, CONFIG, inbox);
+        self.complete(worker);
+        ActorRef<String> next = worker.id() == 1 ? worker.remote(2, "relay") : worker.remote(ClusterNode.PRIMARY, "probe");
+        worker.expose("relay", system.<String>spawn((ctx, text) -> {
+            next.tell(text + " w" + worker.id());
+            return Behavior.same();
+        }, "relay"));
+        worker.expose("doubler", system.<Double>spawn((ctx, question) -> {
+            question.replyTo().tell(question.n() * 2);
+            return Behavior.same();
+        }, "doubler"));
+        worker.send("ready");
+        worker.whenClosed().toCompletableFuture().join();
+    }
+
+    /**
      * HTTP on a port shared with {@code SO_REUSEPORT}: {@code GET /} answers
      * {@code "worker <id> pid <pid>"}; on a disconnect the server drains, then the worker leaves.
      */
@@ -97,7 +139,7 @@ public final class TestWorker {
             }
             return Behavior.same();
         }, "http-inbox");
-        ClusterWorker worker = Cluster.joinAsWorker(CONFIG, inbox);
+        ClusterWorker worker = Cluster.joinAsWorker(system, CONFIG, inbox);
         self.complete(worker);
         String hello = "worker " + worker.id() + " pid " + ProcessHandle.current().pid();
         HttpServer http = HttpServer.listen(io, new InetSocketAddress(InetAddress.getLoopbackAddress(), port),

@@ -93,7 +93,7 @@ public final class ClusterHello {
             }
             return Behavior.same();
         }, "cluster");
-        ClusterPrimary primary = Cluster.startPrimary(config, watcher);
+        ClusterPrimary primary = Cluster.startPrimary(system, config, watcher);
         started.complete(primary);
         return primary;
     }
@@ -152,7 +152,7 @@ public final class ClusterHello {
                     return Behavior.same();
                 }
             }, "worker");
-            ClusterWorker joined = Cluster.joinAsWorker(CONFIG, worker);
+            ClusterWorker joined = Cluster.joinAsWorker(system, CONFIG, worker);
             self.complete(joined);
             Router router = Router.builder()
                     .route(HttpMethod.GET, "/", worker, request -> request)

@@ -88,6 +88,12 @@ final class DeadLettersImpl implements DeadLetters {
     }
 
     @Override
+    public void publish(ActorRef<?> recipient, Object message, DeadLetter.Reason reason) {
+        record(Objects.requireNonNull(recipient, "recipient"), Objects.requireNonNull(message, "message"),
+                Objects.requireNonNull(reason, "reason"));
+    }
+
+    @Override
     public void unsubscribe(ActorRef<DeadLetter> subscriber) {
         subscribers.remove(subscriber);
     }

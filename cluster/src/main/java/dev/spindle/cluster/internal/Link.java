@@ -49,6 +49,8 @@ final class Link {
     static final int DISCONNECT = 4;
     /** Either way: the sender closes the link after this; the receiver closes it on reading it. No body. */
     static final int BYE = 5;
+    /** Either way: a message for an exposed actor: {@code int targetProcess, UTF name}, then the message. */
+    static final int TELL = 6;
 
     /** How long a reader that found nothing spins before it sleeps: an answer within it costs no wake-up. */
     static final long SPIN_NANOS = Long.getLong("spindle.cluster.spinMicros", 50) * 1000;

@@ -1,6 +1,7 @@
 package dev.spindle.cluster.internal;
 
 import dev.spindle.actors.ActorRef;
+import dev.spindle.actors.ActorSystem;
 import dev.spindle.cluster.ClusterConfig;
 import dev.spindle.cluster.ClusterEvent;
 import dev.spindle.cluster.ClusterPrimary;
@@ -35,14 +36,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link WorkerSlot} per worker. A connection that is not from this user, or does not say hello
  * with the secret within {@link #HELLO_TIMEOUT}, is closed with a warning and changes nothing.
  */
-public final class PrimaryImpl implements ClusterPrimary {
+public final class PrimaryImpl extends Node implements ClusterPrimary {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryImpl.class);
     static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
 
     final ClusterConfig config;
     final ActorRef<? super ClusterEvent> events;
-    final Wire wire;
     final Path directory;
     final Path socket;
     final byte[] secret;
@@ -51,10 +51,11 @@ public final class PrimaryImpl implements ClusterPrimary {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
-    private PrimaryImpl(ClusterConfig config, ActorRef<? super ClusterEvent> events) throws IOException {
+    private PrimaryImpl(ActorSystem system, ClusterConfig config, ActorRef<? super ClusterEvent> events)
+            throws IOException {
+        super(system, new Wire(config), PRIMARY);
         this.config = config;
         this.events = events;
-        this.wire = new Wire(config);
         this.directory = Files.createTempDirectory(ringHome(config), "spindle-cluster-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         this.socket = directory.resolve("primary.sock");
@@ -92,8 +93,9 @@ public final class PrimaryImpl implements ClusterPrimary {
     }
 
     /** Opens the IPC socket, then forks every worker. */
-    public static PrimaryImpl start(ClusterConfig config, ActorRef<? super ClusterEvent> events) throws IOException {
-        PrimaryImpl primary = new PrimaryImpl(config, events);
+    public static PrimaryImpl start(ActorSystem system, ClusterConfig config, ActorRef<? super ClusterEvent> events)
+            throws IOException {
+        PrimaryImpl primary = new PrimaryImpl(system, config, events);
         Thread.ofVirtual().name("spindle-cluster-accept").start(primary::acceptLoop);
         Runtime.getRuntime().addShutdownHook(primary.shutdownHook);
         for (WorkerSlot slot : primary.slots) {
@@ -195,6 +197,25 @@ public final class PrimaryImpl implements ClusterPrimary {
         WorkerSlot slot = slots.get(id - 1);
         slot.online(link, incarnation);
         return slot;
+    }
+
+    @Override
+    boolean sendTell(int target, Link.Body frame) {
+        return target >= 1 && target <= slots.size() && slots.get(target - 1).sendFrame(Link.TELL, frame);
+    }
+
+    /** A worker's TELL for another worker: passed on as it came; a dead letter here if that worker is gone. */
+    void relay(int target, byte[] rest) throws IOException {
+        if (sendTell(target, out -> {
+            out.writeInt(target);
+            out.write(rest);
+        })) {
+            return;
+        }
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(rest));
+        String name = in.readUTF();
+        Object message = wire.decode(in);
+        system.deadLetters().publish(remote(target, name), message, dev.spindle.actors.DeadLetter.Reason.STOPPED);
     }
 
     @Override

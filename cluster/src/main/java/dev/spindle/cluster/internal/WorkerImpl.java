@@ -1,6 +1,7 @@
 package dev.spindle.cluster.internal;
 
 import dev.spindle.actors.ActorRef;
+import dev.spindle.actors.ActorSystem;
 import dev.spindle.cluster.Cluster;
 import dev.spindle.cluster.ClusterConfig;
 import dev.spindle.cluster.ClusterWorker;
@@ -18,7 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A worker's link to its primary: says hello with the secret, then carries messages both ways. */
-public final class WorkerImpl implements ClusterWorker {
+public final class WorkerImpl extends Node implements ClusterWorker {
 
     /** The primary's IPC socket, for the worker to connect to. */
     static final String SOCKET_ENV = "SPINDLE_CLUSTER_SOCKET";
@@ -40,18 +41,18 @@ public final class WorkerImpl implements ClusterWorker {
     }
 
     private final int id;
-    private final Wire wire;
     private final Link link;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AtomicLong undelivered = new AtomicLong();
 
-    private WorkerImpl(int id, ClusterConfig config, Link link) {
+    private WorkerImpl(ActorSystem system, int id, ClusterConfig config, Link link) {
+        super(system, new Wire(config), id);
         this.id = id;
-        this.wire = new Wire(config);
         this.link = link;
     }
 
-    public static WorkerImpl join(ClusterConfig config, ActorRef<? super WorkerEvent> inbox) throws IOException {
+    public static WorkerImpl join(ActorSystem system, ClusterConfig config, ActorRef<? super WorkerEvent> inbox)
+            throws IOException {
         int id = Cluster.workerId();
         String socket = System.getenv(SOCKET_ENV);
         String secretHex = System.getenv(SECRET_ENV);
@@ -62,7 +63,7 @@ public final class WorkerImpl implements ClusterWorker {
         }
         byte[] secret = HexFormat.of().parseHex(secretHex);
         SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-        WorkerImpl worker = new WorkerImpl(id, config, new Link(channel, config.maxFrameBytes(), "worker-" + id));
+        WorkerImpl worker = new WorkerImpl(system, id, config, new Link(channel, config.maxFrameBytes(), "worker-" + id));
         ShmRing in = ShmRing.open(down(Path.of(rings)));
         ShmRing out = ShmRing.open(up(Path.of(rings)));
         worker.link.startOnRings(in, out, new Link.Handler() {
@@ -71,6 +72,13 @@ public final class WorkerImpl implements ClusterWorker {
                 switch (kind) {
                     case Link.MESSAGE -> inbox.tell(new WorkerEvent.Message(worker.wire.decode(body)));
                     case Link.DISCONNECT -> inbox.tell(new WorkerEvent.Disconnect());
+                    case Link.TELL -> {
+                        int target = body.readInt();
+                        if (target != id) {
+                            throw new IOException("a message for process " + target + " reached worker " + id);
+                        }
+                        worker.receiveTell(body.readUTF(), body);
+                    }
                     default -> throw new IOException("a frame of kind " + kind + " from the primary");
                 }
             }
@@ -90,6 +98,11 @@ public final class WorkerImpl implements ClusterWorker {
             data.write(secret);
         });
         return worker;
+    }
+
+    @Override
+    boolean sendTell(int target, Link.Body frame) {
+        return link.send(Link.TELL, frame); // the primary delivers it, or passes it on
     }
 
     @Override

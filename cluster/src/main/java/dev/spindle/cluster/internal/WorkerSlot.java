@@ -240,6 +240,14 @@ final class WorkerSlot implements Worker {
                     life.listening.complete(null);
                 }
             }
+            case Link.TELL -> {
+                int target = body.readInt();
+                if (target == Node.PRIMARY) {
+                    primary.receiveTell(body.readUTF(), body);
+                } else {
+                    primary.relay(target, body.readAllBytes());
+                }
+            }
             default -> throw new IOException("a frame of kind " + kind + " from worker " + id);
         }
     }
@@ -400,6 +408,15 @@ final class WorkerSlot implements Worker {
         synchronized (lock) {
             return current != null && current.link != null && current.link.isOpen();
         }
+    }
+
+    /** Sends a frame to the current process; {@return false if none is connected} */
+    boolean sendFrame(int kind, Link.Body frame) {
+        Link l;
+        synchronized (lock) {
+            l = current == null ? null : current.link;
+        }
+        return l != null && l.send(kind, frame);
     }
 
     @Override

@@ -38,7 +38,7 @@ class PrimarySecurityTest {
     @Test
     @Timeout(120)
     void shouldKeepOutsidersOutAndCloseOnlyTheLinksThatSendBadFrames() throws Exception {
-        primary = (PrimaryImpl) Cluster.startPrimary(
+        primary = (PrimaryImpl) Cluster.startPrimary(kit.system(),
                 TestWorker.CONFIG.withWorkers(1).withWorkerMain(TestWorker.class, "echo"), events.ref());
         fish(e -> e instanceof ClusterEvent.Online);
 

@@ -46,7 +46,7 @@ public final class IpcPingPong {
                     }
                     return Behavior.same();
                 }, "echo");
-                ClusterWorker worker = Cluster.joinAsWorker(CONFIG, echo);
+                ClusterWorker worker = Cluster.joinAsWorker(system, CONFIG, echo);
                 self.complete(worker);
                 worker.whenClosed().toCompletableFuture().join();
             }
@@ -93,7 +93,7 @@ public final class IpcPingPong {
                 return Behavior.same();
             }
         }, "pinger");
-        ClusterPrimary primary = Cluster.startPrimary(CONFIG, pinger);
+        ClusterPrimary primary = Cluster.startPrimary(system, CONFIG, pinger);
         try {
             List<Double> rates = done.get();
             double median = rates.stream().sorted().toList().get(rates.size() / 2);

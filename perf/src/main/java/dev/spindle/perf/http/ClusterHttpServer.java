@@ -79,7 +79,7 @@ public final class ClusterHttpServer {
                 return Behavior.same();
             }
         }, "watcher");
-        try (ClusterPrimary primary = Cluster.startPrimary(config, watcher)) {
+        try (ClusterPrimary primary = Cluster.startPrimary(system, config, watcher)) {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.contains("stats")) {
@@ -103,7 +103,7 @@ public final class ClusterHttpServer {
                 }
                 return Behavior.same();
             }, "inbox");
-            ClusterWorker worker = Cluster.joinAsWorker(config, inbox);
+            ClusterWorker worker = Cluster.joinAsWorker(system, config, inbox);
             self.complete(worker);
             Router router = Router.builder().get("/plaintext", system.spawn((ctx, request) -> {
                 request.respond(200, "text/plain", Routes.HELLO);
