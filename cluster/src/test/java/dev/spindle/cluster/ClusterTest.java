@@ -49,6 +49,13 @@ class ClusterTest {
         return primary;
     }
 
+    /** {@return a port nothing listens on now} */
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
     /** {@return the next event that matches, after skipping (and recording) others} */
     @SuppressWarnings("unchecked")
     private <E extends ClusterEvent> E await(Class<E> type, Predicate<? super E> matching) {
@@ -214,10 +221,7 @@ class ClusterTest {
 
     @Test
     void shouldShareAListeningPortAcrossWorkersWithReusePort() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = freePort();
         start(CONFIG.withWorkerMain(TestWorker.class, "listen", Integer.toString(port)));
         for (int i = 0; i < 2; i++) {
             ClusterEvent.Listening listening = await(ClusterEvent.Listening.class, e -> true);
@@ -238,10 +242,7 @@ class ClusterTest {
 
     @Test
     void shouldReplaceEveryWorkerInARollingRestartWithoutAFailedRequest() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = freePort();
         ClusterPrimary cluster = start(CONFIG.withWorkerMain(TestWorker.class, "http", Integer.toString(port)));
         for (int i = 0; i < 2; i++) {
             await(ClusterEvent.Listening.class, e -> true);
@@ -251,42 +252,14 @@ class ClusterTest {
         // Load: keep-alive clients that reconnect when told (Connection: close) and, as RFC 9112
         // 9.3.1 lets clients do, send a request again once on a fresh connection when a reused one
         // was closed before any answer.
-        java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
-        java.util.concurrent.atomic.AtomicLong ok = new java.util.concurrent.atomic.AtomicLong();
-        java.util.Queue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        // who answered after the rolling restart ended
-        java.util.Set<String> servedBy = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        java.util.concurrent.atomic.AtomicBoolean restarted = new java.util.concurrent.atomic.AtomicBoolean();
-        List<Thread> clients = new ArrayList<>();
-        for (int c = 0; c < 4; c++) {
-            clients.add(Thread.ofPlatform().start(() -> {
-                HttpProbe probe = new HttpProbe(port);
-                while (loading.get()) {
-                    try {
-                        String answer = probe.get();
-                        if (answer.startsWith("200 ")) {
-                            ok.incrementAndGet();
-                            if (restarted.get()) {
-                                servedBy.add(answer.substring(4));
-                            }
-                        } else {
-                            failures.add(answer);
-                        }
-                    } catch (IOException e) {
-                        failures.add(e.toString());
-                    }
-                }
-                probe.close();
-            }));
-        }
-        awaitAtLeast(ok, ok.get() + 200, failures);
+        Load load = new Load(port, 4, true);
+        load.awaitMore(200);
         cluster.rollingRestart().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
-        restarted.set(true);
-        awaitAtLeast(ok, ok.get() + 200, failures);
-        loading.set(false);
-        for (Thread client : clients) {
-            client.join();
-        }
+        load.recording = true; // who answers from now on
+        load.awaitMore(200);
+        load.stop();
+        java.util.Queue<String> failures = load.failures;
+        java.util.Set<String> servedBy = load.servedBy;
         assertThat(failures).as("failed requests").isEmpty();
         // Only the new processes answer now (which of them, the kernel's hash of 4 connections decides).
         List<String> newWorkers = List.of("worker 1 pid " + cluster.worker(1).pid().orElseThrow(),
@@ -308,61 +281,83 @@ class ClusterTest {
 
     @Test
     void shouldFailOnlyTheRequestsInFlightOnAWorkerKilledUnderLoad() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = freePort();
         ClusterPrimary cluster = start(CONFIG.withWorkerMain(TestWorker.class, "http", Integer.toString(port)));
         for (int i = 0; i < 2; i++) {
             await(ClusterEvent.Listening.class, e -> true);
         }
         int clients = 4;
-        java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
-        java.util.concurrent.atomic.AtomicLong ok = new java.util.concurrent.atomic.AtomicLong();
-        java.util.Queue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            threads.add(Thread.ofPlatform().start(() -> {
-                HttpProbe probe = new HttpProbe(port);
-                probe.retry = false; // a request lost with its worker counts
-                while (loading.get()) {
-                    try {
-                        String answer = probe.get();
-                        if (answer.startsWith("200 ")) {
-                            ok.incrementAndGet();
-                        } else {
-                            failures.add(answer);
-                        }
-                    } catch (IOException e) {
-                        failures.add(e.toString());
-                        probe.close(); // reconnect: the kernel picks a live worker
-                    }
-                }
-                probe.close();
-            }));
-        }
-        awaitAtLeast(ok, ok.get() + 200, failures);
+        Load load = new Load(port, clients, false); // a request lost with its worker counts
+        load.awaitMore(200);
         Worker worker = cluster.worker(1);
         ProcessHandle.of(worker.pid().orElseThrow()).orElseThrow().destroyForcibly(); // kill -9
         ClusterEvent.Exited killed = await(ClusterEvent.Exited.class, e -> e.worker() == worker);
         assertThat(killed.signal()).isEqualTo("SIGKILL");
         await(ClusterEvent.Listening.class, e -> e.worker() == worker);
-        awaitAtLeast(ok, ok.get() + 200, failures);
-        loading.set(false);
-        for (Thread thread : threads) {
-            thread.join();
-        }
+        load.awaitMore(200);
+        load.stop();
+        java.util.Queue<String> failures = load.failures;
         // Each client had at most one request in flight on the killed worker: only those failed.
         assertThat(failures.size()).as("failed requests: %s", failures).isLessThanOrEqualTo(clients);
         assertThat(failures).allSatisfy(f -> assertThat(f).doesNotStartWith("5"));
     }
 
-    /** Waits (30 s at most) until {@code count} reaches {@code target}. */
-    private static void awaitAtLeast(java.util.concurrent.atomic.AtomicLong count, long target, java.util.Queue<String> failures) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (count.get() < target) {
-            assertThat(System.nanoTime() - deadline).as("%d answers within %s; failures %s", target, WAIT, failures).isNegative();
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    /**
+     * Keep-alive HTTP clients on their own threads, asking {@code GET /} until closed: answers
+     * counted, failures kept, and once {@link #recording} who answered.
+     */
+    private static final class Load {
+        final java.util.concurrent.atomic.AtomicLong ok = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.Queue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final java.util.Set<String> servedBy = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        volatile boolean recording;
+        private volatile boolean running = true;
+        private final List<Thread> threads = new ArrayList<>();
+
+        /** {@code retry}: send a request again once when a reused connection closed before answering. */
+        Load(int port, int clients, boolean retry) {
+            for (int c = 0; c < clients; c++) {
+                threads.add(Thread.ofPlatform().daemon().start(() -> {
+                    HttpProbe probe = new HttpProbe(port);
+                    probe.retry = retry;
+                    while (running) {
+                        try {
+                            String answer = probe.get();
+                            if (!answer.startsWith("200 ")) {
+                                failures.add(answer);
+                                continue;
+                            }
+                            ok.incrementAndGet();
+                            if (recording) {
+                                servedBy.add(answer.substring(4));
+                            }
+                        } catch (IOException e) {
+                            failures.add(e.toString());
+                            probe.close(); // reconnect: the kernel picks a live worker
+                        }
+                    }
+                    probe.close();
+                }));
+            }
+        }
+
+        /** Waits (30 s at most) for {@code count} more answers. */
+        void awaitMore(long count) {
+            long target = ok.get() + count;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (ok.get() < target) {
+                assertThat(System.nanoTime() - deadline).as("%d answers within %s; failures %s", target, WAIT, failures)
+                        .isNegative();
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+        }
+
+        /** Stops the clients and waits for them. */
+        void stop() throws InterruptedException {
+            running = false;
+            for (Thread thread : threads) {
+                thread.join();
+            }
         }
     }
 

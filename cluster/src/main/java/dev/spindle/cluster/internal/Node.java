@@ -98,6 +98,21 @@ public abstract class Node implements ClusterNode {
         }
     }
 
+    /**
+     * Sends {@code message} on {@code link} (null: not connected) as a MESSAGE frame.
+     *
+     * @return false, counting it in {@code undelivered}, if it could not be handed to the link
+     * @throws IllegalArgumentException if no codec takes its type
+     */
+    boolean sendMessage(Link link, Object message, java.util.concurrent.atomic.AtomicLong undelivered) {
+        wire.check(message);
+        if (link == null || !link.send(Link.MESSAGE, out -> wire.encode(message, out))) {
+            undelivered.incrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
     /** Hands a TELL frame on towards {@code target}; {@return false if that process cannot be reached} */
     abstract boolean sendTell(int target, Link.Body frame);
 

@@ -112,12 +112,7 @@ public final class WorkerImpl extends Node implements ClusterWorker {
 
     @Override
     public boolean send(Object message) {
-        wire.check(message);
-        if (!link.send(Link.MESSAGE, out -> wire.encode(message, out))) {
-            undelivered.incrementAndGet();
-            return false;
-        }
-        return true;
+        return sendMessage(link, message, undelivered);
     }
 
     @Override

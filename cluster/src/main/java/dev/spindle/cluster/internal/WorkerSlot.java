@@ -421,16 +421,11 @@ final class WorkerSlot implements Worker {
 
     @Override
     public boolean send(Object message) {
-        primary.wire.check(message);
         Link l;
         synchronized (lock) {
             l = current == null ? null : current.link;
         }
-        if (l == null || !l.send(Link.MESSAGE, out -> primary.wire.encode(message, out))) {
-            undelivered.incrementAndGet();
-            return false;
-        }
-        return true;
+        return primary.sendMessage(l, message, undelivered);
     }
 
     @Override

@@ -50,8 +50,12 @@ public final class HttpServer implements AutoCloseable {
     final Router router;
     private final TcpServerChannel listener;
     private final AtomicInteger open = new AtomicInteger();
+    /** Accepted, not yet set up on their loop: part of what {@link #shutdown} waits for. */
+    private final AtomicInteger adopting = new AtomicInteger();
     /** Set by {@link #shutdown}: connections accepted from now on drain at once. */
     private volatile boolean shuttingDown;
+    /** The listener has closed: no connection comes any more but those {@link #adopting}. */
+    private volatile boolean listenerClosed;
     /** Completes when the last connection closes after {@link #shutdown}. */
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     /** Per loop that holds connections of this server; touched on that loop only. */
@@ -71,6 +75,13 @@ public final class HttpServer implements AutoCloseable {
                 if (cause != null) {
                     LOG.error("HTTP server on {} stopped accepting", from.localAddress(), cause);
                 }
+                listenerClosed = true;
+                checkDrained();
+            }
+
+            @Override
+            public void adopting() {
+                adopting.incrementAndGet();
             }
         });
     }
@@ -116,17 +127,30 @@ public final class HttpServer implements AutoCloseable {
      */
     public CompletionStage<Void> shutdown(Duration grace) {
         shuttingDown = true;
-        listener.close();
-        if (open.get() == 0) {
-            drained.complete(null);
-        }
+        listener.close(); // then listenerClosed: checkDrained
         for (LoopState state : loops.values()) {
             state.loop.execute(() -> state.drain(grace.toNanos()));
         }
         return drained.copy();
     }
 
+    /** After {@link #shutdown}: complete once the listener is closed and no connection is open or on its way. */
+    private void checkDrained() {
+        if (shuttingDown && listenerClosed && open.get() == 0 && adopting.get() == 0) {
+            drained.complete(null);
+        }
+    }
+
     private void onAccepted(IoLoop loop, SocketChannel channel) throws IOException {
+        try {
+            setUp(loop, channel);
+        } finally {
+            adopting.decrementAndGet();
+            checkDrained();
+        }
+    }
+
+    private void setUp(IoLoop loop, SocketChannel channel) throws IOException {
         TcpChannel.configure(channel, options.tcp());
         if (open.incrementAndGet() > options.maxConnections()) {
             open.decrementAndGet();
@@ -185,9 +209,8 @@ public final class HttpServer implements AutoCloseable {
                 last.index = i;
             }
             connection.index = -1;
-            if (server.open.decrementAndGet() == 0 && server.shuttingDown) {
-                server.drained.complete(null);
-            }
+            server.open.decrementAndGet();
+            server.checkDrained();
         }
 
         /** Drains every connection on this loop; closes what is left after {@code graceNanos}. */

@@ -148,6 +148,7 @@ public final class IoRuntime {
 
     /** An accepted socket goes to the next loop, where {@code acceptor} sets it up. */
     void adopt(SocketChannel accepted, TcpServerChannel listener, TcpServerChannel.Acceptor acceptor) {
+        acceptor.adopting();
         IoLoop loop = nextLoop();
         loop.execute(() -> {
             try {

@@ -24,6 +24,14 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
 
         /** The listener closed; {@code cause} is null when asked to. */
         void listenerClosed(TcpServerChannel listener, IOException cause);
+
+        /**
+         * On the listener's loop, as a connection is accepted: {@link #accepted} follows, maybe on
+         * another loop. Lets a server count connections on their way (none is lost from a count
+         * between the accept and its set-up).
+         */
+        default void adopting() {
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpServerChannel.class);
