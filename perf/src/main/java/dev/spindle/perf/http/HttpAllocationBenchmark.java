@@ -7,7 +7,6 @@ import dev.spindle.actors.SpawnOptions;
 import dev.spindle.io.Io;
 import dev.spindle.io.IoConfig;
 import dev.spindle.io.TcpListener;
-import dev.spindle.io.TcpOptions;
 import dev.spindle.io.http.HttpMethod;
 import dev.spindle.io.http.HttpRequest;
 import dev.spindle.io.http.HttpServer;
