@@ -14,7 +14,9 @@ import java.util.Objects;
  *
  * @param command        the program and its arguments
  * @param environment    variables to set in the child
- * @param inheritEnvironment whether the child starts from this process's environment (default yes)
+ * @param inheritEnvironment whether the child starts from this process's environment (default yes;
+ *                       never with its {@code SPINDLE_CLUSTER_*} variables, which say where this
+ *                       process sits in a cluster)
  * @param directory      the working directory, or null for this process's
  * @param timeout        how long the child may run before SIGTERM, or null for no limit
  */

@@ -39,14 +39,26 @@ final class ChildProcessImpl implements ChildProcess {
         this.to = to;
     }
 
+    /** Variables that say where this process sits in a Spindle cluster: never a child's. */
+    static final String CLUSTER_PREFIX = "SPINDLE_CLUSTER_";
+
+    /**
+     * Turns {@code inherited} (this process's environment, as {@link ProcessBuilder} starts it) into
+     * the child's: emptied unless inherited, without this process's cluster variables (a child that
+     * is a Spindle app would otherwise take itself for a worker of our primary), then the spec's.
+     */
+    static void environmentFor(Map<String, String> inherited, ProcessSpec spec) {
+        if (!spec.inheritEnvironment()) {
+            inherited.clear();
+        }
+        inherited.keySet().removeIf(name -> name.startsWith(CLUSTER_PREFIX));
+        inherited.putAll(spec.environment());
+    }
+
     static void spawn(ProcessSpec spec, Recipient<ProcessEvent, ?> to) {
         Thread.ofVirtual().name("spindle-io-spawn").start(() -> {
             ProcessBuilder builder = new ProcessBuilder(spec.command());
-            Map<String, String> environment = builder.environment();
-            if (!spec.inheritEnvironment()) {
-                environment.clear();
-            }
-            environment.putAll(spec.environment());
+            environmentFor(builder.environment(), spec);
             if (spec.directory() != null) {
                 builder.directory(spec.directory().toFile());
             }
