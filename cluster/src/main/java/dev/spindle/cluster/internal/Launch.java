@@ -62,6 +62,17 @@ final class Launch {
                     || (flag.startsWith("--add-opens=") || flag.startsWith("--add-exports="))
                     && !forUnnamedFromTheJdk(flag.substring(flag.indexOf('=') + 1))) {
                 continue;
+            } else if (flag.startsWith("--enable-native-access=")) {
+                // the application's modules are no modules in a worker (all on the class path)
+                List<String> modules = new ArrayList<>();
+                for (String module : flag.substring("--enable-native-access=".length()).split(",")) {
+                    if (module.equals("ALL-UNNAMED") || module.startsWith("java.") || module.startsWith("jdk.")) {
+                        modules.add(module);
+                    }
+                }
+                if (!modules.isEmpty()) {
+                    kept.add("--enable-native-access=" + String.join(",", modules));
+                }
             } else if (flag.equals("--add-opens") || flag.equals("--add-exports")) {
                 if (i + 1 < flags.size() && forUnnamedFromTheJdk(flags.get(i + 1))) {
                     kept.add(flag);

@@ -12,7 +12,7 @@ class LaunchTest {
 
     @Test
     void shouldPassOnPlainFlagsAndDropTheModuleLayoutAndTheDebugger() {
-        List<String> primary = List.of("-Xmx1g", "-Dapp.mode=prod", "--enable-native-access=ALL-UNNAMED",
+        List<String> primary = List.of("-Xmx1g", "-Dapp.mode=prod", "--enable-native-access=ALL-UNNAMED,dev.spindle.cluster",
                 "--module-path", "/m/a.jar:/m/b.jar", "--add-modules", "ALL-MODULE-PATH",
                 "--patch-module", "dev.spindle.cluster=/t/test-classes",
                 "--add-opens", "dev.spindle.cluster/dev.spindle.cluster=ALL-UNNAMED",

@@ -1,0 +1,193 @@
+package dev.spindle.cluster.internal;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The few system calls Java has no public API for, through the FFM API: passing a file descriptor
+ * to another process over a Unix socket ({@code SCM_RIGHTS}), which round-robin balancing needs
+ * to share one listening socket among workers. Linux on 64-bit machines only (the layouts of
+ * {@code msghdr} and {@code cmsghdr} below are those of LP64 Linux). Restricted methods: only
+ * worker JVMs, which the primary starts with {@code --enable-native-access}, may call these; the
+ * primary never does, so it needs no flag.
+ */
+final class Native {
+
+    static final int AF_UNIX = 1;
+    static final int SOCK_STREAM = 1;
+    private static final int SOL_SOCKET = 1;
+    private static final int SCM_RIGHTS = 1;
+    /** {@code msghdr} on LP64 Linux: name, namelen(+pad), iov, iovlen, control, controllen, flags(+pad). */
+    private static final long MSGHDR_SIZE = 56;
+    /** {@code CMSG_LEN(sizeof(int))} and {@code CMSG_SPACE(sizeof(int))} on LP64 Linux. */
+    private static final long CMSG_LEN_INT = 20;
+    private static final long CMSG_SPACE_INT = 24;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final MethodHandle SOCKETPAIR = function("socketpair",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SENDMSG = function("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECVMSG = function("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle WRITE = function("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle READ = function("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle CLOSE = function("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+    private Native() {
+    }
+
+    @SuppressWarnings("restricted") // the point of this class; see the class comment for who may call it
+    private static MethodHandle function(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(LIBC.find(name).orElseThrow(() -> new IllegalStateException("no " + name + " in libc")),
+                descriptor, Linker.Option.captureCallState("errno"));
+    }
+
+    /** {@return whether this platform has what these calls assume: Linux, 64-bit} */
+    static boolean supported() {
+        return System.getProperty("os.name", "").startsWith("Linux") && ADDRESS.byteSize() == 8;
+    }
+
+    private static IOException failure(String call, MemorySegment state) {
+        return new IOException(call + " failed: errno " + (int) ERRNO.get(state, 0L));
+    }
+
+    /** {@return two connected Unix stream sockets} */
+    static int[] socketPair() throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment fds = arena.allocate(JAVA_INT, 2);
+            int result = (int) SOCKETPAIR.invokeExact(state, AF_UNIX, SOCK_STREAM, 0, fds);
+            if (result != 0) {
+                throw failure("socketpair", state);
+            }
+            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Sends {@code fd} over the Unix socket {@code socket} (with one byte of data, as the call needs some). */
+    static void sendDescriptor(int socket, int fd) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            Message m = message(arena);
+            MemorySegment message = m.header();
+            MemorySegment control = m.control();
+            control.set(JAVA_LONG, 0, CMSG_LEN_INT);
+            control.set(JAVA_INT, 8, SOL_SOCKET);
+            control.set(JAVA_INT, 12, SCM_RIGHTS);
+            control.set(JAVA_INT, 16, fd);
+            long sent = (long) SENDMSG.invokeExact(state, socket, message, 0);
+            if (sent != 1) {
+                throw failure("sendmsg", state);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** {@return a descriptor received on the Unix socket {@code socket}} Blocks until one comes. */
+    static int receiveDescriptor(int socket) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            Message m = message(arena);
+            MemorySegment message = m.header();
+            long received = (long) RECVMSG.invokeExact(state, socket, message, 0);
+            if (received < 0) {
+                throw failure("recvmsg", state);
+            }
+            MemorySegment control = m.control();
+            if (received == 0 || message.get(JAVA_LONG, 40) < CMSG_LEN_INT
+                    || control.get(JAVA_INT, 8) != SOL_SOCKET || control.get(JAVA_INT, 12) != SCM_RIGHTS) {
+                throw new IOException("no descriptor came with the message");
+            }
+            return control.get(JAVA_INT, 16);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** A {@code msghdr} and the control buffer it points to. */
+    private record Message(MemorySegment header, MemorySegment control) {
+    }
+
+    /** {@return a {@code msghdr} with one byte of data and room for one descriptor} */
+    private static Message message(Arena arena) {
+        MemorySegment data = arena.allocate(1);
+        data.set(JAVA_BYTE, 0, (byte) 1);
+        MemorySegment iovec = arena.allocate(16, 8);
+        iovec.set(ADDRESS, 0, data);
+        iovec.set(JAVA_LONG, 8, 1);
+        MemorySegment control = arena.allocate(CMSG_SPACE_INT, 8);
+        MemorySegment message = arena.allocate(MSGHDR_SIZE, 8);
+        message.set(ADDRESS, 16, iovec);
+        message.set(JAVA_LONG, 24, 1);
+        message.set(ADDRESS, 32, control);
+        message.set(JAVA_LONG, 40, CMSG_SPACE_INT);
+        return new Message(message, control);
+    }
+
+    /** Writes {@code bytes} to {@code fd}; {@return how many went} */
+    static long write(int fd, byte[] bytes) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment buffer = arena.allocateFrom(JAVA_BYTE, bytes);
+            long n = (long) WRITE.invokeExact(state, fd, buffer, (long) bytes.length);
+            if (n < 0) {
+                throw failure("write", state);
+            }
+            return n;
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Reads up to {@code max} bytes from {@code fd}. */
+    static byte[] read(int fd, int max) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment buffer = arena.allocate(max);
+            long n = (long) READ.invokeExact(state, fd, buffer, (long) max);
+            if (n < 0) {
+                throw failure("read", state);
+            }
+            return buffer.asSlice(0, n).toArray(JAVA_BYTE);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static void close(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            int ignored = (int) CLOSE.invokeExact(arena.allocate(CALL_STATE), fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+}
