@@ -66,6 +66,18 @@ public final class Io implements AutoCloseable {
                 Recipients.direct(owner));
     }
 
+    /**
+     * Listens on {@code server}, a channel already bound and listening that this {@code Io} takes
+     * over (one inherited from a supervisor, as with systemd's socket activation and
+     * {@link System#inheritedChannel()}, or shared among a cluster's workers). {@code options}
+     * apply to the accepted connections; the channel's own options stay as they are.
+     */
+    public TcpListener listen(java.nio.channels.ServerSocketChannel server, TcpOptions options,
+            ActorRef<? super TcpEvent> owner) throws IOException {
+        return runtime.listen(Objects.requireNonNull(server, "server"), Objects.requireNonNull(options, "options"),
+                Recipients.direct(owner));
+    }
+
     /** Like {@link #listen(InetSocketAddress, TcpOptions, ActorRef)}, for an owner whose protocol wraps {@link TcpEvent}s. */
     public <M> TcpListener listen(InetSocketAddress address, TcpOptions options, ActorRef<M> owner,
             Function<? super TcpEvent, ? extends M> adapter) throws IOException {

@@ -84,6 +84,17 @@ class TcpTest {
     }
 
     @Test
+    void shouldListenOnAChannelItIsGiven() throws Exception {
+        java.nio.channels.ServerSocketChannel channel = java.nio.channels.ServerSocketChannel.open();
+        channel.bind(ANY_PORT);
+        TcpListener listener = io.listen(channel, TcpOptions.defaults(), kit.spawn(echoServer()));
+        try (Socket socket = connect(listener)) {
+            socket.getOutputStream().write("again\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(socket.getInputStream().readNBytes(6)).asString(StandardCharsets.US_ASCII).isEqualTo("again\n");
+        }
+    }
+
+    @Test
     void shouldServeAPlainSocketClient() throws Exception {
         TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults(), kit.spawn(echoServer()));
         try (Socket socket = connect(listener)) {

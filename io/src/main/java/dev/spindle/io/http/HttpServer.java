@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,10 +62,11 @@ public final class HttpServer implements AutoCloseable {
     /** Per loop that holds connections of this server; touched on that loop only. */
     private final Map<IoLoop, LoopState> loops = new ConcurrentHashMap<>();
 
-    private HttpServer(Io io, InetSocketAddress address, HttpServerOptions options, Router router) throws IOException {
+    private HttpServer(Io io, InetSocketAddress address, ServerSocketChannel channel, HttpServerOptions options,
+            Router router) throws IOException {
         this.options = options;
         this.router = router;
-        this.listener = Internals.runtime(io).listen(address, options.tcp(), new TcpServerChannel.Acceptor() {
+        TcpServerChannel.Acceptor acceptor = new TcpServerChannel.Acceptor() {
             @Override
             public void accepted(IoLoop loop, SocketChannel channel, TcpServerChannel from) throws IOException {
                 onAccepted(loop, channel);
@@ -83,13 +85,26 @@ public final class HttpServer implements AutoCloseable {
             public void adopting() {
                 adopting.incrementAndGet();
             }
-        });
+        };
+        this.listener = channel != null ? Internals.runtime(io).listen(channel, acceptor)
+                : Internals.runtime(io).listen(address, options.tcp(), acceptor);
     }
 
     /** Serves {@code address} (port 0: the OS picks one), routing requests with {@code router}. */
     public static HttpServer listen(Io io, InetSocketAddress address, HttpServerOptions options, Router router)
             throws IOException {
-        return new HttpServer(Objects.requireNonNull(io, "io"), Objects.requireNonNull(address, "address"),
+        return new HttpServer(Objects.requireNonNull(io, "io"), Objects.requireNonNull(address, "address"), null,
+                Objects.requireNonNull(options, "options"), Objects.requireNonNull(router, "router"));
+    }
+
+    /**
+     * Serves {@code channel}, already bound and listening, which this server takes over (inherited
+     * from a supervisor, or shared among a cluster's workers); {@code options.tcp()} apply to the
+     * accepted connections.
+     */
+    public static HttpServer listen(Io io, ServerSocketChannel channel, HttpServerOptions options, Router router)
+            throws IOException {
+        return new HttpServer(Objects.requireNonNull(io, "io"), null, Objects.requireNonNull(channel, "channel"),
                 Objects.requireNonNull(options, "options"), Objects.requireNonNull(router, "router"));
     }
 

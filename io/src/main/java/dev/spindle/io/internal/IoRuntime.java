@@ -61,7 +61,16 @@ public final class IoRuntime {
 
     /** A TCP listener whose connections go to {@code owner} as {@link TcpEvent.Accepted}. */
     public TcpListener listen(InetSocketAddress address, TcpOptions options, Recipient<TcpEvent, ?> owner) throws IOException {
-        return listen(address, options, new TcpServerChannel.Acceptor() {
+        return listen(address, options, tcpAcceptor(options, owner));
+    }
+
+    /** A TCP listener on a channel already listening, its connections to {@code owner}. */
+    public TcpListener listen(ServerSocketChannel server, TcpOptions options, Recipient<TcpEvent, ?> owner) throws IOException {
+        return listen(server, tcpAcceptor(options, owner));
+    }
+
+    private TcpServerChannel.Acceptor tcpAcceptor(TcpOptions options, Recipient<TcpEvent, ?> owner) {
+        return new TcpServerChannel.Acceptor() {
             @Override
             public void accepted(IoLoop loop, SocketChannel channel, TcpServerChannel listener) throws IOException {
                 TcpChannel connection = new TcpChannel(loop, channel, options, nextId());
@@ -73,7 +82,7 @@ public final class IoRuntime {
             public void listenerClosed(TcpServerChannel listener, IOException cause) {
                 owner.deliver(new TcpEvent.ListenerClosed(listener, cause));
             }
-        });
+        };
     }
 
     /** A listener whose accepted sockets {@code acceptor} sets up, each on the loop that will own it. */
@@ -92,21 +101,34 @@ public final class IoRuntime {
                 server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
             server.bind(address, options.backlog());
-            IoLoop loop = nextLoop();
-            TcpServerChannel listener = new TcpServerChannel(this, loop, server, acceptor);
-            loop.execute(() -> {
-                try {
-                    listener.attach();
-                } catch (IOException e) {
-                    LOG.error("listener {} could not join its loop", listener, e);
-                    listener.close();
-                }
-            });
-            return listener;
+            return listen(server, acceptor);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
+    }
+
+    /**
+     * A listener on {@code server}, a channel already bound and listening (inherited from a
+     * supervisor such as systemd, or shared by a cluster): made non-blocking and put on a loop.
+     */
+    public TcpServerChannel listen(ServerSocketChannel server, TcpServerChannel.Acceptor acceptor) throws IOException {
+        ensureOpen();
+        if (server.getLocalAddress() == null) {
+            throw new IllegalArgumentException("the channel is not bound: bind it, or listen on an address");
+        }
+        server.configureBlocking(false);
+        IoLoop loop = nextLoop();
+        TcpServerChannel listener = new TcpServerChannel(this, loop, server, acceptor);
+        loop.execute(() -> {
+            try {
+                listener.attach();
+            } catch (IOException e) {
+                LOG.error("listener {} could not join its loop", listener, e);
+                listener.close();
+            }
+        });
+        return listener;
     }
 
     /** A UDP socket bound to {@code address}, its datagrams to {@code owner}. */

@@ -346,6 +346,27 @@ class HttpServerTest {
     }
 
     @Test
+    void shouldServeAChannelItIsGivenAlreadyListening() throws Exception {
+        // as a supervisor's socket (systemd, inetd) or a cluster's shared one would come
+        java.nio.channels.ServerSocketChannel channel = java.nio.channels.ServerSocketChannel.open();
+        channel.bind(ANY_PORT);
+        HttpServer server = HttpServer.listen(io, channel, HttpServerOptions.defaults(),
+                Router.builder().get("/hello", kit.spawn(app())).build());
+        assertThat(server.localAddress()).isEqualTo(channel.getLocalAddress());
+        try (Client client = new Client(server)) {
+            client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(client.read().body()).isEqualTo("Hello, World!");
+        }
+        java.nio.channels.ServerSocketChannel unbound = java.nio.channels.ServerSocketChannel.open();
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpServer.listen(io, unbound,
+                    HttpServerOptions.defaults(), Router.builder().build())).isInstanceOf(IllegalArgumentException.class);
+        } finally {
+            unbound.close();
+        }
+    }
+
+    @Test
     void shouldSendContinueBeforeTheBody() throws Exception {
         HttpServer server = start(HttpServerOptions.defaults());
         try (Client client = new Client(server)) {
