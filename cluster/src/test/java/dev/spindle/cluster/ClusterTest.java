@@ -241,6 +241,17 @@ class ClusterTest {
     }
 
     @Test
+    void shouldServeASocketMadeBySystemCallsThroughStandardInput() throws Exception {
+        // the first half of sharing one accept queue among workers: a descriptor becomes a channel
+        int port = freePort();
+        start(CONFIG.withWorkers(1).withWorkerMain(TestWorker.class, "inherit", Integer.toString(port)));
+        await(ClusterEvent.Listening.class, e -> true);
+        HttpProbe probe = new HttpProbe(port);
+        assertThat(probe.get()).startsWith("200 worker 1 pid ");
+        probe.close();
+    }
+
+    @Test
     void shouldReplaceEveryWorkerInARollingRestartWithoutAFailedRequest() throws Exception {
         int port = freePort();
         ClusterPrimary cluster = start(CONFIG.withWorkerMain(TestWorker.class, "http", Integer.toString(port)));

@@ -76,7 +76,11 @@ public final class TestWorker {
                 return;
             }
             if (args[0].equals("http")) {
-                http(system, io, Integer.parseInt(args[1]));
+                http(system, io, Integer.parseInt(args[1]), false);
+                return;
+            }
+            if (args[0].equals("inherit")) {
+                http(system, io, Integer.parseInt(args[1]), true);
                 return;
             }
             ClusterWorker worker = Cluster.joinAsWorker(system, CONFIG, inbox);
@@ -130,7 +134,7 @@ public final class TestWorker {
      * HTTP on a port shared with {@code SO_REUSEPORT}: {@code GET /} answers
      * {@code "worker <id> pid <pid>"}; on a disconnect the server drains, then the worker leaves.
      */
-    private static void http(ActorSystem system, Io io, int port) throws Exception {
+    private static void http(ActorSystem system, Io io, int port, boolean inherit) throws Exception {
         CompletableFuture<ClusterWorker> self = new CompletableFuture<>();
         CompletableFuture<HttpServer> server = new CompletableFuture<>();
         ActorRef<WorkerEvent> inbox = system.spawn((ctx, event) -> {
@@ -142,12 +146,17 @@ public final class TestWorker {
         ClusterWorker worker = Cluster.joinAsWorker(system, CONFIG, inbox);
         self.complete(worker);
         String hello = "worker " + worker.id() + " pid " + ProcessHandle.current().pid();
-        HttpServer http = HttpServer.listen(io, new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
-                HttpServerOptions.defaults().withTcp(TcpOptions.defaults().withReusePort(true)),
-                Router.to(system.spawn((ctx, request) -> {
-                    request.respond(200, "text/plain", hello);
-                    return Behavior.same();
-                }, "hello")));
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        Router router = Router.to(system.spawn((ctx, request) -> {
+            request.respond(200, "text/plain", hello);
+            return Behavior.same();
+        }, "hello"));
+        HttpServer http = inherit
+                // a socket made by system calls, turned into a channel through stdin (the shared-socket path)
+                ? HttpServer.listen(io, dev.spindle.cluster.internal.NativeAccess.listenAsChannel(address),
+                        HttpServerOptions.defaults(), router)
+                : HttpServer.listen(io, address,
+                        HttpServerOptions.defaults().withTcp(TcpOptions.defaults().withReusePort(true)), router);
         server.complete(http);
         worker.listening(http.localAddress());
         worker.whenClosed().toCompletableFuture().join();

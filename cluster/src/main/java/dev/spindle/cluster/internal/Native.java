@@ -48,6 +48,15 @@ final class Native {
     private static final MethodHandle WRITE = function("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle READ = function("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle CLOSE = function("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKET = function("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = function("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle BIND = function("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle LISTEN = function("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle DUP2 = function("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+    private static final int SO_REUSEADDR = 2;
 
     private Native() {
     }
@@ -181,6 +190,76 @@ final class Native {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+    }
+
+    /**
+     * {@return a TCP socket listening on {@code address}} ({@code SO_REUSEADDR} set), made by the
+     * system calls themselves, so that its descriptor can be passed on.
+     */
+    static int listenTcp(java.net.InetSocketAddress address, int backlog) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            boolean v6 = address.getAddress() instanceof java.net.Inet6Address;
+            int fd = (int) SOCKET.invokeExact(state, v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+            if (fd < 0) {
+                throw failure("socket", state);
+            }
+            try {
+                MemorySegment one = arena.allocateFrom(JAVA_INT, 1);
+                if ((int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_REUSEADDR, one, 4) != 0) {
+                    throw failure("setsockopt", state);
+                }
+                MemorySegment sockaddr = sockaddr(arena, address, v6);
+                if ((int) BIND.invokeExact(state, fd, sockaddr, (int) sockaddr.byteSize()) != 0) {
+                    throw failure("bind to " + address, state);
+                }
+                if ((int) LISTEN.invokeExact(state, fd, backlog) != 0) {
+                    throw failure("listen", state);
+                }
+                return fd;
+            } catch (IOException | RuntimeException e) {
+                close(fd);
+                throw e;
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** {@code sockaddr_in} (16 bytes) or {@code sockaddr_in6} (28): family in host order, port and address in network order. */
+    private static MemorySegment sockaddr(Arena arena, java.net.InetSocketAddress address, boolean v6) {
+        byte[] ip = address.getAddress().getAddress();
+        MemorySegment sockaddr = arena.allocate(v6 ? 28 : 16, 4);
+        sockaddr.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) (v6 ? AF_INET6 : AF_INET));
+        sockaddr.set(JAVA_BYTE, 2, (byte) (address.getPort() >>> 8));
+        sockaddr.set(JAVA_BYTE, 3, (byte) address.getPort());
+        MemorySegment.copy(MemorySegment.ofArray(ip), 0, sockaddr, v6 ? 8 : 4, ip.length);
+        return sockaddr;
+    }
+
+    /**
+     * Makes {@code listening} this process's standard input and returns it as the channel Java's
+     * {@link System#inheritedChannel()} gives for a listening socket there (the one public way to
+     * turn a descriptor into a {@code ServerSocketChannel}). Once per process: the JDK asks once.
+     */
+    static java.nio.channels.ServerSocketChannel asInheritedChannel(int listening) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            if ((int) DUP2.invokeExact(state, listening, 0) != 0) {
+                throw failure("dup2", state);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        if (!(System.inheritedChannel() instanceof java.nio.channels.ServerSocketChannel channel)) {
+            throw new IOException("standard input did not become a listening channel (was System.inheritedChannel() "
+                    + "asked before?)");
+        }
+        return channel;
     }
 
     static void close(int fd) {
