@@ -1,5 +1,6 @@
 package dev.spindle.cluster;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,10 +27,13 @@ import java.util.Objects;
  *                         at {@code send}. Each worker has two shared-memory rings of about twice
  *                         this (a power of two, at least 64 KiB)
  * @param codecs           the message types that cross between processes, in registration order
+ * @param workerLogs       a directory where each worker's output goes ({@code worker-<id>.log},
+ *                         appended, stderr with stdout); null (the default): the primary's own
+ *                         stdout and stderr, as Node's workers share theirs
  */
 public record ClusterConfig(int workers, String workerMain, List<String> workerArgs, List<String> extraJvmArgs,
         Duration restartBackoff, Duration maxRestartBackoff, int maxRestarts, Duration crashWindow,
-        Duration shutdownTimeout, int maxFrameBytes, List<Registration<?>> codecs) {
+        Duration shutdownTimeout, int maxFrameBytes, List<Registration<?>> codecs, Path workerLogs) {
 
     /** One message type: its wire id, class and codec. */
     public record Registration<T>(int id, Class<T> type, Codec<T> codec) {
@@ -63,39 +67,45 @@ public record ClusterConfig(int workers, String workerMain, List<String> workerA
         return new ClusterConfig(Runtime.getRuntime().availableProcessors(), null, null, List.of(),
                 Duration.ofMillis(100), Duration.ofSeconds(10), 5, Duration.ofMinutes(1), Duration.ofSeconds(10),
                 1 << 20, List.of(new Registration<>(0, String.class, Codec.STRING),
-                        new Registration<>(1, byte[].class, Codec.BYTES)));
+                        new Registration<>(1, byte[].class, Codec.BYTES)), null);
     }
 
     public ClusterConfig withWorkers(int count) {
         return new ClusterConfig(count, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs);
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs);
     }
 
     /** {@return a copy whose workers run {@code main} with {@code args} instead of the primary's main class and arguments} */
     public ClusterConfig withWorkerMain(Class<?> main, String... args) {
         return new ClusterConfig(workers, main.getName(), List.of(args), extraJvmArgs, restartBackoff,
-                maxRestartBackoff, maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs);
+                maxRestartBackoff, maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs);
     }
 
     public ClusterConfig withExtraJvmArgs(String... args) {
         return new ClusterConfig(workers, workerMain, workerArgs, List.of(args), restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs);
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs);
     }
 
     /** {@return a copy with this restart backoff and crash-loop guard} */
     public ClusterConfig withRestarts(Duration backoff, Duration maxBackoff, int maxCrashes, Duration window) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, backoff, maxBackoff, maxCrashes,
-                window, shutdownTimeout, maxFrameBytes, codecs);
+                window, shutdownTimeout, maxFrameBytes, codecs, workerLogs);
     }
 
     public ClusterConfig withShutdownTimeout(Duration timeout) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, timeout, maxFrameBytes, codecs);
+                maxRestarts, crashWindow, timeout, maxFrameBytes, codecs, workerLogs);
     }
 
     public ClusterConfig withMaxFrameBytes(int bytes) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, bytes, codecs);
+                maxRestarts, crashWindow, shutdownTimeout, bytes, codecs, workerLogs);
+    }
+
+    /** {@return a copy whose workers write their output to {@code directory}/worker-&lt;id&gt;.log instead of the primary's} */
+    public ClusterConfig withWorkerLogs(Path directory) {
+        return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, directory);
     }
 
     /**
@@ -113,6 +123,6 @@ public record ClusterConfig(int workers, String workerMain, List<String> workerA
         List<Registration<?>> more = new ArrayList<>(codecs);
         more.add(new Registration<>(id, type, codec));
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, Collections.unmodifiableList(more));
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, Collections.unmodifiableList(more), workerLogs);
     }
 }

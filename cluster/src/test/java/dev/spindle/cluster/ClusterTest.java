@@ -49,6 +49,12 @@ class ClusterTest {
         return primary;
     }
 
+    /** {@return whether this kernel hands a closing listener's queued connections to the others of its port} */
+    private static boolean migratesQueuedConnections() throws IOException {
+        java.nio.file.Path sysctl = java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
+        return java.nio.file.Files.exists(sysctl) && java.nio.file.Files.readString(sysctl).strip().equals("1");
+    }
+
     /** {@return a port nothing listens on now} */
     private static int freePort() throws IOException {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -144,6 +150,8 @@ class ClusterTest {
         worker.send("oom");
         ClusterEvent.Exited outOfMemory = await(ClusterEvent.Exited.class, e -> e.worker() == worker);
         assertThat(outOfMemory.code()).isEqualTo(3);
+        assertThat(java.nio.file.Files.readString(CONFIG.workerLogs().resolve("worker-1.log")))
+                .as("the worker's output went to its log").contains("OutOfMemoryError");
         assertThat(outOfMemory.restarting()).isTrue();
         await(ClusterEvent.Online.class, e -> e.worker() == worker);
 
@@ -271,7 +279,15 @@ class ClusterTest {
         load.stop();
         java.util.Queue<String> failures = load.failures;
         java.util.Set<String> servedBy = load.servedBy;
-        assertThat(failures).as("failed requests").isEmpty();
+        if (migratesQueuedConnections()) {
+            assertThat(failures).as("failed requests").isEmpty();
+        } else {
+            // Without net.ipv4.tcp_migrate_req, Linux resets a connection that reaches a replaced
+            // worker's SO_REUSEPORT socket in the instant between its last accept and its close (a
+            // new connection, never an answered one): at most one per client here, each a reset.
+            assertThat(failures).as("failed requests").hasSizeLessThanOrEqualTo(4)
+                    .allSatisfy(f -> assertThat(f).startsWith("new connection: ").contains("reset"));
+        }
         // Only the new processes answer now (which of them, the kernel's hash of 4 connections decides).
         List<String> newWorkers = List.of("worker 1 pid " + cluster.worker(1).pid().orElseThrow(),
                 "worker 2 pid " + cluster.worker(2).pid().orElseThrow());
@@ -343,7 +359,7 @@ class ClusterTest {
                                 servedBy.add(answer.substring(4));
                             }
                         } catch (IOException e) {
-                            failures.add(e.toString());
+                            failures.add((probe.reused ? "reused connection: " : "new connection: ") + e);
                             probe.close(); // reconnect: the kernel picks a live worker
                         }
                     }
@@ -377,7 +393,8 @@ class ClusterTest {
         private final int port;
         private Socket socket;
         private java.io.InputStream in;
-        private boolean reused;
+        /** The last request went on a connection that had answered before. */
+        boolean reused;
         /** Send a request again on a fresh connection when a reused one closed before answering. */
         boolean retry = true;
 

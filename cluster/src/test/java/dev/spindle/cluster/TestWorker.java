@@ -41,6 +41,8 @@ public final class TestWorker {
     public static final ClusterConfig CONFIG = ClusterConfig.defaults().withWorkers(2)
             .withRestarts(Duration.ofMillis(10), Duration.ofMillis(100), 5, Duration.ofMinutes(1))
             .withShutdownTimeout(Duration.ofSeconds(10))
+            // out of Surefire's channel (the forked test JVM's stdout), into files to read after a failure
+            .withWorkerLogs(java.nio.file.Path.of("target", "worker-logs"))
             .withCodec(2, Double.class, Double.CODEC)
             .withCodec(3, Integer.class, Codec.of((n, out) -> out.writeInt(n), java.io.DataInput::readInt));
 

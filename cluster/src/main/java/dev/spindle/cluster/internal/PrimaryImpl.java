@@ -218,8 +218,20 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
         system.deadLetters().publish(remote(target, name), message, dev.spindle.actors.DeadLetter.Reason.STOPPED);
     }
 
+    /** Linux 5.14+: whether a closing listening socket hands its queued connections to the others of its port. */
+    private static final Path MIGRATE_REQ = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
+
     @Override
     public CompletionStage<Void> rollingRestart() {
+        try {
+            if (Files.exists(MIGRATE_REQ) && Files.readString(MIGRATE_REQ).strip().equals("0")) {
+                LOG.warn("cluster: rolling restart with SO_REUSEPORT and net.ipv4.tcp_migrate_req = 0: a connection that "
+                        + "reaches a replaced worker's socket in the instant it closes is reset by the kernel (clients retry); "
+                        + "sysctl -w net.ipv4.tcp_migrate_req=1 has the kernel hand such connections to the other workers");
+            }
+        } catch (IOException e) {
+            LOG.debug("cluster: cannot read {}", MIGRATE_REQ, e);
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread.ofVirtual().name("spindle-cluster-rolling-restart").start(() -> {
             try {

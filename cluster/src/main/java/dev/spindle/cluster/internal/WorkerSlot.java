@@ -124,6 +124,16 @@ final class WorkerSlot implements Worker {
 
     private Life start(boolean replacing) {
         ProcessBuilder builder = new ProcessBuilder(Launch.command(primary.config)).inheritIO();
+        Path logs = primary.config.workerLogs();
+        if (logs != null) {
+            try {
+                Files.createDirectories(logs);
+                builder.redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("worker-" + id + ".log").toFile()));
+            } catch (IOException e) {
+                LOG.warn("cluster: cannot write worker {}'s output to {}; it goes to the primary's", id, logs, e);
+            }
+        }
         int number;
         synchronized (lock) {
             number = ++incarnations;
