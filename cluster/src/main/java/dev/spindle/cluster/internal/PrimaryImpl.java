@@ -56,8 +56,11 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
         super(system, new Wire(config), PRIMARY);
         this.config = config;
         this.events = events;
-        this.directory = Files.createTempDirectory(ringHome(config), "spindle-cluster-",
+        Path home = ringHome(config);
+        removeOrphans(home);
+        this.directory = Files.createTempDirectory(home, DIRECTORY_PREFIX,
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.writeString(directory.resolve(PID_FILE), Long.toString(ProcessHandle.current().pid()));
         this.socket = directory.resolve("primary.sock");
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
@@ -78,7 +81,44 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
      * makes new ones before the old go; containers often give it only 64 MiB, and touching a
      * mapped page past a full tmpfs kills the process), else {@code java.io.tmpdir}.
      */
-    private static Path ringHome(ClusterConfig config) {
+    static final String DIRECTORY_PREFIX = "spindle-cluster-";
+    /** In each private directory: the pid of the primary that made it. */
+    static final String PID_FILE = "primary.pid";
+
+    /**
+     * Removes the private directories (rings, socket) of primaries that died without cleaning up
+     * (killed with SIGKILL, say): this user's, under {@code home}, whose primary is not running.
+     */
+    static void removeOrphans(Path home) {
+        try (var entries = Files.newDirectoryStream(home, DIRECTORY_PREFIX + "*")) {
+            for (Path dir : entries) {
+                Path pidFile = dir.resolve(PID_FILE);
+                if (!Files.isDirectory(dir) || !Files.isReadable(pidFile)) {
+                    continue; // not ours to judge (another user's, or one being made)
+                }
+                long pid;
+                try {
+                    pid = Long.parseLong(Files.readString(pidFile).strip());
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                try (var files = Files.list(dir)) {
+                    for (Path file : files.toList()) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+                Files.deleteIfExists(dir);
+                LOG.info("cluster: removed {}, left by primary {}, which is gone", dir, pid);
+            }
+        } catch (IOException e) {
+            LOG.debug("cluster: could not look for directories left by dead primaries in {}", home, e);
+        }
+    }
+
+    static Path ringHome(ClusterConfig config) {
         Path shm = Path.of("/dev/shm");
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         if (!Files.isDirectory(shm) || !Files.isWritable(shm)) {
@@ -284,9 +324,9 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
         try {
             server.close();
             Files.deleteIfExists(socket);
-            try (var left = Files.list(directory)) {
+            try (var left = Files.list(directory)) { // the pid file, and rings of workers that never exited in time
                 for (Path file : left.toList()) {
-                    Files.deleteIfExists(file); // rings of workers that never exited in time
+                    Files.deleteIfExists(file);
                 }
             }
             Files.deleteIfExists(directory);

@@ -15,6 +15,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
@@ -67,6 +68,27 @@ class PrimarySecurityTest {
         ClusterEvent.Message answer = (ClusterEvent.Message) fish(e -> e instanceof ClusterEvent.Message);
         assertThat(answer.message()).isEqualTo("echo still here from 1");
         assertThat(worker.incarnation()).isEqualTo(1);
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldRemoveWhatADeadPrimaryLeftBehindButNotWhatALiveOneUses() throws Exception {
+        Path home = PrimaryImpl.ringHome(TestWorker.CONFIG.withWorkers(1));
+        Process finished = new ProcessBuilder("true").start();
+        finished.waitFor();
+        Path orphan = Files.createTempDirectory(home, PrimaryImpl.DIRECTORY_PREFIX);
+        Files.writeString(orphan.resolve(PrimaryImpl.PID_FILE), Long.toString(finished.pid()));
+        Files.write(orphan.resolve("worker-1.1.up"), new byte[64]);
+        Path alive = Files.createTempDirectory(home, PrimaryImpl.DIRECTORY_PREFIX);
+        Files.writeString(alive.resolve(PrimaryImpl.PID_FILE), Long.toString(ProcessHandle.current().pid()));
+        try {
+            PrimaryImpl.removeOrphans(home);
+            assertThat(orphan).doesNotExist();
+            assertThat(alive).exists();
+        } finally {
+            Files.deleteIfExists(alive.resolve(PrimaryImpl.PID_FILE));
+            Files.deleteIfExists(alive);
+        }
     }
 
     /** {@return the next event that matches, skipping others} */
