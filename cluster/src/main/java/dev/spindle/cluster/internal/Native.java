@@ -61,6 +61,26 @@ final class Native {
     private Native() {
     }
 
+    /** A native call made in a confined arena; it may throw whatever a method handle throws. */
+    @FunctionalInterface
+    private interface Call<T> {
+        T in(Arena arena) throws Throwable;
+    }
+
+    /**
+     * {@return what {@code call} returns, run in a fresh confined arena} I/O failures (a call's
+     * errno) pass as they are; anything else a method handle throws is a bug, an unchecked one.
+     */
+    private static <T> T inArena(Call<T> call) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            return call.in(arena);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     @SuppressWarnings("restricted") // the point of this class; see the class comment for who may call it
     private static MethodHandle function(String name, FunctionDescriptor descriptor) {
         return LINKER.downcallHandle(LIBC.find(name).orElseThrow(() -> new IllegalStateException("no " + name + " in libc")),
@@ -78,7 +98,7 @@ final class Native {
 
     /** {@return two connected Unix stream sockets} */
     static int[] socketPair() throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
+        return inArena(arena -> {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
             int result = (int) SOCKETPAIR.invokeExact(state, AF_UNIX, SOCK_STREAM, 0, fds);
@@ -86,16 +106,12 @@ final class Native {
                 throw failure("socketpair", state);
             }
             return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        });
     }
 
     /** Sends {@code fd} over the Unix socket {@code socket} (with one byte of data, as the call needs some). */
     static void sendDescriptor(int socket, int fd) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
+        inArena(arena -> {
             MemorySegment state = arena.allocate(CALL_STATE);
             Message m = message(arena);
             MemorySegment message = m.header();
@@ -108,16 +124,13 @@ final class Native {
             if (sent != 1) {
                 throw failure("sendmsg", state);
             }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+            return null;
+        });
     }
 
     /** {@return a descriptor received on the Unix socket {@code socket}} Blocks until one comes. */
     static int receiveDescriptor(int socket) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
+        return inArena(arena -> {
             MemorySegment state = arena.allocate(CALL_STATE);
             Message m = message(arena);
             MemorySegment message = m.header();
@@ -131,11 +144,7 @@ final class Native {
                 throw new IOException("no descriptor came with the message");
             }
             return control.get(JAVA_INT, 16);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        });
     }
 
     /** A {@code msghdr} and the control buffer it points to. */
@@ -160,7 +169,7 @@ final class Native {
 
     /** Writes {@code bytes} to {@code fd}; {@return how many went} */
     static long write(int fd, byte[] bytes) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
+        return inArena(arena -> {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment buffer = arena.allocateFrom(JAVA_BYTE, bytes);
             long n = (long) WRITE.invokeExact(state, fd, buffer, (long) bytes.length);
@@ -168,16 +177,12 @@ final class Native {
                 throw failure("write", state);
             }
             return n;
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        });
     }
 
     /** Reads up to {@code max} bytes from {@code fd}. */
     static byte[] read(int fd, int max) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
+        return inArena(arena -> {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment buffer = arena.allocate(max);
             long n = (long) READ.invokeExact(state, fd, buffer, (long) max);
@@ -185,11 +190,7 @@ final class Native {
                 throw failure("read", state);
             }
             return buffer.asSlice(0, n).toArray(JAVA_BYTE);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        });
     }
 
     /**
@@ -197,7 +198,7 @@ final class Native {
      * system calls themselves, so that its descriptor can be passed on.
      */
     static int listenTcp(java.net.InetSocketAddress address, int backlog) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
+        return inArena(arena -> {
             MemorySegment state = arena.allocate(CALL_STATE);
             boolean v6 = address.getAddress() instanceof java.net.Inet6Address;
             int fd = (int) SOCKET.invokeExact(state, v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
@@ -221,11 +222,7 @@ final class Native {
                 close(fd);
                 throw e;
             }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        });
     }
 
     /** {@code sockaddr_in} (16 bytes) or {@code sockaddr_in6} (28): family in host order, port and address in network order. */
@@ -245,16 +242,13 @@ final class Native {
      * turn a descriptor into a {@code ServerSocketChannel}). Once per process: the JDK asks once.
      */
     static java.nio.channels.ServerSocketChannel asInheritedChannel(int listening) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
+        inArena(arena -> {
             MemorySegment state = arena.allocate(CALL_STATE);
             if ((int) DUP2.invokeExact(state, listening, 0) != 0) {
                 throw failure("dup2", state);
             }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+            return null;
+        });
         if (!(System.inheritedChannel() instanceof java.nio.channels.ServerSocketChannel channel)) {
             throw new IOException("standard input did not become a listening channel (was System.inheritedChannel() "
                     + "asked before?)");

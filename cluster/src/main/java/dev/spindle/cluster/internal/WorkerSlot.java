@@ -41,9 +41,10 @@ final class WorkerSlot implements Worker {
     private final int id;
     private final Object lock = new Object();
     private final AtomicLong undelivered = new AtomicLong();
-    // ---- guarded by lock ----
+    // ---- written under lock; `current` and a life's `link` are volatile so that send, the hot path,
+    // reads them without it ----
     /** The process {@link #send} speaks to; null when none runs. */
-    private Life current;
+    private volatile Life current;
     /** Every process of this slot not yet exited. */
     private final List<Life> lives = new ArrayList<>();
     private int incarnations;
@@ -57,7 +58,7 @@ final class WorkerSlot implements Worker {
         final ShmRing up;
         final ShmRing down;
         Process process;
-        Link link;
+        volatile Link link;
         /** Asked to end (disconnect, kill, cluster close, replaced): its exit is not a crash. */
         boolean stopRequested;
         boolean disconnectedTold;
@@ -230,6 +231,9 @@ final class WorkerSlot implements Worker {
         switch (kind) {
             case Link.MESSAGE -> {
                 Object message = primary.wire.decode(body);
+                // Under the lock, unlike send: Disconnected may be told from another thread (the
+                // process's exit), and no Message of that process may follow it. Uncontended but
+                // at exits, and it holds nothing that blocks (a tell).
                 synchronized (lock) {
                     if (lifeOf(from) != null) {
                         primary.events.tell(new ClusterEvent.Message(this, message));
@@ -415,27 +419,25 @@ final class WorkerSlot implements Worker {
 
     @Override
     public boolean isConnected() {
-        synchronized (lock) {
-            return current != null && current.link != null && current.link.isOpen();
-        }
+        Link l = currentLink();
+        return l != null && l.isOpen();
+    }
+
+    /** {@return the current process's link, or null} Lock-free: the hot path of every send. */
+    private Link currentLink() {
+        Life life = current;
+        return life == null ? null : life.link;
     }
 
     /** Sends a frame to the current process; {@return false if none is connected} */
     boolean sendFrame(int kind, Link.Body frame) {
-        Link l;
-        synchronized (lock) {
-            l = current == null ? null : current.link;
-        }
+        Link l = currentLink();
         return l != null && l.send(kind, frame);
     }
 
     @Override
     public boolean send(Object message) {
-        Link l;
-        synchronized (lock) {
-            l = current == null ? null : current.link;
-        }
-        return primary.sendMessage(l, message, undelivered);
+        return primary.sendMessage(currentLink(), message, undelivered);
     }
 
     @Override

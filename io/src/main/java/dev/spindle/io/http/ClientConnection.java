@@ -491,14 +491,7 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
             return;
         }
         closed = true;
-        if (key != null) {
-            key.cancel();
-        }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // Closing: the socket is gone either way.
-        }
+        IoLoop.release(key, channel);
         for (IoLoop.LoopTimer timer : new IoLoop.LoopTimer[] {connectTimer, idleTimer, continueTimer}) {
             if (timer != null) {
                 timer.cancel();

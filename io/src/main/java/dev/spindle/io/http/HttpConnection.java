@@ -727,14 +727,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             return;
         }
         closed = true;
-        if (key != null) {
-            key.cancel();
-        }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // Closing: the socket is gone either way.
-        }
+        IoLoop.release(key, channel);
         closeStreams();
         if (body != null) {
             body.fail(new IOException("the connection closed before the body ended"));

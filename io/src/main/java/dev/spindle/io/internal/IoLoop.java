@@ -102,6 +102,21 @@ public final class IoLoop implements Executor {
         return buffers;
     }
 
+    /**
+     * Cancels {@code key} (if there is one) and closes {@code channel}: what every channel does as
+     * it closes. A failure to close is not reported: the socket is gone either way.
+     */
+    public static void release(SelectionKey key, java.nio.channels.Channel channel) {
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Closing: nothing more to do with it.
+        }
+    }
+
     /** Loop thread only. Registers {@code channel} for {@code ops} with {@code handler} as the key's attachment. */
     public SelectionKey register(SelectableChannel channel, int ops, Ready handler) throws IOException {
         assert inLoop();

@@ -399,14 +399,7 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
         }
         closed = true;
         closeRequested = true;
-        if (key != null) {
-            key.cancel();
-        }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // Closing: the socket is gone either way.
-        }
+        IoLoop.release(key, channel);
         for (Object item; (item = outbound.poll()) != null; ) {
             pending.add(item);
         }

@@ -82,14 +82,7 @@ final class TcpConnector implements IoLoop.Ready, IoLoop.Closeable {
         if (timeout != null) {
             timeout.cancel();
         }
-        if (key != null) {
-            key.cancel();
-        }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // Failed already: nothing more to report.
-        }
+        IoLoop.release(key, channel);
         owner.deliver(new TcpEvent.ConnectFailed(remote, cause));
     }
 

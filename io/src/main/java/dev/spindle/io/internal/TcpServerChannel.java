@@ -110,14 +110,7 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
             return;
         }
         closed = true;
-        if (key != null) {
-            key.cancel();
-        }
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // Closing: nothing more to report.
-        }
+        IoLoop.release(key, server);
         acceptor.listenerClosed(this, cause);
     }
 

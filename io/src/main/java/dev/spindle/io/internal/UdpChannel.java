@@ -138,14 +138,7 @@ final class UdpChannel implements UdpSocket, IoLoop.Ready, IoLoop.Closeable {
         }
         closed = true;
         closing = true;
-        if (key != null) {
-            key.cancel();
-        }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // Closing: nothing more to report.
-        }
+        IoLoop.release(key, channel);
         for (Datagram left; (left = outbound.poll()) != null; ) {
             dropped.incrementAndGet();
         }
