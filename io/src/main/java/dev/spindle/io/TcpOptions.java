@@ -30,13 +30,15 @@ import java.util.Objects;
  * @param pooledReads    reads arrive as {@link TcpEvent.Data}, buffers lent from a pool that the
  *                       receiver gives back, instead of {@link TcpEvent.Received} with a new array
  *                       each: nothing is allocated per read (default off)
+ * @param acceptGate     asked by a listener before each accept ({@link AcceptGate#OPEN}: always)
  */
 public record TcpOptions(boolean noDelay, boolean keepAlive, boolean reuseAddress, boolean reusePort, int backlog,
         boolean allowHalfOpen, Duration connectTimeout, int highWaterMark, int lowWaterMark, int maxQueuedBytes,
-        boolean pooledReads) {
+        boolean pooledReads, AcceptGate acceptGate) {
 
     public TcpOptions {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(acceptGate, "acceptGate");
         if (backlog < 1) {
             throw new IllegalArgumentException("backlog must be at least 1: " + backlog);
         }
@@ -52,48 +54,48 @@ public record TcpOptions(boolean noDelay, boolean keepAlive, boolean reuseAddres
     /** {@return options that work for most servers and clients} */
     public static TcpOptions defaults() {
         return new TcpOptions(true, false, true, false, 1024, false, Duration.ofSeconds(10),
-                64 * 1024, 16 * 1024, 4 << 20, false);
+                64 * 1024, 16 * 1024, 4 << 20, false, AcceptGate.OPEN);
     }
 
     public TcpOptions withNoDelay(boolean on) {
         return new TcpOptions(on, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate);
     }
 
     public TcpOptions withKeepAlive(boolean on) {
         return new TcpOptions(noDelay, on, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate);
     }
 
     public TcpOptions withReuseAddress(boolean on) {
         return new TcpOptions(noDelay, keepAlive, on, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate);
     }
 
     public TcpOptions withReusePort(boolean on) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, on, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate);
     }
 
     public TcpOptions withBacklog(int pending) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, pending, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate);
     }
 
     public TcpOptions withAllowHalfOpen(boolean on) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, on, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate);
     }
 
     public TcpOptions withConnectTimeout(Duration timeout) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, timeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate);
     }
 
     /** {@return a copy with these write limits} */
     public TcpOptions withWriteLimits(int low, int high, int max) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                high, low, max, pooledReads);
+                high, low, max, pooledReads, acceptGate);
     }
 
     /**
@@ -102,6 +104,15 @@ public record TcpOptions(boolean noDelay, boolean keepAlive, boolean reuseAddres
      */
     public TcpOptions withPooledReads(boolean on) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, on);
+                highWaterMark, lowWaterMark, maxQueuedBytes, on, acceptGate);
+    }
+
+    /**
+     * {@return a copy whose listeners ask {@code gate} before each accept} A cluster sets one to
+     * deal the connections of a shared listening socket out in turn.
+     */
+    public TcpOptions withAcceptGate(AcceptGate gate) {
+        return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, gate);
     }
 }

@@ -95,6 +95,58 @@ class TcpTest {
     }
 
     @Test
+    void shouldAcceptOnlyWhenTheGateSaysSoAndTakeWhatIsQueuedOnClose() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicInteger asked = new AtomicInteger();
+        AtomicInteger accepted = new AtomicInteger();
+        AtomicInteger closed = new AtomicInteger();
+        AcceptGate gate = new AcceptGate() {
+            @Override
+            public long admit() {
+                asked.incrementAndGet();
+                return open.get() ? 0 : Duration.ofMillis(5).toNanos();
+            }
+
+            @Override
+            public void accepted() {
+                accepted.incrementAndGet();
+            }
+
+            @Override
+            public void closed() {
+                closed.incrementAndGet();
+            }
+        };
+        TestProbe<TcpEvent> owner = kit.createProbe();
+        TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults().withAcceptGate(gate), owner.ref());
+        try (Socket first = connect(listener)) {
+            // Held back: the gate is asked again and again (every 5 ms), and says no.
+            owner.expectNoMessage(Duration.ofMillis(100));
+            assertThat(asked.get()).isGreaterThan(2);
+            assertThat(accepted.get()).isZero();
+
+            open.set(true);
+            assertThat(owner.expectMessageClass(TcpEvent.Accepted.class).connection().remoteAddress().getPort())
+                    .isEqualTo(first.getLocalPort());
+            assertThat(accepted.get()).isEqualTo(1);
+
+            open.set(false);
+            try (Socket second = connect(listener)) {
+                owner.expectNoMessage(Duration.ofMillis(50));
+                // Closing takes what the kernel queued, gate or not: a client is answered, never reset.
+                listener.close();
+                List<TcpEvent> last = List.of(owner.receiveMessage(), owner.receiveMessage());
+                assertThat(last).hasAtLeastOneElementOfType(TcpEvent.ListenerClosed.class)
+                        .filteredOn(TcpEvent.Accepted.class::isInstance).singleElement()
+                        .extracting(e -> ((TcpEvent.Accepted) e).connection().remoteAddress().getPort())
+                        .isEqualTo(second.getLocalPort());
+                assertThat(accepted.get()).isEqualTo(2);
+                assertThat(closed.get()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void shouldServeAPlainSocketClient() throws Exception {
         TcpListener listener = io.listen(ANY_PORT, TcpOptions.defaults(), kit.spawn(echoServer()));
         try (Socket socket = connect(listener)) {

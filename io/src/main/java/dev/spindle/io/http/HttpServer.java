@@ -86,7 +86,7 @@ public final class HttpServer implements AutoCloseable {
                 adopting.incrementAndGet();
             }
         };
-        this.listener = channel != null ? Internals.runtime(io).listen(channel, acceptor)
+        this.listener = channel != null ? Internals.runtime(io).listen(channel, options.tcp().acceptGate(), acceptor)
                 : Internals.runtime(io).listen(address, options.tcp(), acceptor);
     }
 

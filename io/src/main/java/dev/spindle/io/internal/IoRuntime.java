@@ -3,6 +3,7 @@ package dev.spindle.io.internal;
 import dev.spindle.io.IoConfig;
 import dev.spindle.io.TcpEvent;
 import dev.spindle.io.TcpListener;
+import dev.spindle.io.AcceptGate;
 import dev.spindle.io.TcpOptions;
 import dev.spindle.io.UdpEvent;
 import dev.spindle.io.UdpSocket;
@@ -66,7 +67,7 @@ public final class IoRuntime {
 
     /** A TCP listener on a channel already listening, its connections to {@code owner}. */
     public TcpListener listen(ServerSocketChannel server, TcpOptions options, Recipient<TcpEvent, ?> owner) throws IOException {
-        return listen(server, tcpAcceptor(options, owner));
+        return listen(server, options.acceptGate(), tcpAcceptor(options, owner));
     }
 
     private TcpServerChannel.Acceptor tcpAcceptor(TcpOptions options, Recipient<TcpEvent, ?> owner) {
@@ -101,7 +102,7 @@ public final class IoRuntime {
                 server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
             server.bind(address, options.backlog());
-            return listen(server, acceptor);
+            return listen(server, options.acceptGate(), acceptor);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -112,14 +113,15 @@ public final class IoRuntime {
      * A listener on {@code server}, a channel already bound and listening (inherited from a
      * supervisor such as systemd, or shared by a cluster): made non-blocking and put on a loop.
      */
-    public TcpServerChannel listen(ServerSocketChannel server, TcpServerChannel.Acceptor acceptor) throws IOException {
+    public TcpServerChannel listen(ServerSocketChannel server, AcceptGate gate, TcpServerChannel.Acceptor acceptor)
+            throws IOException {
         ensureOpen();
         if (server.getLocalAddress() == null) {
             throw new IllegalArgumentException("the channel is not bound: bind it, or listen on an address");
         }
         server.configureBlocking(false);
         IoLoop loop = nextLoop();
-        TcpServerChannel listener = new TcpServerChannel(this, loop, server, acceptor);
+        TcpServerChannel listener = new TcpServerChannel(this, loop, server, gate, acceptor);
         loop.execute(() -> {
             try {
                 listener.attach();

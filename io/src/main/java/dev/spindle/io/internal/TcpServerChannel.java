@@ -1,5 +1,6 @@
 package dev.spindle.io.internal;
 
+import dev.spindle.io.AcceptGate;
 import dev.spindle.io.TcpEvent;
 import dev.spindle.io.TcpListener;
 import org.slf4j.Logger;
@@ -41,15 +42,20 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
     private final IoRuntime runtime;
     private final IoLoop loop;
     private final ServerSocketChannel server;
+    private final AcceptGate gate;
     private final Acceptor acceptor;
     private final InetSocketAddress local;
     private SelectionKey key;
+    /** Set while the gate leaves the queue to others: accepting resumes when it fires. */
+    private IoLoop.LoopTimer paused;
     private boolean closed;
 
-    TcpServerChannel(IoRuntime runtime, IoLoop loop, ServerSocketChannel server, Acceptor acceptor) throws IOException {
+    TcpServerChannel(IoRuntime runtime, IoLoop loop, ServerSocketChannel server, AcceptGate gate, Acceptor acceptor)
+            throws IOException {
         this.runtime = runtime;
         this.loop = loop;
         this.server = server;
+        this.gate = gate;
         this.acceptor = acceptor;
         this.local = (InetSocketAddress) server.getLocalAddress();
     }
@@ -66,6 +72,11 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
     @Override
     public void onReady(SelectionKey selected) {
         for (int i = 0; i < ACCEPTS_PER_TURN; i++) {
+            long wait = gate.admit();
+            if (wait > 0) {
+                pause(wait);
+                return;
+            }
             SocketChannel accepted;
             try {
                 accepted = server.accept();
@@ -77,8 +88,20 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
             if (accepted == null) {
                 return;
             }
+            gate.accepted();
             runtime.adopt(accepted, this, acceptor);
         }
+    }
+
+    /** Stops asking the selector about the queue for {@code nanos}: level-triggered, it would wake us at once. */
+    private void pause(long nanos) {
+        key.interestOps(0);
+        paused = loop.schedule(nanos, () -> {
+            paused = null;
+            if (!closed) {
+                key.interestOps(SelectionKey.OP_ACCEPT);
+            }
+        });
     }
 
     @Override
@@ -98,6 +121,7 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
     private void acceptQueued() {
         try {
             for (SocketChannel queued; (queued = server.accept()) != null; ) {
+                gate.accepted();
                 runtime.adopt(queued, this, acceptor);
             }
         } catch (IOException e) {
@@ -110,7 +134,16 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
             return;
         }
         closed = true;
+        if (paused != null) {
+            paused.cancel();
+            paused = null;
+        }
         IoLoop.release(key, server);
+        try {
+            gate.closed();
+        } catch (RuntimeException e) {
+            LOG.warn("listener {}: its accept gate failed on close", local, e);
+        }
         acceptor.listenerClosed(this, cause);
     }
 
