@@ -30,10 +30,12 @@ import java.util.Objects;
  * @param workerLogs       a directory where each worker's output goes ({@code worker-<id>.log},
  *                         appended, stderr with stdout); null (the default): the primary's own
  *                         stdout and stderr, as Node's workers share theirs
+ * @param balancing        how workers listening on one address share its connections (default
+ *                         {@link Balancing#REUSE_PORT}); the primary's choice is the workers'
  */
 public record ClusterConfig(int workers, String workerMain, List<String> workerArgs, List<String> extraJvmArgs,
         Duration restartBackoff, Duration maxRestartBackoff, int maxRestarts, Duration crashWindow,
-        Duration shutdownTimeout, int maxFrameBytes, List<Registration<?>> codecs, Path workerLogs) {
+        Duration shutdownTimeout, int maxFrameBytes, List<Registration<?>> codecs, Path workerLogs, Balancing balancing) {
 
     /** One message type: its wire id, class and codec. */
     public record Registration<T>(int id, Class<T> type, Codec<T> codec) {
@@ -60,6 +62,7 @@ public record ClusterConfig(int workers, String workerMain, List<String> workerA
         Objects.requireNonNull(maxRestartBackoff, "maxRestartBackoff");
         Objects.requireNonNull(crashWindow, "crashWindow");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(balancing, "balancing");
     }
 
     /** {@return one worker per core, restarts after 100 ms doubling to 10 s, at most 5 crashes a minute, 10 s to shut down} */
@@ -67,45 +70,51 @@ public record ClusterConfig(int workers, String workerMain, List<String> workerA
         return new ClusterConfig(Runtime.getRuntime().availableProcessors(), null, null, List.of(),
                 Duration.ofMillis(100), Duration.ofSeconds(10), 5, Duration.ofMinutes(1), Duration.ofSeconds(10),
                 1 << 20, List.of(new Registration<>(0, String.class, Codec.STRING),
-                        new Registration<>(1, byte[].class, Codec.BYTES)), null);
+                        new Registration<>(1, byte[].class, Codec.BYTES)), null, Balancing.REUSE_PORT);
     }
 
     public ClusterConfig withWorkers(int count) {
         return new ClusterConfig(count, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs);
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing);
     }
 
     /** {@return a copy whose workers run {@code main} with {@code args} instead of the primary's main class and arguments} */
     public ClusterConfig withWorkerMain(Class<?> main, String... args) {
         return new ClusterConfig(workers, main.getName(), List.of(args), extraJvmArgs, restartBackoff,
-                maxRestartBackoff, maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs);
+                maxRestartBackoff, maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing);
     }
 
     public ClusterConfig withExtraJvmArgs(String... args) {
         return new ClusterConfig(workers, workerMain, workerArgs, List.of(args), restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs);
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing);
     }
 
     /** {@return a copy with this restart backoff and crash-loop guard} */
     public ClusterConfig withRestarts(Duration backoff, Duration maxBackoff, int maxCrashes, Duration window) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, backoff, maxBackoff, maxCrashes,
-                window, shutdownTimeout, maxFrameBytes, codecs, workerLogs);
+                window, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing);
     }
 
     public ClusterConfig withShutdownTimeout(Duration timeout) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, timeout, maxFrameBytes, codecs, workerLogs);
+                maxRestarts, crashWindow, timeout, maxFrameBytes, codecs, workerLogs, balancing);
     }
 
     public ClusterConfig withMaxFrameBytes(int bytes) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, bytes, codecs, workerLogs);
+                maxRestarts, crashWindow, shutdownTimeout, bytes, codecs, workerLogs, balancing);
     }
 
     /** {@return a copy whose workers write their output to {@code directory}/worker-&lt;id&gt;.log instead of the primary's} */
     public ClusterConfig withWorkerLogs(Path directory) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, directory);
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, directory, balancing);
+    }
+
+    /** {@return a copy whose workers share the addresses they listen on this way} */
+    public ClusterConfig withBalancing(Balancing policy) {
+        return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, policy);
     }
 
     /**
@@ -123,6 +132,6 @@ public record ClusterConfig(int workers, String workerMain, List<String> workerA
         List<Registration<?>> more = new ArrayList<>(codecs);
         more.add(new Registration<>(id, type, codec));
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, Collections.unmodifiableList(more), workerLogs);
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, Collections.unmodifiableList(more), workerLogs, balancing);
     }
 }

@@ -1,5 +1,15 @@
 package dev.spindle.cluster;
 
+import dev.spindle.actors.ActorRef;
+import dev.spindle.io.Io;
+import dev.spindle.io.TcpEvent;
+import dev.spindle.io.TcpListener;
+import dev.spindle.io.TcpOptions;
+import dev.spindle.io.http.HttpServer;
+import dev.spindle.io.http.HttpServerOptions;
+import dev.spindle.io.http.Router;
+
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletionStage;
 
@@ -21,7 +31,30 @@ public interface ClusterWorker extends ClusterNode, AutoCloseable {
     /** {@return messages {@link #send} could not hand to the link} */
     long undelivered();
 
-    /** Tells the primary this worker listens on {@code address} ({@link ClusterEvent.Listening}). */
+    /** {@return how this cluster's workers share the addresses they listen on: the primary's choice} */
+    Balancing balancing();
+
+    /**
+     * Listens on {@code address} together with the other workers that listen on it, shared as the
+     * cluster's {@link #balancing()} says, and tells the primary ({@link ClusterEvent.Listening}).
+     * Node's {@code server.listen()} in a worker. Closing the listener stops this worker taking
+     * connections; the others go on.
+     *
+     * @throws IOException           if the address cannot be bound
+     * @throws IllegalStateException with {@link Balancing#ROUND_ROBIN}, for a second address in
+     *                               this process (one per worker; use another cluster or
+     *                               {@link Balancing#REUSE_PORT} for more)
+     */
+    TcpListener listen(Io io, InetSocketAddress address, TcpOptions options, ActorRef<? super TcpEvent> owner)
+            throws IOException;
+
+    /** Like {@link #listen}, for HTTP: serves {@code address} with {@code router} together with the other workers. */
+    HttpServer serve(Io io, InetSocketAddress address, HttpServerOptions options, Router router) throws IOException;
+
+    /**
+     * Tells the primary this worker listens on {@code address} ({@link ClusterEvent.Listening}), for
+     * a listener made without {@link #listen} or {@link #serve}.
+     */
     void listening(InetSocketAddress address);
 
     /** {@return completes when the link to the primary has closed, for whatever reason} */

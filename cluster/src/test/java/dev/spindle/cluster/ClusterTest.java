@@ -249,20 +249,70 @@ class ClusterTest {
     }
 
     @Test
-    void shouldServeASocketMadeBySystemCallsThroughStandardInput() throws Exception {
-        // the first half of sharing one accept queue among workers: a descriptor becomes a channel
+    void shouldDealConnectionsInTurnFromOneSharedSocketWithRoundRobin() throws Exception {
         int port = freePort();
-        start(CONFIG.withWorkers(1).withWorkerMain(TestWorker.class, "inherit", Integer.toString(port)));
-        await(ClusterEvent.Listening.class, e -> true);
-        HttpProbe probe = new HttpProbe(port);
-        assertThat(probe.get()).startsWith("200 worker 1 pid ");
-        probe.close();
+        start(CONFIG.withWorkers(3).withBalancing(Balancing.ROUND_ROBIN)
+                .withWorkerMain(TestWorker.class, "listen", Integer.toString(port)));
+        int listening = 0;
+        List<Object> said = new ArrayList<>();
+        while (listening < 3 || said.size() < 3) {
+            switch (await(ClusterEvent.class, e -> e instanceof ClusterEvent.Listening || e instanceof ClusterEvent.Message)) {
+                case ClusterEvent.Listening l -> {
+                    assertThat(l.address().getPort()).isEqualTo(port);
+                    listening++;
+                }
+                case ClusterEvent.Message m -> said.add(m.message());
+                default -> throw new AssertionError();
+            }
+        }
+        // one address per worker process: a second one is refused, saying why and what to do
+        assertThat(said).allSatisfy(m -> assertThat((String) m)
+                .startsWith("second address: round-robin balancing shares one address per worker")
+                .contains("Balancing.REUSE_PORT"));
+        // A burst, as a load generator opens its connections: all queued at once on the one
+        // socket, where every worker is woken and the first to run would take them all.
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        Map<String, Integer> served = new HashMap<>();
+        for (int round = 0; round < 5; round++) {
+            List<Socket> burst = new ArrayList<>();
+            try {
+                for (int i = 0; i < 30; i++) {
+                    Socket socket = new Socket();
+                    burst.add(socket);
+                    socket.connect(address, 5_000);
+                    socket.setSoTimeout(10_000);
+                }
+                for (Socket socket : burst) {
+                    served.merge(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII), 1,
+                            Integer::sum);
+                }
+            } finally {
+                for (Socket socket : burst) {
+                    socket.close();
+                }
+            }
+        }
+        // In turn: none more than a few ahead of another (the slack), over 150 connections.
+        assertThat(served).containsOnlyKeys("1", "2", "3");
+        int most = served.values().stream().max(Integer::compare).orElseThrow();
+        int fewest = served.values().stream().min(Integer::compare).orElseThrow();
+        assertThat(most - fewest).as("spread %s", served).isLessThanOrEqualTo(2 * (int) dev.spindle.cluster.internal.SharedPort.SLACK + 2);
     }
 
     @Test
     void shouldReplaceEveryWorkerInARollingRestartWithoutAFailedRequest() throws Exception {
+        rollingRestartUnderLoad(Balancing.REUSE_PORT);
+    }
+
+    @Test
+    void shouldReplaceEveryWorkerInARollingRestartWithoutAFailedRequestWithRoundRobin() throws Exception {
+        rollingRestartUnderLoad(Balancing.ROUND_ROBIN);
+    }
+
+    private void rollingRestartUnderLoad(Balancing balancing) throws Exception {
         int port = freePort();
-        ClusterPrimary cluster = start(CONFIG.withWorkerMain(TestWorker.class, "http", Integer.toString(port)));
+        ClusterPrimary cluster = start(CONFIG.withBalancing(balancing)
+                .withWorkerMain(TestWorker.class, "http", Integer.toString(port)));
         for (int i = 0; i < 2; i++) {
             await(ClusterEvent.Listening.class, e -> true);
         }
@@ -279,7 +329,9 @@ class ClusterTest {
         load.stop();
         java.util.Queue<String> failures = load.failures;
         java.util.Set<String> servedBy = load.servedBy;
-        if (migratesQueuedConnections()) {
+        if (balancing == Balancing.ROUND_ROBIN || migratesQueuedConnections()) {
+            // One shared queue outlives each worker that leaves it; or the kernel moves a closing
+            // SO_REUSEPORT socket's queue to the others.
             assertThat(failures).as("failed requests").isEmpty();
         } else {
             // Without net.ipv4.tcp_migrate_req, Linux resets a connection that reaches a replaced
@@ -288,7 +340,7 @@ class ClusterTest {
             assertThat(failures).as("failed requests").hasSizeLessThanOrEqualTo(4)
                     .allSatisfy(f -> assertThat(f).startsWith("new connection: ").contains("reset"));
         }
-        // Only the new processes answer now (which of them, the kernel's hash of 4 connections decides).
+        // Only the new processes answer now.
         List<String> newWorkers = List.of("worker 1 pid " + cluster.worker(1).pid().orElseThrow(),
                 "worker 2 pid " + cluster.worker(2).pid().orElseThrow());
         assertThat(servedBy).isNotEmpty();

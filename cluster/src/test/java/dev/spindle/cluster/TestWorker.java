@@ -7,7 +7,6 @@ import dev.spindle.io.Io;
 import dev.spindle.io.IoConfig;
 import dev.spindle.io.TcpConnection;
 import dev.spindle.io.TcpEvent;
-import dev.spindle.io.TcpListener;
 import dev.spindle.io.TcpOptions;
 import dev.spindle.io.http.HttpServer;
 import dev.spindle.io.http.HttpServerOptions;
@@ -78,11 +77,7 @@ public final class TestWorker {
                 return;
             }
             if (args[0].equals("http")) {
-                http(system, io, Integer.parseInt(args[1]), false);
-                return;
-            }
-            if (args[0].equals("inherit")) {
-                http(system, io, Integer.parseInt(args[1]), true);
+                http(system, io, Integer.parseInt(args[1]));
                 return;
             }
             ClusterWorker worker = Cluster.joinAsWorker(system, CONFIG, inbox);
@@ -90,15 +85,22 @@ public final class TestWorker {
             if (args[0].equals("listen")) {
                 byte[] id = Integer.toString(worker.id()).getBytes(StandardCharsets.US_ASCII);
                 InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args[1]));
-                TcpListener listener = io.listen(address, TcpOptions.defaults().withReusePort(true),
-                        system.<TcpEvent>spawn((ctx, event) -> {
-                            if (event instanceof TcpEvent.Accepted(var l, TcpConnection connection)) {
-                                connection.write(id);
-                                connection.close();
-                            }
-                            return Behavior.same();
-                        }, "listener"));
-                worker.listening(listener.localAddress());
+                ActorRef<TcpEvent> owner = system.spawn((ctx, event) -> {
+                    if (event instanceof TcpEvent.Accepted(var l, TcpConnection connection)) {
+                        connection.write(id);
+                        connection.close();
+                    }
+                    return Behavior.same();
+                }, "listener");
+                worker.listen(io, address, TcpOptions.defaults(), owner); // as the primary's balancing says
+                if (worker.balancing() == Balancing.ROUND_ROBIN) {
+                    try {
+                        worker.listen(io, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TcpOptions.defaults(), owner);
+                        worker.send("a second round-robin address was allowed");
+                    } catch (IllegalStateException expected) {
+                        worker.send("second address: " + expected.getMessage());
+                    }
+                }
             }
             done.await();
         }
@@ -133,10 +135,10 @@ public final class TestWorker {
     }
 
     /**
-     * HTTP on a port shared with {@code SO_REUSEPORT}: {@code GET /} answers
+     * HTTP on a port shared as the primary's balancing says: {@code GET /} answers
      * {@code "worker <id> pid <pid>"}; on a disconnect the server drains, then the worker leaves.
      */
-    private static void http(ActorSystem system, Io io, int port, boolean inherit) throws Exception {
+    private static void http(ActorSystem system, Io io, int port) throws Exception {
         CompletableFuture<ClusterWorker> self = new CompletableFuture<>();
         CompletableFuture<HttpServer> server = new CompletableFuture<>();
         ActorRef<WorkerEvent> inbox = system.spawn((ctx, event) -> {
@@ -153,14 +155,7 @@ public final class TestWorker {
             request.respond(200, "text/plain", hello);
             return Behavior.same();
         }, "hello"));
-        HttpServer http = inherit
-                // a socket made by system calls, turned into a channel through stdin (the shared-socket path)
-                ? HttpServer.listen(io, dev.spindle.cluster.internal.NativeAccess.listenAsChannel(address),
-                        HttpServerOptions.defaults(), router)
-                : HttpServer.listen(io, address,
-                        HttpServerOptions.defaults().withTcp(TcpOptions.defaults().withReusePort(true)), router);
-        server.complete(http);
-        worker.listening(http.localAddress());
+        server.complete(worker.serve(io, address, HttpServerOptions.defaults(), router));
         worker.whenClosed().toCompletableFuture().join();
     }
 }

@@ -1,5 +1,6 @@
 package dev.spindle.cluster.internal;
 
+import dev.spindle.cluster.Balancing;
 import dev.spindle.cluster.ClusterConfig;
 
 import java.io.File;
@@ -33,6 +34,11 @@ final class Launch {
         List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments();
         command.addAll(jvmFlags(flags));
         command.addAll(config.extraJvmArgs());
+        if (config.balancing() == Balancing.ROUND_ROBIN && command.stream().noneMatch(
+                f -> f.startsWith("--enable-native-access=") && f.contains("ALL-UNNAMED"))) {
+            // the worker passes the shared socket's descriptor through FFM calls (Native)
+            command.add("--enable-native-access=ALL-UNNAMED");
+        }
         if (command.stream().noneMatch(f -> f.contains("OnOutOfMemoryError"))) {
             // A JVM out of memory keeps running, broken, unless told otherwise: a worker exits
             // (code 3) and is restarted instead.

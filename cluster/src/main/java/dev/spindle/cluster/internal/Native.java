@@ -54,6 +54,15 @@ final class Native {
     private static final MethodHandle BIND = function("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle LISTEN = function("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle DUP2 = function("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle ACCEPT4 = function("accept4",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle CONNECT = function("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SHUTDOWN = function("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    /** Not inherited by processes this one starts. */
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int SHUT_RDWR = 2;
+    /** {@code sizeof(sockaddr_un)}: the family, then a 108-byte path. */
+    private static final int SOCKADDR_UN_SIZE = 110;
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
     private static final int SO_REUSEADDR = 2;
@@ -201,7 +210,7 @@ final class Native {
         return inArena(arena -> {
             MemorySegment state = arena.allocate(CALL_STATE);
             boolean v6 = address.getAddress() instanceof java.net.Inet6Address;
-            int fd = (int) SOCKET.invokeExact(state, v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+            int fd = (int) SOCKET.invokeExact(state, v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
             if (fd < 0) {
                 throw failure("socket", state);
             }
@@ -223,6 +232,84 @@ final class Native {
                 throw e;
             }
         });
+    }
+
+    /**
+     * {@return a Unix stream socket listening at {@code path}} (a new file: the caller removes it
+     * when done). Not inherited by child processes.
+     */
+    static int listenUnix(java.nio.file.Path path, int backlog) throws IOException {
+        return inArena(arena -> {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment sockaddr = sockaddrUn(arena, path);
+            int fd = (int) SOCKET.invokeExact(state, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                throw failure("socket", state);
+            }
+            try {
+                if ((int) BIND.invokeExact(state, fd, sockaddr, SOCKADDR_UN_SIZE) != 0) {
+                    throw failure("bind to " + path, state);
+                }
+                if ((int) LISTEN.invokeExact(state, fd, backlog) != 0) {
+                    throw failure("listen", state);
+                }
+                return fd;
+            } catch (IOException | RuntimeException e) {
+                close(fd);
+                throw e;
+            }
+        });
+    }
+
+    /** {@return a Unix stream socket connected to {@code path}} Fails when no process listens there. */
+    static int connectUnix(java.nio.file.Path path) throws IOException {
+        return inArena(arena -> {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment sockaddr = sockaddrUn(arena, path);
+            int fd = (int) SOCKET.invokeExact(state, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                throw failure("socket", state);
+            }
+            if ((int) CONNECT.invokeExact(state, fd, sockaddr, SOCKADDR_UN_SIZE) != 0) {
+                IOException failed = failure("connect to " + path, state);
+                close(fd);
+                throw failed;
+            }
+            return fd;
+        });
+    }
+
+    /** {@return a connection accepted on the listening socket {@code fd}} Blocks until one comes or {@link #shutdown} stops it. */
+    static int accept(int fd) throws IOException {
+        return inArena(arena -> {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int connection = (int) ACCEPT4.invokeExact(state, fd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
+            if (connection < 0) {
+                throw failure("accept", state);
+            }
+            return connection;
+        });
+    }
+
+    /** Shuts a socket down both ways: a thread blocked in {@link #accept} on it returns with a failure. */
+    static void shutdown(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            int ignored = (int) SHUTDOWN.invokeExact(arena.allocate(CALL_STATE), fd, SHUT_RDWR);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** {@code sockaddr_un}: the family in host order, then the path, NUL-terminated. */
+    private static MemorySegment sockaddrUn(Arena arena, java.nio.file.Path path) throws IOException {
+        byte[] name = path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (name.length >= SOCKADDR_UN_SIZE - 2) {
+            throw new IOException("a Unix socket path must be shorter than " + (SOCKADDR_UN_SIZE - 2) + " bytes: " + path);
+        }
+        MemorySegment sockaddr = arena.allocate(SOCKADDR_UN_SIZE, 2);
+        sockaddr.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+        MemorySegment.copy(MemorySegment.ofArray(name), 0, sockaddr, 2, name.length);
+        return sockaddr;
     }
 
     /** {@code sockaddr_in} (16 bytes) or {@code sockaddr_in6} (28): family in host order, port and address in network order. */

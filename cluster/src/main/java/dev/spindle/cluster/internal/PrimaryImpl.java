@@ -2,6 +2,7 @@ package dev.spindle.cluster.internal;
 
 import dev.spindle.actors.ActorRef;
 import dev.spindle.actors.ActorSystem;
+import dev.spindle.cluster.Balancing;
 import dev.spindle.cluster.ClusterConfig;
 import dev.spindle.cluster.ClusterEvent;
 import dev.spindle.cluster.ClusterPrimary;
@@ -135,6 +136,7 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
     /** Opens the IPC socket, then forks every worker. */
     public static PrimaryImpl start(ActorSystem system, ClusterConfig config, ActorRef<? super ClusterEvent> events)
             throws IOException {
+        checkPlatform(config.balancing());
         PrimaryImpl primary = new PrimaryImpl(system, config, events);
         Thread.ofVirtual().name("spindle-cluster-accept").start(primary::acceptLoop);
         Runtime.getRuntime().addShutdownHook(primary.shutdownHook);
@@ -142,6 +144,22 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
             slot.fork();
         }
         return primary;
+    }
+
+    /**
+     * Fails, before any worker starts, where the OS lacks what {@code balancing} needs. Without
+     * loading {@link Native}: the primary makes no native call and needs no flag for them.
+     */
+    static void checkPlatform(Balancing balancing) {
+        String os = System.getProperty("os.name", "");
+        if (!os.startsWith("Linux")) {
+            throw new UnsupportedOperationException("cluster balancing " + balancing + " needs Linux (" + (balancing
+                    == Balancing.REUSE_PORT ? "SO_REUSEPORT spreads connections over sockets only there"
+                    : "it passes a listening socket between processes with SCM_RIGHTS") + "), not " + os);
+        }
+        if (balancing == Balancing.ROUND_ROBIN && !"64".equals(System.getProperty("sun.arch.data.model"))) {
+            throw new UnsupportedOperationException("round-robin balancing needs a 64-bit JVM");
+        }
     }
 
     String secretHex() {

@@ -3,7 +3,15 @@ package dev.spindle.cluster.internal;
 import dev.spindle.actors.ActorRef;
 import dev.spindle.actors.ActorSystem;
 import dev.spindle.cluster.Cluster;
+import dev.spindle.cluster.Balancing;
 import dev.spindle.cluster.ClusterConfig;
+import dev.spindle.io.Io;
+import dev.spindle.io.TcpEvent;
+import dev.spindle.io.TcpListener;
+import dev.spindle.io.TcpOptions;
+import dev.spindle.io.http.HttpServer;
+import dev.spindle.io.http.HttpServerOptions;
+import dev.spindle.io.http.Router;
 import dev.spindle.cluster.ClusterWorker;
 import dev.spindle.cluster.WorkerEvent;
 
@@ -29,6 +37,8 @@ public final class WorkerImpl extends Node implements ClusterWorker {
     static final String INCARNATION_ENV = "SPINDLE_CLUSTER_INCARNATION";
     /** The stem of the worker's two ring files ({@link #up}, {@link #down}). */
     static final String RINGS_ENV = "SPINDLE_CLUSTER_RINGS";
+    /** The primary's {@link Balancing}: the workers follow it whatever their own config says. */
+    static final String BALANCING_ENV = "SPINDLE_CLUSTER_BALANCING";
 
     /** {@return the ring a worker writes and the primary reads} */
     static Path up(Path rings) {
@@ -44,11 +54,16 @@ public final class WorkerImpl extends Node implements ClusterWorker {
     private final Link link;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AtomicLong undelivered = new AtomicLong();
+    /** The primary's private directory, where workers meet to share listening sockets. */
+    private final Path directory;
+    private final Balancing balancing;
 
-    private WorkerImpl(ActorSystem system, int id, ClusterConfig config, Link link) {
+    private WorkerImpl(ActorSystem system, int id, ClusterConfig config, Link link, Path directory, Balancing balancing) {
         super(system, new Wire(config), id);
         this.id = id;
         this.link = link;
+        this.directory = directory;
+        this.balancing = balancing;
     }
 
     public static WorkerImpl join(ActorSystem system, ClusterConfig config, ActorRef<? super WorkerEvent> inbox)
@@ -63,7 +78,9 @@ public final class WorkerImpl extends Node implements ClusterWorker {
         }
         byte[] secret = HexFormat.of().parseHex(secretHex);
         SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-        WorkerImpl worker = new WorkerImpl(system, id, config, new Link(channel, config.maxFrameBytes(), "worker-" + id));
+        String policy = System.getenv(BALANCING_ENV);
+        WorkerImpl worker = new WorkerImpl(system, id, config, new Link(channel, config.maxFrameBytes(), "worker-" + id),
+                Path.of(socket).getParent(), policy == null ? config.balancing() : Balancing.valueOf(policy));
         ShmRing in = ShmRing.open(down(Path.of(rings)));
         ShmRing out = ShmRing.open(up(Path.of(rings)));
         worker.link.startOnRings(in, out, new Link.Handler() {
@@ -118,6 +135,60 @@ public final class WorkerImpl extends Node implements ClusterWorker {
     @Override
     public long undelivered() {
         return undelivered.get();
+    }
+
+    @Override
+    public Balancing balancing() {
+        return balancing;
+    }
+
+    @Override
+    public TcpListener listen(Io io, InetSocketAddress address, TcpOptions options, ActorRef<? super TcpEvent> owner)
+            throws IOException {
+        TcpListener listener;
+        if (balancing == Balancing.REUSE_PORT) {
+            listener = io.listen(address, options.withReusePort(true), owner);
+        } else {
+            SharedPort.Shared shared = SharedPort.open(directory, address, options.backlog());
+            listener = shared(shared, () -> io.listen(shared.channel(), options.withAcceptGate(shared.gate()), owner));
+        }
+        listening(listener.localAddress());
+        return listener;
+    }
+
+    @Override
+    public HttpServer serve(Io io, InetSocketAddress address, HttpServerOptions options, Router router)
+            throws IOException {
+        HttpServer server;
+        if (balancing == Balancing.REUSE_PORT) {
+            server = HttpServer.listen(io, address, options.withTcp(options.tcp().withReusePort(true)), router);
+        } else {
+            SharedPort.Shared shared = SharedPort.open(directory, address, options.tcp().backlog());
+            server = shared(shared, () -> HttpServer.listen(io, shared.channel(),
+                    options.withTcp(options.tcp().withAcceptGate(shared.gate())), router));
+        }
+        listening(server.localAddress());
+        return server;
+    }
+
+    /** A listener on a shared socket; if it cannot be made, the share is given up. */
+    private static <T> T shared(SharedPort.Shared shared, Listen<T> listen) throws IOException {
+        try {
+            return listen.listen();
+        } catch (IOException | RuntimeException e) {
+            shared.gate().closed();
+            try {
+                shared.channel().close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Listen<T> {
+        T listen() throws IOException;
     }
 
     @Override

@@ -145,6 +145,7 @@ final class WorkerSlot implements Worker {
         builder.environment().put(WorkerImpl.SOCKET_ENV, primary.socket.toString());
         builder.environment().put(WorkerImpl.SECRET_ENV, primary.secretHex());
         builder.environment().put(WorkerImpl.RINGS_ENV, rings.toString());
+        builder.environment().put(WorkerImpl.BALANCING_ENV, primary.config.balancing().name());
         ShmRing up = null;
         ShmRing down = null;
         Life life;

@@ -1,11 +1,14 @@
 package dev.spindle.cluster.internal;
 
+import dev.spindle.cluster.Balancing;
+import dev.spindle.cluster.ClusterConfig;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Which of the primary's JVM flags a worker gets, and its class path. */
 class LaunchTest {
@@ -32,5 +35,29 @@ class LaunchTest {
         assertThat(path.split(File.pathSeparator)[0]).isEqualTo("/t/test-classes");
         assertThat(Launch.classPath(List.of("--patch-module=m=/p/one" + File.pathSeparator + "/p/two")))
                 .startsWith("/p/one" + File.pathSeparator + "/p/two");
+    }
+
+    @Test
+    void shouldLetRoundRobinWorkersMakeNativeCallsOnce() {
+        // (this JVM has the flag already, as Surefire passes it: it is not given twice)
+        ClusterConfig config = ClusterConfig.defaults().withWorkerMain(LaunchTest.class);
+        assertThat(Launch.command(config.withBalancing(Balancing.ROUND_ROBIN)))
+                .filteredOn(f -> f.startsWith("--enable-native-access=") && f.contains("ALL-UNNAMED")).hasSize(1);
+    }
+
+    @Test
+    void shouldRefuseToStartWhereTheOsLacksWhatBalancingNeeds() {
+        String os = System.getProperty("os.name");
+        try {
+            System.setProperty("os.name", "Mac OS X");
+            for (Balancing balancing : Balancing.values()) {
+                assertThatThrownBy(() -> PrimaryImpl.checkPlatform(balancing))
+                        .isInstanceOf(UnsupportedOperationException.class)
+                        .hasMessageContaining(balancing.name()).hasMessageContaining("needs Linux").hasMessageContaining("Mac OS X");
+            }
+        } finally {
+            System.setProperty("os.name", os);
+        }
+        PrimaryImpl.checkPlatform(Balancing.ROUND_ROBIN); // here, Linux
     }
 }

@@ -1,0 +1,73 @@
+package dev.spindle.cluster.internal;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Round-robin's turns, as two processes see them: two mappings of one file, one per "process"
+ * (this JVM's pid and its parent's, both alive). The socket sharing itself is tested with real
+ * workers in {@code ClusterTest}.
+ */
+class SharedPortTest {
+
+    private static final long ME = ProcessHandle.current().pid();
+    private static final long OTHER = ProcessHandle.current().parent().orElseThrow().pid();
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void shouldTakeTurnsWithinTheSlackAndStartANewcomerLevelWithTheOneBehind() throws Exception {
+        try (SharedPort.Turns mine = SharedPort.Turns.open(directory.resolve("t.turns"));
+                SharedPort.Turns theirs = SharedPort.Turns.open(directory.resolve("t.turns"))) {
+            SharedPort.Gate a = new SharedPort.Gate(mine, mine.claim(ME), null);
+            for (int i = 0; i < 7; i++) {
+                assertThat(a.admit()).as("alone, it takes every connection").isZero();
+                a.accepted();
+            }
+            SharedPort.Gate b = new SharedPort.Gate(theirs, theirs.claim(OTHER), null);
+            assertThat(b.count()).as("level with the one behind, not owed seven").isEqualTo(7);
+
+            for (int i = 0; i <= SharedPort.SLACK; i++) {
+                assertThat(a.admit()).isZero();
+                a.accepted();
+            }
+            assertThat(a.admit()).as("ahead by more than the slack: its turn is over").isPositive();
+            assertThat(b.admit()).isZero();
+            b.accepted();
+            assertThat(a.admit()).as("the other took one").isZero();
+        }
+    }
+
+    @Test
+    void shouldStopWaitingForOneThatTakesNothingAndFreeTheSlotOfOneThatDied() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        try (SharedPort.Turns mine = SharedPort.Turns.open(directory.resolve("t.turns"));
+                SharedPort.Turns theirs = SharedPort.Turns.open(directory.resolve("t.turns"))) {
+            SharedPort.Gate a = new SharedPort.Gate(mine, mine.claim(ME), null);
+            int dead = theirs.claim(gone.pid()); // as if it died after claiming
+            assertThat(mine.pid(dead)).isEqualTo(gone.pid());
+            for (int i = 0; i <= SharedPort.SLACK; i++) {
+                a.accepted();
+            }
+            long start = System.nanoTime();
+            long deadline = start + 10 * SharedPort.STUCK_NANOS;
+            while (a.admit() > 0) {
+                assertThat(System.nanoTime()).as("still waiting for a dead process").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+            assertThat(System.nanoTime() - start).as("it waited its turn first").isGreaterThanOrEqualTo(SharedPort.STUCK_NANOS);
+            assertThat(mine.pid(dead)).as("freed").isZero();
+
+            // a claim frees the slots of the dead too
+            theirs.claim(gone.pid());
+            assertThat(theirs.pid(theirs.claim(OTHER))).isEqualTo(OTHER);
+            assertThat(mine.pid(dead)).as("the dead claimant's slot, taken by the newcomer").isEqualTo(OTHER);
+        }
+    }
+}
