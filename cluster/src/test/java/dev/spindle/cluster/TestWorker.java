@@ -85,10 +85,12 @@ public final class TestWorker {
             if (args[0].equals("listen")) {
                 byte[] id = Integer.toString(worker.id()).getBytes(StandardCharsets.US_ASCII);
                 InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args[1]));
+                // Each connection hears the worker's id and stays open until the client closes it.
                 ActorRef<TcpEvent> owner = system.spawn((ctx, event) -> {
                     if (event instanceof TcpEvent.Accepted(var l, TcpConnection connection)) {
                         connection.write(id);
-                        connection.close();
+                        connection.register(ctx.spawnAnonymous((c, e) -> e instanceof TcpEvent.Closed
+                                ? Behavior.stopped() : Behavior.same()));
                     }
                     return Behavior.same();
                 }, "listener");

@@ -6,8 +6,9 @@ package dev.spindle.io;
  * workers sharing one listening socket, each taking its turn). Set with
  * {@link TcpOptions#withAcceptGate}; the default, {@link #OPEN}, always accepts.
  *
- * <p>Called on the listener's loop thread only, so an implementation needs no lock of its own for
- * the listener's state; it must not block.
+ * <p>{@link #admit}, {@link #accepted} and {@link #closed} are called on the listener's loop thread;
+ * {@link #released} on the loop that owns the connection, which may be another: a gate that counts
+ * open connections must be thread-safe. None may block.
  */
 @FunctionalInterface
 public interface AcceptGate {
@@ -25,7 +26,14 @@ public interface AcceptGate {
     default void accepted() {
     }
 
-    /** The listener closed; nothing more is asked. */
+    /**
+     * A connection {@link #accepted} here is gone: closed, or refused while being set up (an HTTP
+     * server at its connection limit, say). Once per accepted connection, on the loop that owned it.
+     */
+    default void released() {
+    }
+
+    /** The listener closed; nothing more is asked (connections accepted before may still be {@link #released}). */
     default void closed() {
     }
 }

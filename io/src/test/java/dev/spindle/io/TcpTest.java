@@ -100,6 +100,7 @@ class TcpTest {
         AtomicInteger asked = new AtomicInteger();
         AtomicInteger accepted = new AtomicInteger();
         AtomicInteger closed = new AtomicInteger();
+        AtomicInteger released = new AtomicInteger();
         AcceptGate gate = new AcceptGate() {
             @Override
             public long admit() {
@@ -110,6 +111,11 @@ class TcpTest {
             @Override
             public void accepted() {
                 accepted.incrementAndGet();
+            }
+
+            @Override
+            public void released() {
+                released.incrementAndGet();
             }
 
             @Override
@@ -126,9 +132,12 @@ class TcpTest {
             assertThat(accepted.get()).isZero();
 
             open.set(true);
-            assertThat(owner.expectMessageClass(TcpEvent.Accepted.class).connection().remoteAddress().getPort())
-                    .isEqualTo(first.getLocalPort());
+            TcpConnection firstConnection = owner.expectMessageClass(TcpEvent.Accepted.class).connection();
+            assertThat(firstConnection.remoteAddress().getPort()).isEqualTo(first.getLocalPort());
             assertThat(accepted.get()).isEqualTo(1);
+            assertThat(released.get()).isZero();
+            firstConnection.close();
+            awaitCount(released, 1); // its end is told too: a gate may count open connections
 
             open.set(false);
             try (Socket second = connect(listener)) {
@@ -142,6 +151,9 @@ class TcpTest {
                         .isEqualTo(second.getLocalPort());
                 assertThat(accepted.get()).isEqualTo(2);
                 assertThat(closed.get()).isEqualTo(1);
+                ((TcpEvent.Accepted) last.stream().filter(TcpEvent.Accepted.class::isInstance).findFirst().orElseThrow())
+                        .connection().close();
+                awaitCount(released, 2);
             }
         }
     }
@@ -443,6 +455,16 @@ class TcpTest {
             assertThat(connection.write(last)).isFalse();
             assertThat(connection.droppedBytes()).isEqualTo(4);
         }
+    }
+
+    /** Waits, with a deadline, until {@code counter} reaches {@code expected} (counted on a loop thread). */
+    static void awaitCount(AtomicInteger counter, int expected) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (counter.get() < expected) {
+            assertThat(System.nanoTime() - deadline).as("waiting for %d, at %d", expected, counter.get()).isNegative();
+            Thread.onSpinWait();
+        }
+        assertThat(counter.get()).isEqualTo(expected);
     }
 
     /** {@return a plain socket connected to {@code listener}, reads timing out after 10 s} */

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Round-robin balancing: every worker that listens on one address accepts from one listening
@@ -35,25 +36,27 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the others instead of resetting them, as closing an {@code SO_REUSEPORT} socket would.
  *
  * <p><b>Turns.</b> Every waiting worker is woken for each connection, and the first to run would
- * take them all (the kernel's wake-ups are not fair: one worker took 50 of 51 connections in a
- * prototype). So each counts the connections it accepted in a shared mapped file ({@code <key>.turns},
- * one 64-byte slot per holder: pid, count); before accepting, a worker more than {@link #SLACK}
- * ahead of the one furthest behind leaves the queue to it for a millisecond. A worker that stays
- * behind for {@link #STUCK_NANOS} without accepting (too busy, stopped, or dead: then its slot is
- * freed) no longer holds the others back. A newcomer starts level with the one furthest behind.
+ * take them all (the kernel's wake-ups are not fair: one worker took 51 of 90 connections in a
+ * test without what follows). So each worker publishes how many connections it has open in a
+ * shared mapped file ({@code <key>.turns}, one 64-byte slot per holder: pid, open connections),
+ * and before accepting, a worker with more than {@link #SLACK} connections above the least loaded
+ * leaves the queue to it for a millisecond: the least connections, as the turn. A worker that stays
+ * the least loaded for {@link #STUCK_NANOS} without a change (too busy, stopped, or dead: then its
+ * slot is freed) no longer holds the others back. Long-lived connections (keep-alive, streams)
+ * stay even, and a new worker takes new connections until it has its share.
  */
 public final class SharedPort {
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedPort.class);
 
-    /** Connections a worker may be ahead of the one furthest behind before it waits its turn. */
-    public static final long SLACK = 4;
+    /** Open connections a worker may have above the least loaded before it waits its turn. */
+    public static final long SLACK = 2;
     private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     static final int SLOTS = 64;
     private static final int SLOT_BYTES = 64;
     private static final int PID = 0;
-    private static final int ACCEPTED = 8;
+    private static final int OPEN = 8;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     /** {@link System#inheritedChannel()} gives one channel per process. */
@@ -190,7 +193,7 @@ public final class SharedPort {
         }
     }
 
-    /** The shared count of connections each holder accepted: one slot per holder process. */
+    /** The open connections of each holder, shared: one slot per holder process. */
     static final class Turns implements AutoCloseable {
         private final FileChannel file;
         private final MappedByteBuffer map;
@@ -210,12 +213,12 @@ public final class SharedPort {
             return (long) LONGS.getVolatile(map, slot * SLOT_BYTES + PID);
         }
 
-        long accepted(int slot) {
-            return (long) LONGS.getVolatile(map, slot * SLOT_BYTES + ACCEPTED);
+        long open(int slot) {
+            return (long) LONGS.getVolatile(map, slot * SLOT_BYTES + OPEN);
         }
 
-        void setAccepted(int slot, long count) {
-            LONGS.setRelease(map, slot * SLOT_BYTES + ACCEPTED, count);
+        void setOpen(int slot, long count) {
+            LONGS.setRelease(map, slot * SLOT_BYTES + OPEN, count);
         }
 
         /** Frees {@code slot} if {@code pid} still holds it. */
@@ -223,29 +226,23 @@ public final class SharedPort {
             LONGS.compareAndSet(map, slot * SLOT_BYTES + PID, pid, 0L);
         }
 
-        /**
-         * {@return the slot {@code pid} takes (under the key's lock: claims never race)}, its count
-         * level with the holder furthest behind; slots of dead processes are freed on the way.
-         */
+        /** {@return the slot {@code pid} takes (under the key's lock: claims never race)}; slots of dead processes are freed on the way. */
         int claim(long pid) throws IOException {
             int free = -1;
-            long least = Long.MAX_VALUE;
             for (int slot = 0; slot < SLOTS; slot++) {
                 long holder = pid(slot);
                 if (holder != 0 && !alive(holder)) {
                     free(slot, holder);
                     holder = 0;
                 }
-                if (holder == 0) {
-                    free = free < 0 ? slot : free;
-                } else {
-                    least = Math.min(least, accepted(slot));
+                if (holder == 0 && free < 0) {
+                    free = slot;
                 }
             }
             if (free < 0) {
                 throw new IOException("more than " + SLOTS + " processes share one address");
             }
-            setAccepted(free, least == Long.MAX_VALUE ? 0 : least);
+            setOpen(free, 0);
             LONGS.setVolatile(map, free * SLOT_BYTES + PID, pid);
             return free;
         }
@@ -264,22 +261,25 @@ public final class SharedPort {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    /** Loop-confined (the listener's loop). Deals the shared queue's connections out in turn. */
+    /**
+     * Deals the shared queue's connections out by open connections. {@link #admit} runs on the
+     * listener's loop; {@link #released} on the connections' loops, hence the atomic count.
+     */
     public static final class Gate implements AcceptGate {
         private final Turns turns;
         private final int slot;
         private final Holder holder;
-        private long accepted;
-        /** When this worker began waiting for {@code behind}, 0 when it is not waiting. */
+        private final AtomicLong open = new AtomicLong();
+        private volatile boolean closed;
+        /** Listener's loop only: when this worker began waiting for the least loaded, 0 when it is not waiting. */
         private long waitingSince;
-        private long behindCount;
+        private long leastSeen;
 
         /** {@code holder}: null in tests of the turns alone. */
         Gate(Turns turns, int slot, Holder holder) {
             this.turns = turns;
             this.slot = slot;
             this.holder = holder;
-            this.accepted = turns.accepted(slot);
         }
 
         @Override
@@ -288,21 +288,21 @@ public final class SharedPort {
             long least = Long.MAX_VALUE;
             for (int other = 0; other < SLOTS; other++) {
                 if (other != slot && turns.pid(other) != 0) {
-                    long count = turns.accepted(other);
+                    long count = turns.open(other);
                     if (count < least) {
                         least = count;
                         behind = other;
                     }
                 }
             }
-            if (behind < 0 || accepted - least <= SLACK) {
+            if (behind < 0 || open.get() - least <= SLACK) {
                 waitingSince = 0;
                 return 0;
             }
             long now = System.nanoTime();
-            if (waitingSince == 0 || least != behindCount) {
-                waitingSince = now; // it took one: it is taking its turns
-                behindCount = least;
+            if (waitingSince == 0 || least != leastSeen) {
+                waitingSince = now; // its count moved: it is alive and taking (or closing) connections
+                leastSeen = least;
                 return PAUSE_NANOS;
             }
             if (now - waitingSince < STUCK_NANOS) {
@@ -313,16 +313,32 @@ public final class SharedPort {
                 turns.free(behind, pid);
                 LOG.debug("cluster: freed the turn of process {}, which is gone", pid);
             }
-            return 0; // and go on accepting until it takes one
+            return 0; // and go on accepting until its count moves
         }
 
         @Override
         public void accepted() {
-            turns.setAccepted(slot, ++accepted);
+            publish(open.incrementAndGet());
+        }
+
+        @Override
+        public void released() {
+            publish(open.decrementAndGet());
+        }
+
+        /**
+         * Writes the count itself, not a difference: a write racing another (two loops) or the
+         * close (the slot passing to a newcomer) is set right by the next one.
+         */
+        private void publish(long count) {
+            if (!closed) {
+                turns.setOpen(slot, count);
+            }
         }
 
         @Override
         public void closed() {
+            closed = true;
             turns.free(slot, ProcessHandle.current().pid());
             turns.close();
             if (holder != null) {
@@ -330,9 +346,9 @@ public final class SharedPort {
             }
         }
 
-        /** {@return connections this worker accepted, as the others see it} */
-        long count() {
-            return turns.accepted(slot);
+        /** {@return this worker's open connections, as the others see them} */
+        long published() {
+            return turns.open(slot);
         }
     }
 }

@@ -21,7 +21,7 @@ class SharedPortTest {
     Path directory;
 
     @Test
-    void shouldTakeTurnsWithinTheSlackAndStartANewcomerLevelWithTheOneBehind() throws Exception {
+    void shouldLeaveConnectionsToTheLeastLoadedBeyondTheSlack() throws Exception {
         try (SharedPort.Turns mine = SharedPort.Turns.open(directory.resolve("t.turns"));
                 SharedPort.Turns theirs = SharedPort.Turns.open(directory.resolve("t.turns"))) {
             SharedPort.Gate a = new SharedPort.Gate(mine, mine.claim(ME), null);
@@ -30,16 +30,22 @@ class SharedPortTest {
                 a.accepted();
             }
             SharedPort.Gate b = new SharedPort.Gate(theirs, theirs.claim(OTHER), null);
-            assertThat(b.count()).as("level with the one behind, not owed seven").isEqualTo(7);
-
-            for (int i = 0; i <= SharedPort.SLACK; i++) {
-                assertThat(a.admit()).isZero();
-                a.accepted();
+            assertThat(a.admit()).as("7 open against a newcomer's 0: the newcomer's turn").isPositive();
+            for (int i = 0; i < 7 - SharedPort.SLACK; i++) {
+                assertThat(b.admit()).isZero();
+                b.accepted();
             }
-            assertThat(a.admit()).as("ahead by more than the slack: its turn is over").isPositive();
-            assertThat(b.admit()).isZero();
-            b.accepted();
-            assertThat(a.admit()).as("the other took one").isZero();
+            assertThat(a.admit()).as("within the slack of the least loaded").isZero();
+            a.accepted();
+            assertThat(a.admit()).isPositive();
+
+            // connections that close count as much as new ones taken elsewhere
+            for (int i = 0; i < 3; i++) {
+                a.released();
+            }
+            assertThat(a.published()).isEqualTo(5);
+            assertThat(a.admit()).isZero();
+            assertThat(b.published()).isEqualTo(7 - SharedPort.SLACK);
         }
     }
 
@@ -53,7 +59,7 @@ class SharedPortTest {
             int dead = theirs.claim(gone.pid()); // as if it died after claiming
             assertThat(mine.pid(dead)).isEqualTo(gone.pid());
             for (int i = 0; i <= SharedPort.SLACK; i++) {
-                a.accepted();
+                a.accepted(); // more than the slack above the dead one's 0
             }
             long start = System.nanoTime();
             long deadline = start + 10 * SharedPort.STUCK_NANOS;

@@ -173,6 +173,8 @@ public final class HttpServer implements AutoCloseable {
                     options.maxConnections(), channel.getRemoteAddress());
             try (channel) {
                 channel.write(ByteBuffer.wrap(TOO_MANY));
+            } finally {
+                options.tcp().acceptGate().released();
             }
             return;
         }
@@ -182,8 +184,10 @@ public final class HttpServer implements AutoCloseable {
         try {
             connection.attach();
         } catch (IOException e) {
+            // closing it removes it, which releases it: not the acceptor's failure any more
+            LOG.debug("HTTP server on {}: a connection failed as it was set up", localAddress(), e);
             connection.close();
-            throw e;
+            return;
         }
         if (shuttingDown) {
             connection.drain(); // accepted as the listener closed
@@ -225,6 +229,7 @@ public final class HttpServer implements AutoCloseable {
             }
             connection.index = -1;
             server.open.decrementAndGet();
+            server.options.tcp().acceptGate().released();
             server.checkDrained();
         }
 

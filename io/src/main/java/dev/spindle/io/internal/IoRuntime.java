@@ -76,6 +76,7 @@ public final class IoRuntime {
             public void accepted(IoLoop loop, SocketChannel channel, TcpServerChannel listener) throws IOException {
                 TcpChannel connection = new TcpChannel(loop, channel, options, nextId());
                 connection.attach(null, null);
+                connection.releasesTo(listener.gate()); // from here on, its close tells the gate
                 owner.deliver(new TcpEvent.Accepted(listener, connection));
             }
 
@@ -180,6 +181,7 @@ public final class IoRuntime {
             } catch (IOException e) {
                 // The peer went away between accept and now: nothing to tell anyone.
                 LOG.debug("accepted connection failed before it was set up", e);
+                listener.gate().released();
                 try {
                     accepted.close();
                 } catch (IOException ignored) {

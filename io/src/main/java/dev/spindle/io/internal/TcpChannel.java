@@ -1,6 +1,7 @@
 package dev.spindle.io.internal;
 
 import dev.spindle.actors.ActorRef;
+import dev.spindle.io.AcceptGate;
 import dev.spindle.io.TcpConnection;
 import dev.spindle.io.TcpEvent;
 import dev.spindle.io.TcpOptions;
@@ -60,6 +61,8 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
     private boolean inputShut;
     private boolean outputShut;
     private boolean closed;
+    /** The gate of the listener that accepted this connection, told when it closes; null for others. */
+    private AcceptGate acceptedBy;
     private final Runnable flushTask = this::flush;
 
     TcpChannel(IoLoop loop, SocketChannel channel, TcpOptions options, long id) throws IOException {
@@ -392,12 +395,20 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
         };
     }
 
+    /** Loop thread only. This accepted connection's close will be told to {@code gate}. */
+    void releasesTo(AcceptGate gate) {
+        acceptedBy = gate;
+    }
+
     /** Closes the socket at once; the registered actor gets {@link TcpEvent.Closed}. */
     private void closeNow(IOException cause) {
         if (closed) {
             return;
         }
         closed = true;
+        if (acceptedBy != null) {
+            acceptedBy.released();
+        }
         closeRequested = true;
         IoLoop.release(key, channel);
         for (Object item; (item = outbound.poll()) != null; ) {

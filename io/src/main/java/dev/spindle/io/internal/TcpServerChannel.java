@@ -64,6 +64,11 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
         key = loop.register(server, SelectionKey.OP_ACCEPT, this);
     }
 
+    /** {@return the gate this listener asks, which hears of each accepted connection's end too} */
+    AcceptGate gate() {
+        return gate;
+    }
+
     @Override
     public InetSocketAddress localAddress() {
         return local;

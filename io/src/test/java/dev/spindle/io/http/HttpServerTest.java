@@ -468,6 +468,50 @@ class HttpServerTest {
     }
 
     @Test
+    void shouldTellTheAcceptGateOfEveryConnectionItAcceptedAndOfEachEnd() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger released = new java.util.concurrent.atomic.AtomicInteger();
+        dev.spindle.io.AcceptGate counting = new dev.spindle.io.AcceptGate() {
+            @Override
+            public long admit() {
+                return 0;
+            }
+
+            @Override
+            public void accepted() {
+                accepted.incrementAndGet();
+            }
+
+            @Override
+            public void released() {
+                released.incrementAndGet();
+            }
+        };
+        HttpServer server = start(HttpServerOptions.defaults().withMaxConnections(1)
+                .withTcp(dev.spindle.io.TcpOptions.defaults().withAcceptGate(counting)));
+        try (Client a = new Client(server)) {
+            a.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(a.read().status()).isEqualTo(200);
+            try (Client refused = new Client(server)) {
+                assertThat(refused.read().status()).isEqualTo(503);
+            }
+            awaitAtLeast(released, 1); // refused as it was set up: released at once
+            assertThat(accepted.get()).isEqualTo(2);
+        }
+        awaitAtLeast(released, 2); // the client closed: the server's side closes too
+        assertThat(released.get()).isEqualTo(2);
+        assertThat(server.openConnections()).isZero();
+    }
+
+    private static void awaitAtLeast(java.util.concurrent.atomic.AtomicInteger counter, int expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (counter.get() < expected) {
+            assertThat(System.nanoTime() - deadline).as("waiting for %d, at %d", expected, counter.get()).isNegative();
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
     void shouldServeCurlWithKeepAliveAndAChunkedUpload() throws Exception {
         HttpServer server = start(HttpServerOptions.defaults());
         String base = "http://127.0.0.1:" + server.localAddress().getPort();
