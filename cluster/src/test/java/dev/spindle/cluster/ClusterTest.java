@@ -301,6 +301,17 @@ class ClusterTest {
         int most = served.values().stream().max(Integer::compare).orElseThrow();
         int fewest = served.values().stream().min(Integer::compare).orElseThrow();
         assertThat(most - fewest).as("spread %s", served).isLessThanOrEqualTo(2 * (int) dev.spindle.cluster.internal.SharedPort.SLACK + 2);
+
+        // One short connection after another: the worker that took the last steps back.
+        List<String> inTurn = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            try (Socket socket = new Socket()) {
+                socket.connect(address, 5_000);
+                socket.setSoTimeout(10_000);
+                inTurn.add(new String(socket.getInputStream().readNBytes(1), StandardCharsets.US_ASCII));
+            }
+        }
+        assertThat(new java.util.HashSet<>(inTurn)).as("served by %s", inTurn).hasSizeGreaterThanOrEqualTo(2);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.spindle.samples;
 import dev.spindle.actors.ActorRef;
 import dev.spindle.actors.ActorSystem;
 import dev.spindle.actors.Behavior;
+import dev.spindle.cluster.Balancing;
 import dev.spindle.cluster.Cluster;
 import dev.spindle.cluster.ClusterConfig;
 import dev.spindle.cluster.ClusterEvent;
@@ -12,7 +13,6 @@ import dev.spindle.cluster.Worker;
 import dev.spindle.cluster.WorkerEvent;
 import dev.spindle.io.Io;
 import dev.spindle.io.IoConfig;
-import dev.spindle.io.TcpOptions;
 import dev.spindle.io.http.HttpMethod;
 import dev.spindle.io.http.HttpRequest;
 import dev.spindle.io.http.HttpServer;
@@ -32,8 +32,9 @@ import java.util.stream.Collectors;
 
 /**
  * Node's {@code cluster} example, with Spindle: one program, run as a primary that forks one
- * worker per core, and as each worker. Every worker serves HTTP on the same port (each listens
- * with {@code SO_REUSEPORT}; the kernel spreads the connections):
+ * worker per core, and as each worker. Every worker serves HTTP on the same port, dealt out
+ * round-robin (one shared socket, the least loaded worker takes the next connection; Node's
+ * default), or with {@code -Dbalancing=REUSE_PORT} by the kernel ({@code SO_REUSEPORT}):
  * <ul>
  *   <li>{@code GET /} answers which worker (and process) served it;</li>
  *   <li>{@code GET /cluster} asks the primary over IPC how the cluster is doing, and answers that;</li>
@@ -51,6 +52,7 @@ public final class ClusterHello {
     /** Worker and primary build the same config: plain text messages need no codec of their own. */
     static final ClusterConfig CONFIG = ClusterConfig.defaults()
             .withWorkers(Integer.getInteger("workers", Runtime.getRuntime().availableProcessors()))
+            .withBalancing(Balancing.valueOf(System.getProperty("balancing", "ROUND_ROBIN")))
             .withRestarts(Duration.ofMillis(200), Duration.ofSeconds(5), 5, Duration.ofMinutes(1));
 
     private ClusterHello() {
@@ -160,10 +162,8 @@ public final class ClusterHello {
                     .route(HttpMethod.POST, "/crash", worker, request -> request)
                     .route(HttpMethod.POST, "/rolling-restart", worker, request -> request)
                     .build();
-            HttpServer http = HttpServer.listen(io, new InetSocketAddress(port),
-                    HttpServerOptions.defaults().withTcp(TcpOptions.defaults().withReusePort(true)), router);
-            server.complete(http);
-            joined.listening(http.localAddress());
+            // every worker serves the port; the primary's balancing decides who takes a connection
+            server.complete(joined.serve(io, new InetSocketAddress(port), HttpServerOptions.defaults(), router));
             joined.whenClosed().toCompletableFuture().join();
         }
     }

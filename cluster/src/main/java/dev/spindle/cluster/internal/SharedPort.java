@@ -36,25 +36,32 @@ import java.util.concurrent.atomic.AtomicLong;
  * the others instead of resetting them, as closing an {@code SO_REUSEPORT} socket would.
  *
  * <p><b>Turns.</b> Every waiting worker is woken for each connection, and the first to run would
- * take them all (the kernel's wake-ups are not fair: one worker took 51 of 90 connections in a
- * test without what follows). So each worker publishes how many connections it has open in a
- * shared mapped file ({@code <key>.turns}, one 64-byte slot per holder: pid, open connections),
- * and before accepting, a worker with more than {@link #SLACK} connections above the least loaded
- * leaves the queue to it for a millisecond: the least connections, as the turn. A worker that stays
- * the least loaded for {@link #STUCK_NANOS} without a change (too busy, stopped, or dead: then its
- * slot is freed) no longer holds the others back. Long-lived connections (keep-alive, streams)
- * stay even, and a new worker takes new connections until it has its share.
+ * take them all (the kernel's wake-ups are not fair: one worker took 79 of 150 connections from
+ * three in a test without what follows). So the workers publish, in a shared mapped file
+ * ({@code <key>.turns}), who accepted last, a count of all accepts, and per worker (a 64-byte slot:
+ * pid, open connections) how many connections it has open. Before accepting, a worker leaves the
+ * queue to the others for a millisecond when its turn is over: it has more than {@link #SLACK}
+ * connections above the least loaded (long-lived connections stay even; a new worker takes new
+ * connections until it has its share), or it accepted the last connection and another has no more
+ * open than it (short ones are dealt in turn, as Node's primary deals them). Somebody's turn is
+ * never over: the least loaded that did not accept last. A worker that waits {@link #STUCK_NANOS}
+ * while nobody accepts (the others too busy, stopped, or dead: then their slots are freed) takes
+ * the connection itself.
  */
 public final class SharedPort {
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedPort.class);
 
-    /** Open connections a worker may have above the least loaded before it waits its turn. */
+    /** Open connections a worker may have above the least loaded before its turn is over. */
     public static final long SLACK = 2;
     private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     static final int SLOTS = 64;
     private static final int SLOT_BYTES = 64;
+    /** The header's first line: the slot (plus one) that accepted last, and the count of all accepts. */
+    private static final int LAST = 0;
+    private static final int SEQUENCE = 8;
+    private static final int HEADER = 64;
     private static final int PID = 0;
     private static final int OPEN = 8;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
@@ -206,24 +213,43 @@ public final class SharedPort {
         static Turns open(Path path) throws IOException {
             FileChannel file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            return new Turns(file, file.map(FileChannel.MapMode.READ_WRITE, 0, (long) SLOTS * SLOT_BYTES));
+            return new Turns(file, file.map(FileChannel.MapMode.READ_WRITE, 0, HEADER + (long) SLOTS * SLOT_BYTES));
+        }
+
+        private static int at(int slot, int field) {
+            return HEADER + slot * SLOT_BYTES + field;
         }
 
         long pid(int slot) {
-            return (long) LONGS.getVolatile(map, slot * SLOT_BYTES + PID);
+            return (long) LONGS.getVolatile(map, at(slot, PID));
         }
 
         long open(int slot) {
-            return (long) LONGS.getVolatile(map, slot * SLOT_BYTES + OPEN);
+            return (long) LONGS.getVolatile(map, at(slot, OPEN));
         }
 
         void setOpen(int slot, long count) {
-            LONGS.setRelease(map, slot * SLOT_BYTES + OPEN, count);
+            LONGS.setRelease(map, at(slot, OPEN), count);
+        }
+
+        /** {@return whether {@code slot} accepted the last connection} */
+        boolean acceptedLast(int slot) {
+            return (long) LONGS.getVolatile(map, LAST) == slot + 1;
+        }
+
+        /** {@return a count of all accepts: it moves while somebody accepts} */
+        long sequence() {
+            return (long) LONGS.getVolatile(map, SEQUENCE);
+        }
+
+        void accepted(int slot) {
+            LONGS.setRelease(map, LAST, (long) slot + 1);
+            LONGS.getAndAdd(map, SEQUENCE, 1L);
         }
 
         /** Frees {@code slot} if {@code pid} still holds it. */
         void free(int slot, long pid) {
-            LONGS.compareAndSet(map, slot * SLOT_BYTES + PID, pid, 0L);
+            LONGS.compareAndSet(map, at(slot, PID), pid, 0L);
         }
 
         /** {@return the slot {@code pid} takes (under the key's lock: claims never race)}; slots of dead processes are freed on the way. */
@@ -243,7 +269,7 @@ public final class SharedPort {
                 throw new IOException("more than " + SLOTS + " processes share one address");
             }
             setOpen(free, 0);
-            LONGS.setVolatile(map, free * SLOT_BYTES + PID, pid);
+            LONGS.setVolatile(map, at(free, PID), pid);
             return free;
         }
 
@@ -262,7 +288,7 @@ public final class SharedPort {
     }
 
     /**
-     * Deals the shared queue's connections out by open connections. {@link #admit} runs on the
+     * Deals the shared queue's connections out in turn (see the class comment). {@link #admit} runs on the
      * listener's loop; {@link #released} on the connections' loops, hence the atomic count.
      */
     public static final class Gate implements AcceptGate {
@@ -271,9 +297,9 @@ public final class SharedPort {
         private final Holder holder;
         private final AtomicLong open = new AtomicLong();
         private volatile boolean closed;
-        /** Listener's loop only: when this worker began waiting for the least loaded, 0 when it is not waiting. */
+        /** Listener's loop only: when this worker began waiting for another to accept, 0 when it is not waiting. */
         private long waitingSince;
-        private long leastSeen;
+        private long sequenceSeen;
 
         /** {@code holder}: null in tests of the turns alone. */
         Gate(Turns turns, int slot, Holder holder) {
@@ -284,41 +310,45 @@ public final class SharedPort {
 
         @Override
         public long admit() {
-            int behind = -1;
             long least = Long.MAX_VALUE;
             for (int other = 0; other < SLOTS; other++) {
                 if (other != slot && turns.pid(other) != 0) {
-                    long count = turns.open(other);
-                    if (count < least) {
-                        least = count;
-                        behind = other;
-                    }
+                    least = Math.min(least, turns.open(other));
                 }
             }
-            if (behind < 0 || open.get() - least <= SLACK) {
+            long mine = open.get();
+            boolean turnOver = least != Long.MAX_VALUE
+                    && (mine - least > SLACK || turns.acceptedLast(slot) && least <= mine);
+            if (!turnOver) {
                 waitingSince = 0;
                 return 0;
             }
             long now = System.nanoTime();
-            if (waitingSince == 0 || least != leastSeen) {
-                waitingSince = now; // its count moved: it is alive and taking (or closing) connections
-                leastSeen = least;
+            long sequence = turns.sequence();
+            if (waitingSince == 0 || sequence != sequenceSeen) {
+                waitingSince = now; // somebody accepted: the others are taking their turns
+                sequenceSeen = sequence;
                 return PAUSE_NANOS;
             }
             if (now - waitingSince < STUCK_NANOS) {
                 return PAUSE_NANOS;
             }
-            long pid = turns.pid(behind);
-            if (pid != 0 && !alive(pid)) {
-                turns.free(behind, pid);
-                LOG.debug("cluster: freed the turn of process {}, which is gone", pid);
+            for (int other = 0; other < SLOTS; other++) {
+                long pid = turns.pid(other);
+                if (other != slot && pid != 0 && !alive(pid)) {
+                    turns.free(other, pid);
+                    LOG.debug("cluster: freed the turn of process {}, which is gone", pid);
+                }
             }
-            return 0; // and go on accepting until its count moves
+            return 0; // nobody else accepts: take it (and the next, until somebody does)
         }
 
         @Override
         public void accepted() {
             publish(open.incrementAndGet());
+            if (!closed) {
+                turns.accepted(slot);
+            }
         }
 
         @Override

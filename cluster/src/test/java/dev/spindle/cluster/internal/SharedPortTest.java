@@ -21,7 +21,7 @@ class SharedPortTest {
     Path directory;
 
     @Test
-    void shouldLeaveConnectionsToTheLeastLoadedBeyondTheSlack() throws Exception {
+    void shouldLeaveConnectionsToTheLeastLoadedAndDealShortOnesInTurn() throws Exception {
         try (SharedPort.Turns mine = SharedPort.Turns.open(directory.resolve("t.turns"));
                 SharedPort.Turns theirs = SharedPort.Turns.open(directory.resolve("t.turns"))) {
             SharedPort.Gate a = new SharedPort.Gate(mine, mine.claim(ME), null);
@@ -31,21 +31,32 @@ class SharedPortTest {
             }
             SharedPort.Gate b = new SharedPort.Gate(theirs, theirs.claim(OTHER), null);
             assertThat(a.admit()).as("7 open against a newcomer's 0: the newcomer's turn").isPositive();
-            for (int i = 0; i < 7 - SharedPort.SLACK; i++) {
-                assertThat(b.admit()).isZero();
+            for (int i = 0; i < 7; i++) {
+                assertThat(b.admit()).as("the newcomer takes new connections until it has its share").isZero();
                 b.accepted();
             }
-            assertThat(a.admit()).as("within the slack of the least loaded").isZero();
-            a.accepted();
-            assertThat(a.admit()).isPositive();
-
-            // connections that close count as much as new ones taken elsewhere
-            for (int i = 0; i < 3; i++) {
-                a.released();
-            }
-            assertThat(a.published()).isEqualTo(5);
+            assertThat(b.admit()).as("level, and it took the last one").isPositive();
             assertThat(a.admit()).isZero();
-            assertThat(b.published()).isEqualTo(7 - SharedPort.SLACK);
+
+            // Short connections (opened and closed at once) go in turn.
+            for (int i = 0; i < 3; i++) {
+                a.accepted();
+                a.released();
+                assertThat(a.admit()).isPositive();
+                assertThat(b.admit()).isZero();
+                b.accepted();
+                b.released();
+                assertThat(b.admit()).isPositive();
+                assertThat(a.admit()).isZero();
+            }
+
+            // Connections that close count: beyond the slack, the least loaded's turn.
+            for (int i = 0; i <= SharedPort.SLACK; i++) {
+                b.released();
+            }
+            assertThat(b.published()).isEqualTo(7 - SharedPort.SLACK - 1);
+            assertThat(a.admit()).isPositive();
+            assertThat(b.admit()).isZero();
         }
     }
 
@@ -58,9 +69,7 @@ class SharedPortTest {
             SharedPort.Gate a = new SharedPort.Gate(mine, mine.claim(ME), null);
             int dead = theirs.claim(gone.pid()); // as if it died after claiming
             assertThat(mine.pid(dead)).isEqualTo(gone.pid());
-            for (int i = 0; i <= SharedPort.SLACK; i++) {
-                a.accepted(); // more than the slack above the dead one's 0
-            }
+            a.accepted(); // its turn is over: the dead one has fewer open, and did not take the last
             long start = System.nanoTime();
             long deadline = start + 10 * SharedPort.STUCK_NANOS;
             while (a.admit() > 0) {

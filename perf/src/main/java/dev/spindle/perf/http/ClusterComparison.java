@@ -24,8 +24,10 @@ import java.util.function.ToDoubleFunction;
  * Spindle's cluster against Node's {@code cluster}, two workers each, plaintext HTTP on one port:
  * {@code wrk -t1 -c50 -d10s --latency}, the CPU time of the primary and its workers together, and
  * how wrk's 50 connections spread over the workers (max ÷ min of each worker's open connections,
- * asked halfway through the run). Servers: {@code spindle} ({@link ClusterHttpServer}, workers on
- * {@code SO_REUSEPORT}), {@code node-rr} (Node's default: the primary deals connections in turn),
+ * asked halfway through the run). Servers: {@code spindle-rr} ({@link ClusterHttpServer}, workers
+ * sharing one socket, {@code Balancing.ROUND_ROBIN}), {@code spindle-os} (each worker its own
+ * {@code SO_REUSEPORT} socket, {@code Balancing.REUSE_PORT}), {@code node-rr} (Node's default: the
+ * primary deals connections in turn),
  * {@code node-os} (Node's {@code SCHED_NONE}: the OS decides). Rounds interleave the servers.
  * Run: {@code perf/cluster-comparison} ({@code ROUNDS=5} for more rounds).
  */
@@ -44,7 +46,7 @@ public final class ClusterComparison {
 
     public static void main(String[] args) throws Exception {
         int rounds = Integer.getInteger("rounds", 3);
-        List<String> servers = List.of(System.getProperty("servers", "spindle,node-rr,node-os").split(","));
+        List<String> servers = List.of(System.getProperty("servers", "spindle-rr,spindle-os,node-rr,node-os").split(","));
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         int port = 19300;
         for (int round = 0; round < rounds; round++) {
@@ -70,8 +72,9 @@ public final class ClusterComparison {
     static Run measure(String server, int port) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = switch (server) {
-            case "spindle" -> new ProcessBuilder(java, "-Xms512m", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                    ClusterHttpServer.class.getName(), Integer.toString(port), Integer.toString(WORKERS));
+            case "spindle-rr", "spindle-os" -> new ProcessBuilder(java, "-Xms512m", "-Xmx512m", "-cp",
+                    System.getProperty("java.class.path"), ClusterHttpServer.class.getName(), Integer.toString(port),
+                    Integer.toString(WORKERS), server.equals("spindle-rr") ? "ROUND_ROBIN" : "REUSE_PORT");
             case "node-rr", "node-os" -> {
                 ProcessBuilder node = new ProcessBuilder("node", "perf/node/cluster-http.js", Integer.toString(port),
                         Integer.toString(WORKERS));
@@ -165,12 +168,13 @@ public final class ClusterComparison {
                 ? runs.get("node-rr").stream().map(Run::result).toList() : null;
         for (Map.Entry<String, List<Run>> row : runs.entrySet()) {
             List<HttpComparison.Result> r = row.getValue().stream().map(Run::result).toList();
-            double spread = HttpComparison.median(row.getValue().stream().mapToDouble(Run::spread).sorted().toArray());
+            double[] spreads = row.getValue().stream().mapToDouble(Run::spread).sorted().toArray();
+            double spread = HttpComparison.median(spreads);
             ToDoubleFunction<HttpComparison.Result> perCore = x -> x.rate() / x.cores();
-            t.append(String.format(Locale.ROOT, "| %s | %,.0f | %.0f | %.0f | %.2f | %.2f | %.2f | %s | %s |%n", row.getKey(),
+            t.append(String.format(Locale.ROOT, "| %s | %,.0f | %.0f | %.0f | %.2f | %.2f | %.2f (worst %.2f) | %s | %s |%n", row.getKey(),
                     HttpComparison.median(r, HttpComparison.Result::rate), HttpComparison.median(r, HttpComparison.Result::p50us),
                     HttpComparison.median(r, HttpComparison.Result::p99us), HttpComparison.median(r, HttpComparison.Result::cores),
-                    HttpComparison.median(r, HttpComparison.Result::cpuMicrosPerRequest), spread,
+                    HttpComparison.median(r, HttpComparison.Result::cpuMicrosPerRequest), spread, spreads[spreads.length - 1],
                     HttpComparison.ratio(r, node, HttpComparison.Result::rate), HttpComparison.ratio(r, node, perCore)));
         }
         return t.toString();

@@ -3,6 +3,7 @@ package dev.spindle.perf.http;
 import dev.spindle.actors.ActorRef;
 import dev.spindle.actors.ActorSystem;
 import dev.spindle.actors.Behavior;
+import dev.spindle.cluster.Balancing;
 import dev.spindle.cluster.Cluster;
 import dev.spindle.cluster.ClusterConfig;
 import dev.spindle.cluster.ClusterEvent;
@@ -12,7 +13,6 @@ import dev.spindle.cluster.Worker;
 import dev.spindle.cluster.WorkerEvent;
 import dev.spindle.io.Io;
 import dev.spindle.io.IoConfig;
-import dev.spindle.io.TcpOptions;
 import dev.spindle.io.http.HttpServer;
 import dev.spindle.io.http.HttpServerOptions;
 import dev.spindle.io.http.Router;
@@ -27,8 +27,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The Spindle side of {@link ClusterComparison}: a primary and N workers (second argument, default
- * 2) serving {@code /plaintext} on one port (first argument), each worker with one io loop and the
- * port shared by {@code SO_REUSEPORT}. Prints {@code READY} once every worker listens; a line
+ * 2) serving {@code /plaintext} on one port (first argument), each worker with one io loop, the port
+ * shared as the third argument says ({@code ROUND_ROBIN} or {@code REUSE_PORT}, the default). Prints {@code READY} once every worker listens; a line
  * {@code stats} on stdin prints each worker's open connections ({@code STATS 1=25 2=25}).
  */
 public final class ClusterHttpServer {
@@ -39,7 +39,8 @@ public final class ClusterHttpServer {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         int workers = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        ClusterConfig config = ClusterConfig.defaults().withWorkers(workers)
+        Balancing balancing = args.length > 2 ? Balancing.valueOf(args[2]) : Balancing.REUSE_PORT;
+        ClusterConfig config = ClusterConfig.defaults().withWorkers(workers).withBalancing(balancing)
                 .withWorkerMain(ClusterHttpServer.class, args);
         try (ActorSystem system = ActorSystem.create("cluster-http")) {
             if (Cluster.isPrimary()) {
@@ -109,10 +110,7 @@ public final class ClusterHttpServer {
                 request.respond(200, "text/plain", Routes.HELLO);
                 return Behavior.same();
             }, "plaintext", SpindleHttpServer.BUSY)).build();
-            HttpServer http = HttpServer.listen(io, new InetSocketAddress("127.0.0.1", port),
-                    HttpServerOptions.defaults().withTcp(TcpOptions.defaults().withReusePort(true)), router);
-            server.complete(http);
-            worker.listening(http.localAddress());
+            server.complete(worker.serve(io, new InetSocketAddress("127.0.0.1", port), HttpServerOptions.defaults(), router));
             worker.whenClosed().toCompletableFuture().join();
         }
     }
