@@ -94,7 +94,13 @@ public final class TestWorker {
                     }
                     return Behavior.same();
                 }, "listener");
-                worker.listen(io, address, TcpOptions.defaults(), owner); // as the primary's balancing says
+                try {
+                    worker.listen(io, address, TcpOptions.defaults(), owner); // as the primary's balancing says
+                } catch (java.io.IOException e) {
+                    worker.send("listen failed: " + e.getMessage());
+                    done.await();
+                    return;
+                }
                 if (worker.balancing() == Balancing.ROUND_ROBIN) {
                     try {
                         worker.listen(io, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TcpOptions.defaults(), owner);

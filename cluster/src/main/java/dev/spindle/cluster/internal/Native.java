@@ -61,6 +61,8 @@ final class Native {
     /** Not inherited by processes this one starts. */
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int SHUT_RDWR = 2;
+    /** No {@code SIGPIPE} when the other side has gone: an error instead. */
+    private static final int MSG_NOSIGNAL = 0x4000;
     /** {@code sizeof(sockaddr_un)}: the family, then a 108-byte path. */
     private static final int SOCKADDR_UN_SIZE = 110;
     private static final int AF_INET = 2;
@@ -102,7 +104,20 @@ final class Native {
     }
 
     private static IOException failure(String call, MemorySegment state) {
-        return new IOException(call + " failed: errno " + (int) ERRNO.get(state, 0L));
+        int errno = (int) ERRNO.get(state, 0L);
+        String meaning = switch (errno) {
+            case 2 -> " (no such file)";
+            case 9 -> " (bad file descriptor)";
+            case 13 -> " (permission denied)";
+            case 22 -> " (invalid argument)";
+            case 24 -> " (too many open files)";
+            case 32 -> " (broken pipe: the other side has gone)";
+            case 98 -> " (address already in use)";
+            case 99 -> " (address not available)";
+            case 111 -> " (connection refused)";
+            default -> "";
+        };
+        return new IOException(call + " failed: errno " + errno + meaning);
     }
 
     /** {@return two connected Unix stream sockets} */
@@ -129,7 +144,7 @@ final class Native {
             control.set(JAVA_INT, 8, SOL_SOCKET);
             control.set(JAVA_INT, 12, SCM_RIGHTS);
             control.set(JAVA_INT, 16, fd);
-            long sent = (long) SENDMSG.invokeExact(state, socket, message, 0);
+            long sent = (long) SENDMSG.invokeExact(state, socket, message, MSG_NOSIGNAL);
             if (sent != 1) {
                 throw failure("sendmsg", state);
             }
