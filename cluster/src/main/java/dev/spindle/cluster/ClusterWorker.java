@@ -45,11 +45,28 @@ public interface ClusterWorker extends ClusterNode, AutoCloseable {
      *                               this process (one per worker; use another cluster or
      *                               {@link Balancing#REUSE_PORT} for more)
      */
-    TcpListener listen(Io io, InetSocketAddress address, TcpOptions options, ActorRef<? super TcpEvent> owner)
-            throws IOException;
+    default TcpListener listen(Io io, InetSocketAddress address, TcpOptions options, ActorRef<? super TcpEvent> owner)
+            throws IOException {
+        return listen(io, address, options, owner, balancing());
+    }
+
+    /**
+     * Like {@link #listen(Io, InetSocketAddress, TcpOptions, ActorRef)}, shared as {@code policy}
+     * says whatever the cluster's default: every worker listening on {@code address} must name the
+     * same. For a second address when the first is round-robin.
+     */
+    TcpListener listen(Io io, InetSocketAddress address, TcpOptions options, ActorRef<? super TcpEvent> owner,
+            Balancing policy) throws IOException;
 
     /** Like {@link #listen}, for HTTP: serves {@code address} with {@code router} together with the other workers. */
-    HttpServer serve(Io io, InetSocketAddress address, HttpServerOptions options, Router router) throws IOException;
+    default HttpServer serve(Io io, InetSocketAddress address, HttpServerOptions options, Router router)
+            throws IOException {
+        return serve(io, address, options, router, balancing());
+    }
+
+    /** Like {@link #serve(Io, InetSocketAddress, HttpServerOptions, Router)}, shared as {@code policy} says. */
+    HttpServer serve(Io io, InetSocketAddress address, HttpServerOptions options, Router router, Balancing policy)
+            throws IOException;
 
     /**
      * Tells the primary this worker listens on {@code address} ({@link ClusterEvent.Listening}), for

@@ -257,9 +257,9 @@ class ClusterTest {
         List<Object> said = new ArrayList<>();
         while (listening < 3 || said.size() < 3) {
             switch (await(ClusterEvent.class, e -> e instanceof ClusterEvent.Listening || e instanceof ClusterEvent.Message)) {
-                case ClusterEvent.Listening l -> {
-                    assertThat(l.address().getPort()).isEqualTo(port);
-                    listening++;
+                case ClusterEvent.Listening l when l.address().getPort() == port -> listening++;
+                case ClusterEvent.Listening other -> {
+                    // each worker's second address, SO_REUSEPORT named: a port of its own
                 }
                 case ClusterEvent.Message m -> said.add(m.message());
                 default -> throw new AssertionError();

@@ -106,6 +106,9 @@ public final class TestWorker {
                         worker.listen(io, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TcpOptions.defaults(), owner);
                         worker.send("a second round-robin address was allowed");
                     } catch (IllegalStateException expected) {
+                        // ... but with SO_REUSEPORT named, a second address is fine
+                        worker.listen(io, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TcpOptions.defaults(),
+                                owner, Balancing.REUSE_PORT);
                         worker.send("second address: " + expected.getMessage());
                     }
                 }

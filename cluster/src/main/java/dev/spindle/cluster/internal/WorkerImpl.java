@@ -143,10 +143,11 @@ public final class WorkerImpl extends Node implements ClusterWorker {
     }
 
     @Override
-    public TcpListener listen(Io io, InetSocketAddress address, TcpOptions options, ActorRef<? super TcpEvent> owner)
-            throws IOException {
+    public TcpListener listen(Io io, InetSocketAddress address, TcpOptions options, ActorRef<? super TcpEvent> owner,
+            Balancing policy) throws IOException {
+        PrimaryImpl.checkPlatform(policy);
         TcpListener listener;
-        if (balancing == Balancing.REUSE_PORT) {
+        if (policy == Balancing.REUSE_PORT) {
             listener = io.listen(address, options.withReusePort(true), owner);
         } else {
             SharedPort.Shared shared = SharedPort.open(directory, address, options.backlog());
@@ -157,10 +158,11 @@ public final class WorkerImpl extends Node implements ClusterWorker {
     }
 
     @Override
-    public HttpServer serve(Io io, InetSocketAddress address, HttpServerOptions options, Router router)
-            throws IOException {
+    public HttpServer serve(Io io, InetSocketAddress address, HttpServerOptions options, Router router,
+            Balancing policy) throws IOException {
+        PrimaryImpl.checkPlatform(policy);
         HttpServer server;
-        if (balancing == Balancing.REUSE_PORT) {
+        if (policy == Balancing.REUSE_PORT) {
             server = HttpServer.listen(io, address, options.withTcp(options.tcp().withReusePort(true)), router);
         } else {
             SharedPort.Shared shared = SharedPort.open(directory, address, options.tcp().backlog());
