@@ -1,0 +1,100 @@
+package dev.spindle.samples.chat;
+
+import dev.spindle.actors.ActorContext;
+import dev.spindle.actors.Behavior;
+import dev.spindle.cluster.ClusterEvent;
+import dev.spindle.cluster.ClusterPrimary;
+import dev.spindle.cluster.Worker;
+import dev.spindle.samples.chat.Protocol.Post;
+import dev.spindle.samples.chat.Protocol.Report;
+import dev.spindle.samples.chat.Protocol.Said;
+import dev.spindle.samples.chat.Protocol.Snapshot;
+import dev.spindle.samples.chat.Protocol.StatsAnswer;
+import dev.spindle.samples.chat.Protocol.StatsAsked;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The primary's one actor: it gives every room its order (a message gets the room's next number
+ * here, then goes to every worker, which hands it to its own subscribers), keeps each room's recent
+ * messages for workers that come online (a restarted one included), and gathers the workers'
+ * reports for {@code /api/stats}. One actor, so no locks: the order it hands out is the order.
+ */
+final class Hub implements Behavior<ClusterEvent> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+
+    private final CompletableFuture<ClusterPrimary> primary;
+    private final Map<String, Long> lastSeq = new HashMap<>();
+    private final Map<String, Deque<Said>> recent = new HashMap<>();
+    private final Map<Integer, String> reports = new HashMap<>();
+
+    Hub(CompletableFuture<ClusterPrimary> primary) {
+        this.primary = primary;
+        for (String room : SpindleChat.ROOMS) {
+            lastSeq.put(room, 0L);
+            recent.put(room, new ArrayDeque<>());
+        }
+    }
+
+    @Override
+    public Behavior<ClusterEvent> receive(ActorContext<ClusterEvent> ctx, ClusterEvent event) {
+        switch (event) {
+            case ClusterEvent.Forked(Worker w, long pid) -> LOG.info("worker {} forked (pid {})", w.id(), pid);
+            case ClusterEvent.Online(Worker w) -> {
+                List<Said> all = new ArrayList<>();
+                recent.values().forEach(all::addAll);
+                w.send(new Snapshot(all)); // before any later message: one link keeps its order
+                LOG.info("worker {} online; sent it {} recent messages", w.id(), all.size());
+            }
+            case ClusterEvent.Listening(Worker w, var address) -> LOG.info("worker {} listening on {}", w.id(), address);
+            case ClusterEvent.Message(Worker w, Post post) -> {
+                Deque<Said> log = recent.get(post.room());
+                if (log == null) {
+                    LOG.warn("worker {} posted to an unknown room {}", w.id(), post.room());
+                    return Behavior.same();
+                }
+                long seq = lastSeq.merge(post.room(), 1L, Long::sum);
+                Said said = new Said(post.room(), seq, post.user(), post.text(), System.currentTimeMillis(), post.worker());
+                log.addLast(said);
+                if (log.size() > SpindleChat.HISTORY) {
+                    log.removeFirst();
+                }
+                for (Worker each : primary.join().workers()) {
+                    each.send(said); // a worker that is down gets the snapshot when it is back
+                }
+            }
+            case ClusterEvent.Message(Worker w, Report report) -> reports.put(report.worker(), report.json());
+            case ClusterEvent.Message(Worker w, StatsAsked asked) -> w.send(new StatsAnswer(asked.id(), stats()));
+            case ClusterEvent.Message(Worker w, Object other) -> LOG.warn("worker {} sent {}", w.id(), other);
+            case ClusterEvent.Disconnected(Worker w) -> LOG.info("worker {} disconnected", w.id());
+            case ClusterEvent.Exited(Worker w, long pid, int code, String signal, boolean restarting) -> LOG.info(
+                    "worker {} (pid {}) exited ({}){}", w.id(), pid, signal != null ? signal : "code " + code,
+                    restarting ? ", restarting it" : "");
+            case ClusterEvent.GaveUp(Worker w, int crashes) -> LOG.warn("worker {} crashed {} times: given up", w.id(), crashes);
+        }
+        return Behavior.same();
+    }
+
+    /** {@return every worker: pid, whether it is up, restarts, and its last report} */
+    private String stats() {
+        StringJoiner workers = new StringJoiner(",", "{\"workers\":[", "]");
+        for (Worker w : primary.join().workers()) {
+            workers.add("{\"worker\":" + w.id() + ",\"pid\":" + (w.pid().isPresent() ? w.pid().getAsLong() : "null")
+                    + ",\"online\":" + w.isConnected() + ",\"restarts\":" + Math.max(0, w.incarnation() - 1)
+                    + ",\"report\":" + reports.getOrDefault(w.id(), "null") + "}");
+        }
+        StringJoiner rooms = new StringJoiner(",", ",\"rooms\":{", "}}");
+        lastSeq.forEach((room, seq) -> rooms.add(Json.quote(room) + ":" + seq));
+        return workers + rooms.toString();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.spindle.samples.chat;
+
+import dev.spindle.actors.ActorRef;
+import dev.spindle.actors.ActorSystem;
+import dev.spindle.cluster.Balancing;
+import dev.spindle.cluster.Cluster;
+import dev.spindle.cluster.ClusterConfig;
+import dev.spindle.cluster.ClusterEvent;
+import dev.spindle.cluster.ClusterPrimary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Spindle Chat, the flagship sample: a primary and one worker per core serve a live chat on one
+ * port. Open {@code http://localhost:8080/}, pick a name and a room, and talk; messages reach every
+ * subscriber on every worker (each worker's room actors get them from the primary, which gives each
+ * room its order). {@code nc localhost 9090} joins the same rooms from a terminal. See the README
+ * for the API, the CPU and blocking routes, and killing a worker while the rooms go on.
+ *
+ * <p>{@code -Dport=N} (8080), {@code -DtcpPort=N} (9090), {@code -Dworkers=N} (one per core).
+ * Ctrl-C stops the primary, which first stops every worker gracefully.
+ */
+public final class SpindleChat {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SpindleChat.class);
+
+    /** The rooms; another name is answered 404. */
+    static final List<String> ROOMS = List.of("general", "random", "help");
+    /** Messages each room keeps for newcomers and for clients that reconnect. */
+    static final int HISTORY = 200;
+
+    private SpindleChat() {
+    }
+
+    /** {@return the config the primary and its workers share: the chat's codecs, round-robin HTTP} */
+    static ClusterConfig config() {
+        return Protocol.withCodecs(ClusterConfig.defaults()
+                .withWorkers(Integer.getInteger("workers", Runtime.getRuntime().availableProcessors()))
+                .withBalancing(Balancing.ROUND_ROBIN)
+                .withRestarts(Duration.ofMillis(200), Duration.ofSeconds(5), 5, Duration.ofMinutes(1)));
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.getInteger("port", 8080);
+        int tcpPort = Integer.getInteger("tcpPort", 9090);
+        try (ActorSystem system = ActorSystem.create(Cluster.isPrimary() ? "chat-primary" : "chat-worker-" + Cluster.workerId())) {
+            if (Cluster.isPrimary()) {
+                try (ClusterPrimary primary = startPrimary(system, config())) {
+                    LOG.info("Spindle Chat: {} workers; open http://localhost:{}/ or nc localhost {}; Ctrl-C stops",
+                            primary.workers().size(), port, tcpPort);
+                    CountDownLatch stop = new CountDownLatch(1);
+                    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                    stop.await();
+                }
+            } else {
+                ChatWorker.run(system, port, tcpPort);
+            }
+        }
+    }
+
+    /** Starts the primary: the hub actor, then the workers. */
+    static ClusterPrimary startPrimary(ActorSystem system, ClusterConfig config) throws IOException {
+        CompletableFuture<ClusterPrimary> started = new CompletableFuture<>();
+        ActorRef<ClusterEvent> hub = system.spawn(new Hub(started), "hub");
+        ClusterPrimary primary = Cluster.startPrimary(system, config, hub);
+        started.complete(primary);
+        return primary;
+    }
+}
