@@ -1,7 +1,5 @@
 package dev.spindle.samples.chat;
 
-import dev.spindle.actors.ActorSystem;
-import dev.spindle.cluster.ClusterConfig;
 import dev.spindle.cluster.ClusterPrimary;
 import dev.spindle.cluster.Worker;
 import org.junit.jupiter.api.AfterEach;
@@ -13,9 +11,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,28 +30,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SpindleChatTest {
 
     private final List<AutoCloseable> open = new ArrayList<>();
-    private ActorSystem system;
+    private RunningChat chat;
     private ClusterPrimary primary;
     private int port;
     private int tcpPort;
 
     @BeforeEach
     void start() throws Exception {
-        port = freePort();
-        tcpPort = freePort();
-        ClusterConfig config = SpindleChat.config().withWorkers(2).withWorkerMain(SpindleChat.class)
-                .withExtraJvmArgs("-Dport=" + port, "-DtcpPort=" + tcpPort);
-        system = ActorSystem.create("chat-test");
-        primary = SpindleChat.startPrimary(system, config);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        java.util.Set<String> answering = new java.util.HashSet<>();
-        while (answering.size() < 2 || !tcpOpen()) {
-            assertThat(System.nanoTime() - deadline).as("both workers answer within 60 s: %s", answering).isNegative();
-            Reply rooms = http("GET", "/api/rooms", null);
-            if (rooms != null) {
-                answering.add(rooms.body().replaceAll(".*\"worker\":(\\d+).*", "$1"));
-            }
-        }
+        chat = RunningChat.start(2);
+        primary = chat.primary();
+        port = chat.port();
+        tcpPort = chat.tcpPort();
     }
 
     @AfterEach
@@ -63,12 +48,7 @@ class SpindleChatTest {
         for (AutoCloseable c : open) {
             c.close();
         }
-        if (primary != null) {
-            primary.close();
-        }
-        if (system != null) {
-            system.close();
-        }
+        chat.close();
     }
 
     @Test
@@ -83,7 +63,7 @@ class SpindleChatTest {
         }
         assertThat(streams).containsOnlyKeys(1, 2);
 
-        Reply posted = http("POST", "/api/rooms/general/messages", "{\"user\":\"ann\",\"text\":\"hello, \\\"both\\\" workers\"}");
+        RunningChat.Reply posted = http("POST", "/api/rooms/general/messages", "{\"user\":\"ann\",\"text\":\"hello, \\\"both\\\" workers\"}");
         assertThat(posted.status()).isEqualTo(202);
         for (Sse sse : streams.values()) {
             String event = sse.nextMessage();
@@ -114,7 +94,7 @@ class SpindleChatTest {
 
         // Bad input: a clear answer, and nothing else changes.
         assertThat(http("POST", "/api/rooms/general/messages", "{\"user\":\"ann\",").status()).isEqualTo(400);
-        Reply missing = http("POST", "/api/rooms/general/messages", "{\"user\":\"ann\"}");
+        RunningChat.Reply missing = http("POST", "/api/rooms/general/messages", "{\"user\":\"ann\"}");
         assertThat(missing.status()).isEqualTo(400);
         assertThat(missing.body()).contains("\"error\":");
         assertThat(http("POST", "/api/rooms/nowhere/messages", "{\"user\":\"a\",\"text\":\"b\"}").status()).isEqualTo(404);
@@ -123,18 +103,18 @@ class SpindleChatTest {
                 .status()).isEqualTo(413);
         assertThat(http("POST", "/api/rooms/general/messages", "{\"user\":\"ann\",\"text\":\"" + "x".repeat(20_000) + "\"}")
                 .status()).isEqualTo(413); // past the server's body limit
-        Reply fine = http("POST", "/api/rooms/general/messages", "{\"user\":\"ann\",\"text\":\"still here\"}");
+        RunningChat.Reply fine = http("POST", "/api/rooms/general/messages", "{\"user\":\"ann\",\"text\":\"still here\"}");
         assertThat(fine.status()).isEqualTo(202);
         for (Sse sse : streams.values()) {
             assertThat(sse.nextMessage()).contains("\"seq\":4", "still here");
         }
 
         // CPU work on virtual-thread workers, a blocking service, and the cluster's figures.
-        Reply report = http("GET", "/api/rooms/general/report", null);
+        RunningChat.Reply report = http("GET", "/api/rooms/general/report", null);
         assertThat(report.status()).isEqualTo(200);
         assertThat(report.body()).contains("\"messages\":4", "{\"user\":\"ann\",\"messages\":3}", "\"digest\":\"");
         assertThat(http("GET", "/api/slow", null).body()).contains("the slow service took a second");
-        Reply stats = http("GET", "/api/stats", null);
+        RunningChat.Reply stats = http("GET", "/api/stats", null);
         assertThat(stats.status()).isEqualTo(200);
         assertThat(stats.body()).contains("\"worker\":1", "\"worker\":2", "\"online\":true", "\"general\":4");
     }
@@ -151,7 +131,7 @@ class SpindleChatTest {
         assertThat(first.closed()).as("its stream ends with it").isTrue();
 
         // The room goes on through the other worker meanwhile.
-        Reply two = null;
+        RunningChat.Reply two = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (two == null || two.status() != 202) {
             assertThat(System.nanoTime() - deadline).isNegative();
@@ -169,42 +149,8 @@ class SpindleChatTest {
         assertThat(again.nextMessage()).contains("\"seq\":3", "\"text\":\"three\"");
     }
 
-    record Reply(int status, String body) {
-    }
-
-    /** {@return the answer to one request on a new connection, or null if nothing listens yet} */
-    private Reply http(String method, String path, String body) throws IOException {
-        byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(20_000);
-            socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + content.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().write(content);
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int head = response.indexOf("\r\n\r\n");
-            if (head < 0) {
-                return null;
-            }
-            return new Reply(Integer.parseInt(response.substring(9, 12)), response.substring(head + 4));
-        } catch (SocketException e) { // refused: not listening yet
-            return null;
-        }
-    }
-
-    private boolean tcpOpen() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", tcpPort), 1_000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return probe.getLocalPort();
-        }
+    private RunningChat.Reply http(String method, String path, String body) throws IOException {
+        return chat.http(method, path, body);
     }
 
     /** A Server-Sent Events client on a raw socket, as a browser's EventSource would connect. */
