@@ -24,11 +24,19 @@ final class Launch {
             "--add-modules", "--patch-module", "--add-reads", "--limit-modules", "-m", "--module", "-cp",
             "-classpath", "--class-path");
 
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
     private Launch() {
     }
 
     static List<String> command(ClusterConfig config) {
         List<String> command = new ArrayList<>();
+        if (java.nio.file.Files.isExecutable(SETSID)) {
+            // A session of its own: a terminal's Ctrl-C reaches the primary only, which stops each
+            // worker gracefully (they drain); it does not kill them all at once. setsid(1) execs
+            // java in place (the child is no group leader), so the pid is java's.
+            command.add(SETSID.toString());
+        }
         command.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments();

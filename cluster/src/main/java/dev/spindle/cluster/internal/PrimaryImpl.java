@@ -50,6 +50,8 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
     private final ServerSocketChannel server;
     private final List<WorkerSlot> slots;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Counted down when {@link #close()} has finished: a second caller waits for the first. */
+    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
     private final Thread shutdownHook;
 
     private PrimaryImpl(ActorSystem system, ClusterConfig config, ActorRef<? super ClusterEvent> events)
@@ -323,8 +325,24 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
+            // Another thread is closing: wait for it. The JVM's shutdown (our hook) must not end
+            // while the application's own close (say, try-with-resources in main after Ctrl-C)
+            // is still stopping the workers, or their files would be left behind.
+            try {
+                finished.await(config.shutdownTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
+        try {
+            closeOnce();
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private void closeOnce() {
         if (Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
