@@ -14,6 +14,7 @@ import dev.spindle.io.TcpConnection;
 import dev.spindle.io.TcpEvent;
 import dev.spindle.io.TcpListener;
 import dev.spindle.io.TcpOptions;
+import dev.spindle.io.WriteQueueFullException;
 import dev.spindle.io.http.HttpMethod;
 import dev.spindle.io.http.HttpRequest;
 import dev.spindle.io.http.HttpServer;
@@ -283,7 +284,7 @@ final class ChatWorker {
     /**
      * A TCP member, {@code nc localhost 9090}: asks a name and a room, then every line is a message;
      * {@code /join <room>} moves, {@code /quit} leaves. Everything said in the room comes back as
-     * {@code [#room] user: text}; a member that does not read is dropped at the high-water mark.
+     * {@code [#room] user: text}; a member that does not read is dropped once 256 KiB wait for it.
      */
     static Behavior<Object> session(ClusterWorker worker, Map<String, ActorRef<Room.Msg>> rooms, ActorRef<Object> stats,
             TcpConnection connection) {
@@ -312,8 +313,14 @@ final class ChatWorker {
                             }
                         }
                         case Said said -> {
-                            if (!connection.write(("[#" + said.room() + "] " + said.user() + ": " + said.text() + "\n")
-                                    .getBytes(StandardCharsets.UTF_8))) {
+                            boolean slow;
+                            try {
+                                slow = !connection.write(("[#" + said.room() + "] " + said.user() + ": " + said.text()
+                                        + "\n").getBytes(StandardCharsets.UTF_8)) && connection.queuedBytes() > Room.DROP_MARK;
+                            } catch (WriteQueueFullException e) {
+                                slow = true;
+                            }
+                            if (slow) {
                                 connection.abort(); // not reading: dropped rather than buffered for
                             }
                         }

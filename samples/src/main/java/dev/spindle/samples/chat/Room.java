@@ -3,6 +3,7 @@ package dev.spindle.samples.chat;
 import dev.spindle.actors.ActorContext;
 import dev.spindle.actors.ActorRef;
 import dev.spindle.actors.Behavior;
+import dev.spindle.io.WriteQueueFullException;
 import dev.spindle.io.http.HttpRequest;
 import dev.spindle.io.http.ResponseWriter;
 import dev.spindle.io.http.ResponseWriterEvent;
@@ -26,7 +27,7 @@ import java.util.StringJoiner;
 /**
  * One chat room in one worker: its recent messages, in the order the primary gave them, and this
  * worker's members (Server-Sent Event streams and TCP sessions), each of which gets every message.
- * A member that stops reading is dropped when its queue passes the high-water mark. The room's
+ * A member that stops reading is dropped when its queue passes a mark (256 KiB). The room's
  * state is its own: no locks.
  */
 final class Room {
@@ -70,6 +71,9 @@ final class Room {
     /** How one room is doing, for {@code /api/stats}. */
     record Stats(String room, int streams, int sessions, int mailbox, long delivered, long dropped) {
     }
+
+    /** Bytes queued for one stream past which its client counts as not reading, and is dropped. */
+    static final long DROP_MARK = 256 * 1024;
 
     /** Messages a new subscriber without {@code Last-Event-ID} gets first. */
     static final int BACKLOG = 20;
@@ -136,10 +140,20 @@ final class Room {
                     delivered++;
                 }
 
-                /** Writes to every stream; one past its high-water mark is not reading: dropped. */
+                /**
+                 * Writes to every stream. Past the connection's high-water mark a stream keeps
+                 * queuing (a reader a burst behind catches up); one whose queue passes
+                 * {@link #DROP_MARK} is not reading: dropped, not buffered for.
+                 */
                 private void writeAll(String text) {
                     for (ResponseWriter stream : List.copyOf(streams.keySet())) {
-                        if (!stream.write(text)) {
+                        boolean slow;
+                        try {
+                            slow = !stream.write(text) && stream.queuedBytes() > DROP_MARK;
+                        } catch (WriteQueueFullException e) {
+                            slow = true;
+                        }
+                        if (slow) {
                             stream.abort();
                             streams.remove(stream);
                             dropped++;
@@ -162,12 +176,8 @@ final class Room {
                             first.append(event(said));
                         }
                     }
-                    if (stream.write(first.toString())) {
-                        streams.put(stream, Boolean.TRUE);
-                    } else {
-                        stream.abort();
-                        dropped++;
-                    }
+                    stream.write(first.toString()); // at most the room's history: below the drop mark
+                    streams.put(stream, Boolean.TRUE);
                 }
             };
         });
