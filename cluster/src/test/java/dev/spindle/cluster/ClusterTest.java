@@ -381,6 +381,8 @@ class ClusterTest {
                     .orElseGet(() -> await(ClusterEvent.Exited.class, x -> x.pid() == oldPid));
             assertThat(exited.code()).isZero();
             assertThat(exited.restarting()).as("its successor runs already").isFalse();
+            java.nio.file.Path log = CONFIG.workerLogs().resolve("worker-" + id + ".log");
+            assertThat(java.nio.file.Files.readString(log)).as("%s", log).contains("pid " + oldPid + " drained");
         }
     }
 

@@ -154,7 +154,13 @@ public final class TestWorker {
         CompletableFuture<HttpServer> server = new CompletableFuture<>();
         ActorRef<WorkerEvent> inbox = system.spawn((ctx, event) -> {
             if (event instanceof WorkerEvent.Disconnect) {
-                server.join().shutdown(Duration.ofSeconds(10)).thenRun(() -> self.join().close());
+                server.join().shutdown(Duration.ofSeconds(10)).thenRun(() -> {
+                    // after its listener closed: its output still goes where it went (a shared
+                    // socket's channel closing must not take stdout with it)
+                    System.out.println("pid " + ProcessHandle.current().pid() + " drained");
+                    System.out.flush();
+                    self.join().close();
+                });
             }
             return Behavior.same();
         }, "http-inbox");

@@ -33,6 +33,15 @@ public interface AcceptGate {
     default void released() {
     }
 
+    /**
+     * {@return whether a closing listener accepts what is queued first} Yes for a socket of its own
+     * (closing it would reset those connections); no for a queue shared with others that go on
+     * accepting (taking all of it would hand a closing server everyone's connections).
+     */
+    default boolean drainOnClose() {
+        return true;
+    }
+
     /** The listener closed; nothing more is asked (connections accepted before may still be {@link #released}). */
     default void closed() {
     }

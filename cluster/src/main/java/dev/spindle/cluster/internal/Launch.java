@@ -1,6 +1,5 @@
 package dev.spindle.cluster.internal;
 
-import dev.spindle.cluster.Balancing;
 import dev.spindle.cluster.ClusterConfig;
 
 import java.io.File;
@@ -42,9 +41,9 @@ final class Launch {
         List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments();
         command.addAll(jvmFlags(flags));
         command.addAll(config.extraJvmArgs());
-        if (config.balancing() == Balancing.ROUND_ROBIN && command.stream().noneMatch(
-                f -> f.startsWith("--enable-native-access=") && f.contains("ALL-UNNAMED"))) {
-            // the worker passes the shared socket's descriptor through FFM calls (Native)
+        if (command.stream().noneMatch(f -> f.startsWith("--enable-native-access=") && f.contains("ALL-UNNAMED"))) {
+            // a round-robin address (the cluster's policy, or one listen's) passes the shared
+            // socket's descriptor through FFM calls (Native); the primary itself never makes them
             command.add("--enable-native-access=ALL-UNNAMED");
         }
         if (command.stream().noneMatch(f -> f.contains("OnOutOfMemoryError"))) {

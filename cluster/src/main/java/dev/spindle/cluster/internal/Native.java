@@ -58,11 +58,18 @@ final class Native {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle CONNECT = function("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SHUTDOWN = function("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle FCNTL = function("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     /** Not inherited by processes this one starts. */
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int SHUT_RDWR = 2;
     /** No {@code SIGPIPE} when the other side has gone: an error instead. */
     private static final int MSG_NOSIGNAL = 0x4000;
+    /** A received descriptor is not inherited by processes this one starts. */
+    private static final int MSG_CMSG_CLOEXEC = 0x40000000;
+    private static final int SO_RCVTIMEO = 20;
+    private static final int F_DUPFD_CLOEXEC = 1030;
+    private static final int SOL_IPV6 = 41;
+    private static final int IPV6_V6ONLY = 26;
     /** {@code sizeof(sockaddr_un)}: the family, then a 108-byte path. */
     private static final int SOCKADDR_UN_SIZE = 110;
     private static final int AF_INET = 2;
@@ -103,7 +110,21 @@ final class Native {
         return System.getProperty("os.name", "").startsWith("Linux") && ADDRESS.byteSize() == 8;
     }
 
-    private static IOException failure(String call, MemorySegment state) {
+    /** A system call's failure, with its errno. */
+    static final class Failure extends IOException {
+        private static final long serialVersionUID = 1L;
+        final int errno;
+
+        Failure(String message, int errno) {
+            super(message);
+            this.errno = errno;
+        }
+    }
+
+    static final int ENOENT = 2;
+    static final int ECONNREFUSED = 111;
+
+    private static Failure failure(String call, MemorySegment state) {
         int errno = (int) ERRNO.get(state, 0L);
         String meaning = switch (errno) {
             case 2 -> " (no such file)";
@@ -117,7 +138,7 @@ final class Native {
             case 111 -> " (connection refused)";
             default -> "";
         };
-        return new IOException(call + " failed: errno " + errno + meaning);
+        return new Failure(call + " failed: errno " + errno + meaning, errno);
     }
 
     /** {@return two connected Unix stream sockets} */
@@ -158,7 +179,7 @@ final class Native {
             MemorySegment state = arena.allocate(CALL_STATE);
             Message m = message(arena);
             MemorySegment message = m.header();
-            long received = (long) RECVMSG.invokeExact(state, socket, message, 0);
+            long received = (long) RECVMSG.invokeExact(state, socket, message, MSG_CMSG_CLOEXEC);
             if (received < 0) {
                 throw failure("recvmsg", state);
             }
@@ -234,6 +255,13 @@ final class Native {
                 if ((int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_REUSEADDR, one, 4) != 0) {
                     throw failure("setsockopt", state);
                 }
+                if (v6 && address.getAddress().isAnyLocalAddress()) {
+                    // both IPv6 and IPv4, as Java's own wildcard listeners
+                    MemorySegment zero = arena.allocateFrom(JAVA_INT, 0);
+                    if ((int) SETSOCKOPT.invokeExact(state, fd, SOL_IPV6, IPV6_V6ONLY, zero, 4) != 0) {
+                        throw failure("setsockopt IPV6_V6ONLY", state);
+                    }
+                }
                 MemorySegment sockaddr = sockaddr(arena, address, v6);
                 if ((int) BIND.invokeExact(state, fd, sockaddr, (int) sockaddr.byteSize()) != 0) {
                     throw failure("bind to " + address, state);
@@ -287,6 +315,15 @@ final class Native {
             }
             if ((int) CONNECT.invokeExact(state, fd, sockaddr, SOCKADDR_UN_SIZE) != 0) {
                 IOException failed = failure("connect to " + path, state);
+                close(fd);
+                throw failed;
+            }
+            // a holder that took the connection but never answers must not hold us for ever
+            MemorySegment timeout = arena.allocate(16, 8);
+            timeout.set(JAVA_LONG, 0, 5L); // seconds
+            timeout.set(JAVA_LONG, 8, 0L);
+            if ((int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_RCVTIMEO, timeout, 16) != 0) {
+                IOException failed = failure("setsockopt SO_RCVTIMEO", state);
                 close(fd);
                 throw failed;
             }
@@ -356,6 +393,29 @@ final class Native {
                     + "asked before?)");
         }
         return channel;
+    }
+
+    /** {@return a copy of {@code fd}, numbered 3 or above, not inherited by child processes} */
+    static int dup(int fd) throws IOException {
+        return inArena(arena -> {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int copy = (int) FCNTL.invokeExact(state, fd, F_DUPFD_CLOEXEC, 3);
+            if (copy < 0) {
+                throw failure("fcntl F_DUPFD_CLOEXEC", state);
+            }
+            return copy;
+        });
+    }
+
+    /** Makes {@code target} a copy of {@code fd} (closing what {@code target} was). */
+    static void dup2(int fd, int target) throws IOException {
+        inArena(arena -> {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            if ((int) DUP2.invokeExact(state, fd, target) != target) {
+                throw failure("dup2", state);
+            }
+            return null;
+        });
     }
 
     static void close(int fd) {

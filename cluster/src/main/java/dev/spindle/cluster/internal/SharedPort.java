@@ -89,25 +89,34 @@ public final class SharedPort {
                     + "descriptor into a channel only through System.inheritedChannel(), once per process): listen on "
                     + address + " with Balancing.REUSE_PORT");
         }
+        if (address.isUnresolved()) {
+            USED.set(false);
+            throw new IllegalArgumentException("an unresolved address: " + address);
+        }
         String key = "share-" + address.getAddress().getHostAddress().replaceAll("[^0-9A-Za-z]", "_") + "-"
                 + address.getPort();
         long pid = ProcessHandle.current().pid();
         int fd = -1;
         Holder holder = null;
         Turns turns = null;
+        int slot = -1;
+        int[] output = null;
         try (FileChannel lockFile = FileChannel.open(directory.resolve(key + ".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE)) {
             lockFile.lock(); // released as the file closes, or as this process dies
             fd = fetch(directory, key);
             if (fd < 0) {
-                fd = Native.listenTcp(address, backlog);
+                fd = listen(address, backlog);
                 LOG.debug("cluster: made the shared socket for {}", address);
             }
             turns = Turns.open(directory.resolve(key + ".turns"));
-            int slot = turns.claim(pid);
+            slot = turns.claim(pid);
             holder = Holder.start(directory.resolve(key + "-" + pid + ".sock"), fd);
+            // Closing a channel from System.inheritedChannel() points fds 0, 1 and 2 at /dev/null
+            // (the JDK detaches "its" standard streams): keep stdout and stderr to put them back.
+            output = new int[] {Native.dup(1), Native.dup(2)};
             ServerSocketChannel channel = Native.asInheritedChannel(fd);
-            return new Shared(channel, new Gate(turns, slot, holder));
+            return new Shared(channel, new Gate(turns, slot, holder, output));
         } catch (IOException | RuntimeException e) {
             if (holder != null) {
                 holder.stop();
@@ -115,11 +124,35 @@ public final class SharedPort {
                 Native.close(fd);
             }
             if (turns != null) {
+                if (slot >= 0) {
+                    turns.free(slot, pid);
+                }
                 turns.close();
+            }
+            if (output != null) {
+                Native.close(output[0]);
+                Native.close(output[1]);
             }
             USED.set(false);
             throw e;
         }
+    }
+
+    /**
+     * {@return a listening socket on {@code address}} The IPv4 wildcard becomes the dual-stack IPv6
+     * one where the machine has IPv6, as Java's own listeners do ({@code localhost} is often
+     * {@code ::1} first).
+     */
+    private static int listen(InetSocketAddress address, int backlog) throws IOException {
+        if (address.getAddress() instanceof java.net.Inet4Address && address.getAddress().isAnyLocalAddress()) {
+            try {
+                return Native.listenTcp(new InetSocketAddress(java.net.InetAddress.getByName("::"), address.getPort()),
+                        backlog);
+            } catch (Native.Failure e) {
+                LOG.debug("cluster: no IPv6 wildcard here ({}); IPv4 only", e.getMessage());
+            }
+        }
+        return Native.listenTcp(address, backlog);
     }
 
     /** {@return the shared descriptor from a live holder, or -1 when there is none} Stale sockets of dead holders are removed. */
@@ -129,9 +162,13 @@ public final class SharedPort {
                 int connection;
                 try {
                     connection = Native.connectUnix(path);
-                } catch (IOException refused) {
-                    LOG.debug("cluster: {} is a dead holder's socket: removed", path);
-                    Files.deleteIfExists(path);
+                } catch (Native.Failure e) {
+                    if (e.errno == Native.ECONNREFUSED || e.errno == Native.ENOENT) {
+                        LOG.debug("cluster: {} is a dead holder's socket: removed", path);
+                        Files.deleteIfExists(path);
+                    } else {
+                        LOG.warn("cluster: could not reach {}: {}", path, e.getMessage());
+                    }
                     continue;
                 }
                 try {
@@ -166,6 +203,9 @@ public final class SharedPort {
             return holder;
         }
 
+        /** Whether {@code server} is closed; guarded by this holder's monitor (no blocking call is made under it). */
+        private boolean serverClosed;
+
         private void serve() {
             try {
                 while (!stopped) {
@@ -189,14 +229,21 @@ public final class SharedPort {
                 } catch (IOException e) {
                     LOG.debug("cluster: could not remove {}", path, e);
                 }
-                Native.close(server);
+                synchronized (this) {
+                    serverClosed = true;
+                    Native.close(server);
+                }
                 Native.close(shared); // here, not in stop(): a newcomer may be taking it
             }
         }
 
         void stop() {
             stopped = true;
-            Native.shutdown(server); // wakes the accept, which fails; serve() closes both sockets
+            synchronized (this) {
+                if (!serverClosed) {
+                    Native.shutdown(server); // wakes the accept, which fails; serve() closes both sockets
+                }
+            }
         }
     }
 
@@ -295,17 +342,22 @@ public final class SharedPort {
         private final Turns turns;
         private final int slot;
         private final Holder holder;
+        /** Copies of this process's stdout and stderr, put back once the channel has closed; null in tests. */
+        private final int[] output;
         private final AtomicLong open = new AtomicLong();
         private volatile boolean closed;
         /** Listener's loop only: when this worker began waiting for another to accept, 0 when it is not waiting. */
         private long waitingSince;
-        private long sequenceSeen;
+        /** Listener's loop only: the others' accepts (all accepts less ours) when last looked at. */
+        private long othersSeen;
+        private long acceptedHere;
 
-        /** {@code holder}: null in tests of the turns alone. */
-        Gate(Turns turns, int slot, Holder holder) {
+        /** {@code holder} and {@code output}: null in tests of the turns alone. */
+        Gate(Turns turns, int slot, Holder holder, int[] output) {
             this.turns = turns;
             this.slot = slot;
             this.holder = holder;
+            this.output = output;
         }
 
         @Override
@@ -324,10 +376,10 @@ public final class SharedPort {
                 return 0;
             }
             long now = System.nanoTime();
-            long sequence = turns.sequence();
-            if (waitingSince == 0 || sequence != sequenceSeen) {
-                waitingSince = now; // somebody accepted: the others are taking their turns
-                sequenceSeen = sequence;
+            long others = turns.sequence() - acceptedHere;
+            if (waitingSince == 0 || others != othersSeen) {
+                waitingSince = now; // another accepted: the others are taking their turns
+                othersSeen = others;
                 return PAUSE_NANOS;
             }
             if (now - waitingSince < STUCK_NANOS) {
@@ -340,13 +392,19 @@ public final class SharedPort {
                     LOG.debug("cluster: freed the turn of process {}, which is gone", pid);
                 }
             }
-            return 0; // nobody else accepts: take it (and the next, until somebody does)
+            return 0; // nobody else accepts: take it (and the next, until another does)
+        }
+
+        @Override
+        public boolean drainOnClose() {
+            return false; // the queue is the others' too, and outlives this listener
         }
 
         @Override
         public void accepted() {
             publish(open.incrementAndGet());
             if (!closed) {
+                acceptedHere++;
                 turns.accepted(slot);
             }
         }
@@ -373,6 +431,17 @@ public final class SharedPort {
             turns.close();
             if (holder != null) {
                 holder.stop();
+            }
+            if (output != null) {
+                try {
+                    Native.dup2(output[0], 1);
+                    Native.dup2(output[1], 2);
+                } catch (IOException e) {
+                    LOG.warn("cluster: could not give this process its stdout and stderr back", e);
+                } finally {
+                    Native.close(output[0]);
+                    Native.close(output[1]);
+                }
             }
         }
 

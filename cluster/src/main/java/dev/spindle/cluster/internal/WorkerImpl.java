@@ -178,12 +178,12 @@ public final class WorkerImpl extends Node implements ClusterWorker {
         try {
             return listen.listen();
         } catch (IOException | RuntimeException e) {
-            shared.gate().closed();
             try {
                 shared.channel().close();
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
+            shared.gate().closed(); // after the channel: it gives stdout and stderr back
             throw e;
         }
     }

@@ -38,7 +38,7 @@ class LaunchTest {
     }
 
     @Test
-    void shouldLetRoundRobinWorkersMakeNativeCallsOnce() {
+    void shouldLetWorkersMakeNativeCallsOnce() {
         // (this JVM has the flag already, as Surefire passes it: it is not given twice)
         ClusterConfig config = ClusterConfig.defaults().withWorkerMain(LaunchTest.class);
         assertThat(Launch.command(config.withBalancing(Balancing.ROUND_ROBIN)))

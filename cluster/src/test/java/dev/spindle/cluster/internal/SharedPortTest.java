@@ -24,12 +24,12 @@ class SharedPortTest {
     void shouldLeaveConnectionsToTheLeastLoadedAndDealShortOnesInTurn() throws Exception {
         try (SharedPort.Turns mine = SharedPort.Turns.open(directory.resolve("t.turns"));
                 SharedPort.Turns theirs = SharedPort.Turns.open(directory.resolve("t.turns"))) {
-            SharedPort.Gate a = new SharedPort.Gate(mine, mine.claim(ME), null);
+            SharedPort.Gate a = new SharedPort.Gate(mine, mine.claim(ME), null, null);
             for (int i = 0; i < 7; i++) {
                 assertThat(a.admit()).as("alone, it takes every connection").isZero();
                 a.accepted();
             }
-            SharedPort.Gate b = new SharedPort.Gate(theirs, theirs.claim(OTHER), null);
+            SharedPort.Gate b = new SharedPort.Gate(theirs, theirs.claim(OTHER), null, null);
             assertThat(a.admit()).as("7 open against a newcomer's 0: the newcomer's turn").isPositive();
             for (int i = 0; i < 7; i++) {
                 assertThat(b.admit()).as("the newcomer takes new connections until it has its share").isZero();
@@ -66,7 +66,7 @@ class SharedPortTest {
         gone.waitFor();
         try (SharedPort.Turns mine = SharedPort.Turns.open(directory.resolve("t.turns"));
                 SharedPort.Turns theirs = SharedPort.Turns.open(directory.resolve("t.turns"))) {
-            SharedPort.Gate a = new SharedPort.Gate(mine, mine.claim(ME), null);
+            SharedPort.Gate a = new SharedPort.Gate(mine, mine.claim(ME), null, null);
             int dead = theirs.claim(gone.pid()); // as if it died after claiming
             assertThat(mine.pid(dead)).isEqualTo(gone.pid());
             a.accepted(); // its turn is over: the dead one has fewer open, and did not take the last
@@ -83,6 +83,26 @@ class SharedPortTest {
             theirs.claim(gone.pid());
             assertThat(theirs.pid(theirs.claim(OTHER))).isEqualTo(OTHER);
             assertThat(mine.pid(dead)).as("the dead claimant's slot, taken by the newcomer").isEqualTo(OTHER);
+        }
+    }
+
+    @Test
+    void shouldWaitForAStuckWorkerOnceNotOncePerConnection() throws Exception {
+        try (SharedPort.Turns mine = SharedPort.Turns.open(directory.resolve("t.turns"));
+                SharedPort.Turns theirs = SharedPort.Turns.open(directory.resolve("t.turns"))) {
+            SharedPort.Gate a = new SharedPort.Gate(mine, mine.claim(ME), null, null);
+            theirs.claim(OTHER); // alive, and never accepts (stopped, say)
+            a.accepted();
+            long deadline = System.nanoTime() + 10 * SharedPort.STUCK_NANOS;
+            while (a.admit() > 0) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+            // Its own accepts are no sign of the other: it goes on taking connections at once.
+            for (int i = 0; i < 10; i++) {
+                a.accepted();
+                assertThat(a.admit()).as("connection %d after the wait", i).isZero();
+            }
         }
     }
 }

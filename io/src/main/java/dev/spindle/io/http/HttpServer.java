@@ -173,9 +173,11 @@ public final class HttpServer implements AutoCloseable {
                     options.maxConnections(), channel.getRemoteAddress());
             try (channel) {
                 channel.write(ByteBuffer.wrap(TOO_MANY));
-            } finally {
-                options.tcp().acceptGate().released();
+            } catch (IOException e) {
+                // the client went away first: refused all the same
+                LOG.debug("HTTP server on {}: refusing a connection failed", localAddress(), e);
             }
+            options.tcp().acceptGate().released(); // once: this path throws nothing to the acceptor
             return;
         }
         LoopState state = loops.computeIfAbsent(loop, l -> new LoopState(this, l));

@@ -178,9 +178,14 @@ public final class IoRuntime {
         loop.execute(() -> {
             try {
                 acceptor.accepted(loop, accepted, listener);
-            } catch (IOException e) {
-                // The peer went away between accept and now: nothing to tell anyone.
-                LOG.debug("accepted connection failed before it was set up", e);
+            } catch (IOException | RuntimeException e) {
+                // The peer went away between accept and now (or set-up failed): the socket is
+                // closed and the gate told, as if it had opened and closed.
+                if (e instanceof IOException) {
+                    LOG.debug("accepted connection failed before it was set up", e);
+                } else {
+                    LOG.error("setting up an accepted connection failed", e);
+                }
                 listener.gate().released();
                 try {
                     accepted.close();

@@ -77,7 +77,13 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
     @Override
     public void onReady(SelectionKey selected) {
         for (int i = 0; i < ACCEPTS_PER_TURN; i++) {
-            long wait = gate.admit();
+            long wait;
+            try {
+                wait = gate.admit();
+            } catch (RuntimeException e) {
+                LOG.error("listener {}: its accept gate failed; accepting", local, e);
+                wait = 0;
+            }
             if (wait > 0) {
                 pause(wait);
                 return;
@@ -93,9 +99,18 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
             if (accepted == null) {
                 return;
             }
-            gate.accepted();
-            runtime.adopt(accepted, this, acceptor);
+            accepted(accepted);
         }
+    }
+
+    /** Tells the gate (a failing gate is logged, never loses the connection) and hands the socket on. */
+    private void accepted(SocketChannel accepted) {
+        try {
+            gate.accepted();
+        } catch (RuntimeException e) {
+            LOG.error("listener {}: its accept gate failed", local, e);
+        }
+        runtime.adopt(accepted, this, acceptor);
     }
 
     /** Stops asking the selector about the queue for {@code nanos}: level-triggered, it would wake us at once. */
@@ -116,7 +131,7 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
             // socket closed with connections in its queue resets them (with SO_REUSEPORT, the
             // others in the group do not inherit them), and a client of a server being replaced
             // would see an error instead of an answer.
-            if (!closed) {
+            if (!closed && gate.drainOnClose()) {
                 acceptQueued();
             }
             closeNow(null);
@@ -126,8 +141,7 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
     private void acceptQueued() {
         try {
             for (SocketChannel queued; (queued = server.accept()) != null; ) {
-                gate.accepted();
-                runtime.adopt(queued, this, acceptor);
+                accepted(queued);
             }
         } catch (IOException e) {
             LOG.debug("listener {}: accepting what was queued before closing failed", local, e);

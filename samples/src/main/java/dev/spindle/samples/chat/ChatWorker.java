@@ -69,8 +69,10 @@ final class ChatWorker {
             ActorRef<WorkerEvent> inbox = system.spawn((ctx, event) -> {
                 switch (event) {
                     case WorkerEvent.Message(Said said) -> rooms.get(said.room()).tell(new Room.Msg.Deliver(said));
-                    case WorkerEvent.Message(Snapshot snapshot) ->
-                            snapshot.recent().forEach(said -> rooms.get(said.room()).tell(new Room.Msg.Deliver(said)));
+                    case WorkerEvent.Message(Snapshot snapshot) -> {
+                        snapshot.recent().forEach(said -> rooms.get(said.room()).tell(new Room.Msg.Deliver(said)));
+                        rooms.values().forEach(room -> room.tell(new Room.Msg.Ready()));
+                    }
                     case WorkerEvent.Message(StatsAnswer answer) -> stats.tell(answer);
                     case WorkerEvent.Message(Object other) -> ctx.log().warn("the primary sent {}", other);
                     case WorkerEvent.Disconnect() -> {
@@ -149,10 +151,15 @@ final class ChatWorker {
         } else if (text.length() > MAX_TEXT || user.length() > MAX_USER) {
             error(request, 413, "a message has at most " + MAX_TEXT + " characters, a name " + MAX_USER);
         } else {
-            worker.send(new Post(room, user.strip(), text.strip(), worker.id()));
+            worker.send(new Post(room, clean(user), clean(text), worker.id()));
             stats.tell(new Posted());
             request.respond(202, "application/json", "{\"accepted\":true,\"worker\":" + worker.id() + "}");
         }
+    }
+
+    /** {@return {@code text} without control characters (which a terminal in the room would obey), trimmed} */
+    static String clean(String text) {
+        return text.replaceAll("\\p{Cntrl}", " ").strip();
     }
 
     static void error(HttpRequest request, int status, String message) {
@@ -335,8 +342,13 @@ final class ChatWorker {
                     return Behavior.same();
                 }
 
-                private void onLine(ActorContext<Object> c, String text) {
-                    if (user == null) {
+                private void onLine(ActorContext<Object> c, String line) {
+                    String text = clean(line);
+                    if (text.equals("/quit")) {
+                        connection.close();
+                    } else if (text.isEmpty()) {
+                        return;
+                    } else if (user == null) {
                         user = text.length() > MAX_USER ? text.substring(0, MAX_USER) : text;
                         say(connection, "Hello, " + user + ". Room " + rooms.keySet() + "? ");
                     } else if (room == null || text.startsWith("/join ")) {
@@ -349,8 +361,6 @@ final class ChatWorker {
                         room = wanted;
                         rooms.get(room).tell(new Room.Msg.Join(c.self()));
                         say(connection, "You are in #" + room + ". Type to talk; /join <room> moves, /quit leaves.\n");
-                    } else if (text.equals("/quit")) {
-                        connection.close();
                     } else if (text.length() > MAX_TEXT) {
                         say(connection, "Too long: at most " + MAX_TEXT + " characters.\n");
                     } else {

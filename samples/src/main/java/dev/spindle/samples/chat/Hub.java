@@ -37,6 +37,12 @@ final class Hub implements Behavior<ClusterEvent> {
     private final Map<String, Long> lastSeq = new HashMap<>();
     private final Map<String, Deque<Said>> recent = new HashMap<>();
     private final Map<Integer, String> reports = new HashMap<>();
+    /**
+     * The process (pid) of each worker that has its snapshot. A restarted worker's link is up
+     * before its Online reaches this actor: messages go only to a process that got its snapshot
+     * first, so none can overtake it (its rooms would take the snapshot for old news).
+     */
+    private final Map<Integer, Long> snapshotted = new HashMap<>();
 
     Hub(CompletableFuture<ClusterPrimary> primary) {
         this.primary = primary;
@@ -54,6 +60,7 @@ final class Hub implements Behavior<ClusterEvent> {
                 List<Said> all = new ArrayList<>();
                 recent.values().forEach(all::addAll);
                 w.send(new Snapshot(all)); // before any later message: one link keeps its order
+                snapshotted.put(w.id(), w.pid().orElse(-1));
                 LOG.info("worker {} online; sent it {} recent messages", w.id(), all.size());
             }
             case ClusterEvent.Listening(Worker w, var address) -> LOG.info("worker {} listening on {}", w.id(), address);
@@ -70,7 +77,9 @@ final class Hub implements Behavior<ClusterEvent> {
                     log.removeFirst();
                 }
                 for (Worker each : primary.join().workers()) {
-                    each.send(said); // a worker that is down gets the snapshot when it is back
+                    if (each.pid().isPresent() && snapshotted.getOrDefault(each.id(), -1L) == each.pid().getAsLong()) {
+                        each.send(said); // a worker that is down, or not yet online, gets it in its snapshot
+                    }
                 }
             }
             case ClusterEvent.Message(Worker w, Report report) -> reports.put(report.worker(), report.json());

@@ -112,7 +112,7 @@ final class Json {
                 case 'r' -> out.append('\r');
                 case 't' -> out.append('\t');
                 case 'u' -> {
-                    if (at + 4 > text.length()) {
+                    if (at + 4 > text.length() || !text.substring(at, at + 4).matches("[0-9A-Fa-f]{4}")) {
                         throw error("a \\u escape needs four hex digits");
                     }
                     try {

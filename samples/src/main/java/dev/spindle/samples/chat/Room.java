@@ -63,6 +63,13 @@ final class Room {
         record ReportFailed(HttpRequest request, Throwable cause) implements Msg {
         }
 
+        /**
+         * The primary's snapshot has been delivered: the room knows its recent messages, and takes
+         * subscriptions (held until now, so a reconnecting client gets what it missed, once).
+         */
+        record Ready() implements Msg {
+        }
+
         /** Once a second: tell the stats actor how the room is doing; now and then a keep-alive comment. */
         record Tick() implements Msg {
         }
@@ -91,6 +98,7 @@ final class Room {
                 private final Map<ResponseWriter, Boolean> streams = new LinkedHashMap<>();
                 private final List<ActorRef<? super Said>> sessions = new ArrayList<>();
                 private long lastSeq;
+                private boolean ready;
                 private long delivered;
                 private long dropped;
                 private int ticks;
@@ -99,7 +107,12 @@ final class Room {
                 public Behavior<Msg> receive(ActorContext<Msg> c, Msg msg) {
                     switch (msg) {
                         case Msg.Deliver(Said said) -> deliver(said);
+                        case Msg.Subscribe subscribe when !ready -> c.stash();
                         case Msg.Subscribe(HttpRequest request) -> subscribe(c, request);
+                        case Msg.Ready() -> {
+                            ready = true;
+                            c.unstashAll();
+                        }
                         case Msg.Stream(ResponseWriterEvent.Closed closed) -> streams.remove(closed.writer());
                         case Msg.Stream(ResponseWriterEvent.Drained drained) -> {
                             // never waited for: a stream past the mark is dropped

@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,8 +39,8 @@ class RoomTest {
     void shouldDropAStreamThatNeverReadsAtItsHighWaterMarkAndKeepServingTheOthers() throws Exception {
         TestProbe<Room.Stats> stats = kit.createProbe();
         ActorRef<Room.Msg> room = kit.spawn(Room.create("general", 1, stats.ref()));
-        HttpServer server = HttpServer.listen(io, new InetSocketAddress("127.0.0.1", 0), HttpServerOptions.defaults(),
-                Router.builder().route(HttpMethod.GET, "/events", room, Room.Msg.Subscribe::new).build());
+        room.tell(new Room.Msg.Ready());
+        HttpServer server = serve(room);
 
         try (Socket stalled = new Socket(); Socket reader = new Socket()) {
             stalled.setReceiveBufferSize(4096); // and never read
@@ -73,6 +74,38 @@ class RoomTest {
             room.tell(new Room.Msg.Deliver(new Said("general", ++seq, "bob", "still here", 0, 1)));
             readUntil(in, seq);
         }
+    }
+
+    @Test
+    void shouldHoldSubscriptionsUntilTheSnapshotAndThenGiveWhatWasMissedOnce() throws Exception {
+        TestProbe<Room.Stats> stats = kit.createProbe();
+        ActorRef<Room.Msg> room = kit.spawn(Room.create("general", 1, stats.ref()));
+        HttpServer server = serve(room);
+        try (Socket client = new Socket()) {
+            client.connect(server.localAddress(), 5_000);
+            client.setSoTimeout(20_000);
+            // a client that saw message 1 reconnects to a worker that has just started
+            client.getOutputStream().write("GET /events HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 1\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+            for (long seq = 1; seq <= 3; seq++) { // the primary's snapshot
+                room.tell(new Room.Msg.Deliver(new Said("general", seq, "ann", "message " + seq, 0, 1)));
+            }
+            room.tell(new Room.Msg.Ready());
+            room.tell(new Room.Msg.Deliver(new Said("general", 4, "ann", "message 4", 0, 1)));
+            List<String> ids = new java.util.ArrayList<>();
+            for (String line; ids.size() < 3 && (line = in.readLine()) != null; ) {
+                if (line.startsWith("id: ")) {
+                    ids.add(line);
+                }
+            }
+            assertThat(ids).containsExactly("id: 2", "id: 3", "id: 4");
+        }
+    }
+
+    private HttpServer serve(ActorRef<Room.Msg> room) throws java.io.IOException {
+        return HttpServer.listen(io, new InetSocketAddress("127.0.0.1", 0), HttpServerOptions.defaults(),
+                Router.builder().route(HttpMethod.GET, "/events", room, Room.Msg.Subscribe::new).build());
     }
 
     private static void awaitStreams(TestProbe<Room.Stats> stats, int streams) {
