@@ -4,9 +4,10 @@
 'use strict';
 const { EventEmitter } = require('node:events');
 
-const COUNT = 50_000_000;
-const WARMUPS = 3;
-const MEASURED = 5;
+// BENCH_SCALE, BENCH_WARMUPS and BENCH_MEASURED: as ActorBench's -Dbench.* (the report's quick and smoke modes)
+const COUNT = Math.max(1, Math.floor(50_000_000 * Number(process.env.BENCH_SCALE || 1)));
+const WARMUPS = Number(process.env.BENCH_WARMUPS || 3);
+const MEASURED = Number(process.env.BENCH_MEASURED || 5);
 
 const emitter = new EventEmitter();
 let heard = 0;

@@ -47,8 +47,15 @@ public final class ActorBench {
         }
     }
 
-    static final int WARMUPS = 3;
-    static final int MEASURED = 5;
+    /** Iterations before measuring ({@code -Dbench.warmups}, for the report's quick and smoke modes). */
+    static final int WARMUPS = Integer.getInteger("bench.warmups", 3);
+    static final int MEASURED = Integer.getInteger("bench.measured", 5);
+    /** Scales every iteration's size ({@code -Dbench.scale}; 1 = the sizes below, the published figures'). */
+    static final double SCALE = Double.parseDouble(System.getProperty("bench.scale", "1"));
+
+    static int scaled(int n) {
+        return Math.max(1, (int) (n * SCALE));
+    }
     static final int SPAWN_COUNT = 1_000_000;
     /**
      * Round trips per pair in the blocking scenario: 8 million messages, a few hundred milliseconds,
@@ -75,9 +82,9 @@ public final class ActorBench {
                     sampler.reset();
                 }
                 double value = switch (scenario) {
-                    case PINGPONG1 -> contender.pingPong(1, 1_000_000);
-                    case PINGPONG8 -> contender.pingPong(8, 250_000);
-                    case FANIN4 -> contender.fanIn(4, 1_000_000, 1_000);
+                    case PINGPONG1 -> contender.pingPong(1, scaled(1_000_000));
+                    case PINGPONG8 -> contender.pingPong(8, scaled(250_000));
+                    case FANIN4 -> contender.fanIn(4, scaled(1_000_000), 1_000);
                     case BLOCKING -> {
                         System.gc(); // the blocked run collects once before measuring: so does this one
                         double normal = contender.pingPong(8, BLOCKING_HITS);
@@ -89,8 +96,8 @@ public final class ActorBench {
                         yield blocked;
                     }
                     case SKYNET -> contender.skynet(6);
-                    case OFFLOAD -> contender.offload(100_000);
-                    case EMIT -> contender.emit(50_000_000);
+                    case OFFLOAD -> contender.offload(scaled(100_000));
+                    case EMIT -> contender.emit(scaled(50_000_000));
                     case SPAWN -> {
                         long before = usedAfterGc();
                         long nanos = contender.spawn(SPAWN_COUNT);

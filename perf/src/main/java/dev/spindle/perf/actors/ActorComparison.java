@@ -29,7 +29,8 @@ import java.util.Map;
  */
 public final class ActorComparison {
 
-    private static final List<String> JVM_FLAGS = List.of(
+    /** The flags every benchmark JVM gets, Spindle's and Pekko's alike. */
+    public static final List<String> JVM_FLAGS = List.of(
             "-Xms2g", "-Xmx2g", "-XX:+UseG1GC",
             // Pekko 1.1.5 calls sun.misc.Unsafe; without this JDK 25 prints a warning. Spindle needs no flag.
             "--sun-misc-unsafe-memory-access=allow");
@@ -39,7 +40,8 @@ public final class ActorComparison {
     private ActorComparison() {
     }
 
-    record Result(double median, String unit, String all, String extraName, String extra) {
+    /** One run's figures: the median of its measured iterations, and all of them. */
+    public record Result(double median, String unit, String all, String extraName, String extra) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -79,7 +81,7 @@ public final class ActorComparison {
     }
 
     /** Pekko has no EventEmitter; Node is only the peer of {@code emit}. */
-    private static boolean supports(String contender, String scenario) {
+    public static boolean supports(String contender, String scenario) {
         return switch (contender) {
             case "node" -> scenario.equals("emit");
             case "pekko" -> !scenario.equals("emit");
@@ -89,17 +91,27 @@ public final class ActorComparison {
 
     private static Result run(String java, String classpath, String contender, String scenario)
             throws IOException, InterruptedException {
+        return run(java, classpath, contender, scenario, Map.of());
+    }
+
+    /**
+     * {@return one run of {@code scenario} by {@code contender} in a process of its own} {@code bench}
+     * sets {@code -Dbench.<key>} (warmups, measured, scale) for a JVM, {@code BENCH_<KEY>} for Node.
+     */
+    public static Result run(String java, String classpath, String contender, String scenario, Map<String, String> bench)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         if (contender.equals("node")) {
-            // perf/target/benchmarks.jar -> perf/node/emit.js
-            Path perf = Path.of(classpath.split(File.pathSeparator)[0]).toAbsolutePath().getParent().getParent();
-            command.addAll(List.of("node", perf.resolve("node").resolve(scenario + ".js").toString()));
+            command.addAll(List.of("node", dev.spindle.perf.Scripts.node(scenario + ".js")));
         } else {
             command.add(java);
             command.addAll(JVM_FLAGS);
+            bench.forEach((key, value) -> command.add("-Dbench." + key + "=" + value));
             command.addAll(List.of("-cp", classpath, ActorBench.class.getName(), contender, scenario));
         }
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        bench.forEach((key, value) -> builder.environment().put("BENCH_" + key.toUpperCase(Locale.ROOT), value));
+        Process process = builder.start();
         String resultLine = null;
         try (BufferedReader out = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

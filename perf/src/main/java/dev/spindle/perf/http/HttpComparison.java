@@ -37,10 +37,10 @@ public final class HttpComparison {
     static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     /** One row of the table; {@code key} is what {@code -Dscenarios=} names it by. */
-    record Scenario(String key, String name, String path, int pipeline, boolean node) {
+    public record Scenario(String key, String name, String path, int pipeline, boolean node) {
     }
 
-    static final List<Scenario> SCENARIOS = List.of(
+    public static final List<Scenario> SCENARIOS = List.of(
             new Scenario("plaintext", "plaintext", "/plaintext", 1, true),
             new Scenario("plaintext-pipelined", "plaintext, pipelined 16", "/plaintext", 16, true),
             new Scenario("json", "json", "/json", 1, true),
@@ -49,7 +49,7 @@ public final class HttpComparison {
             new Scenario("echo", "tcp echo 128 B", null, 1, false));
 
     /** One measurement. */
-    record Result(double rate, double p50us, double p99us, double cpuSeconds, double requests) {
+    public record Result(double rate, double p50us, double p99us, double cpuSeconds, double requests) {
         double cpuMicrosPerRequest() {
             return cpuSeconds * 1e6 / requests;
         }
@@ -100,13 +100,19 @@ public final class HttpComparison {
     }
 
     static Result measure(String server, Scenario scenario, int port) throws Exception {
+        return measure(server, scenario, port, WARMUP_SECONDS, SECONDS);
+    }
+
+    /** {@link #measure(String, Scenario, int)} with these durations ({@link Result#cores()} assumes {@link #SECONDS}). */
+    public static Result measure(String server, Scenario scenario, int port, int warmupSeconds, int seconds)
+            throws Exception {
         String jar = System.getProperty("java.class.path");
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = switch (server) {
             case "spindle" -> List.of(java, "-Xms1g", "-Xmx1g", "-cp", jar, SpindleHttpServer.class.getName(), Integer.toString(port));
             case "vertx" -> List.of(java, "-Xms1g", "-Xmx1g", "--sun-misc-unsafe-memory-access=allow", "-cp", jar,
                     VertxHttpServer.class.getName(), Integer.toString(port));
-            case "node" -> List.of("node", "perf/node/http.js", Integer.toString(port));
+            case "node" -> List.of("node", dev.spindle.perf.Scripts.node("http.js"), Integer.toString(port));
             default -> throw new IllegalArgumentException("server: " + server);
         };
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -120,17 +126,17 @@ public final class HttpComparison {
             }
             Thread.ofPlatform().daemon().start(() -> output.lines().forEach(l -> System.out.println("  [" + server + "] " + l)));
             if (scenario.path() == null) {
-                load(port + 1, scenario, WARMUP_SECONDS);
+                load(port + 1, scenario, warmupSeconds);
                 long before = cpuTicks(process.pid());
-                String[] echo = load(port + 1, scenario, SECONDS);
+                String[] echo = load(port + 1, scenario, seconds);
                 long after = cpuTicks(process.pid());
                 double trips = Double.parseDouble(echo[0]);
                 return new Result(Double.parseDouble(echo[1]), Double.parseDouble(echo[2]), Double.parseDouble(echo[3]),
                         (after - before) / (double) TICKS_PER_SECOND, trips);
             }
-            wrk(port, scenario, WARMUP_SECONDS);
+            wrk(port, scenario, warmupSeconds);
             long before = cpuTicks(process.pid());
-            String report = wrk(port, scenario, SECONDS);
+            String report = wrk(port, scenario, seconds);
             long after = cpuTicks(process.pid());
             return parseWrk(report, (after - before) / (double) TICKS_PER_SECOND);
         } finally {

@@ -1,0 +1,460 @@
+package dev.spindle.perf;
+
+import dev.spindle.perf.actors.ActorComparison;
+import dev.spindle.perf.http.HttpComparison;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * The comparison suite in one command ({@code perf/report [smoke|quick|full]}): every workload on
+ * Spindle and on its peers in the same run, one after another, in interleaved rounds (the order of
+ * the runtimes rotates per round); then {@code report.md}, {@code results.json} and a PNG bar chart
+ * per group in {@code perf/results/<date>-<mode>/}, and a summary table on standard output.
+ *
+ * <p>Groups so far: actors against Pekko (and Node's EventEmitter), each scenario a fresh process
+ * ({@link ActorComparison}); HTTP against Vert.x and Node's {@code http} ({@link HttpComparison}).
+ * Modes: {@code smoke} (one tiny workload per runtime, seconds: the test that the harness works),
+ * {@code quick} (under ten minutes on 2 cores), {@code full} (three rounds, the published sizes).
+ */
+public final class Report {
+
+    /** How much to run. */
+    public enum Mode {
+        SMOKE(1, Map.of("warmups", "1", "measured", "1", "scale", "0.01"), 1, 1),
+        QUICK(1, Map.of("warmups", "2", "measured", "3"), 3, 8),
+        FULL(3, Map.of(), 5, 10);
+
+        final int rounds;
+        final Map<String, String> bench;
+        final int httpWarmup;
+        final int httpSeconds;
+
+        Mode(int rounds, Map<String, String> bench, int httpWarmup, int httpSeconds) {
+            this.rounds = rounds;
+            this.bench = bench;
+            this.httpWarmup = httpWarmup;
+            this.httpSeconds = httpSeconds;
+        }
+    }
+
+    /** One figure of one runtime for one workload, per round; {@code higherIsBetter} orients ratios. */
+    public record Measurement(String group, String workload, String runtime, String unit, boolean higherIsBetter,
+            List<Double> values) {
+
+        double median() {
+            List<Double> sorted = new ArrayList<>(values);
+            Collections.sort(sorted);
+            int n = sorted.size();
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        }
+
+        double min() {
+            return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+        }
+
+        double max() {
+            return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        }
+    }
+
+    /** A workload: its runtimes (Spindle first) and how one run of one runtime is measured. */
+    interface Workload {
+        String group();
+
+        String name();
+
+        String unit();
+
+        boolean higherIsBetter();
+
+        List<String> runtimes();
+
+        /** {@return one measurement of {@code runtime}, plus any extra figures by name (p99, say)} */
+        Map<String, Double> measure(String runtime) throws Exception;
+    }
+
+    private final Mode mode;
+    private final Map<String, Measurement> results = new LinkedHashMap<>();
+
+    private Report(Mode mode) {
+        this.mode = mode;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Mode mode = Mode.valueOf((args.length > 0 ? args[0] : "quick").toUpperCase(Locale.ROOT));
+        Path out = args.length > 1 ? Path.of(args[1])
+                : Path.of("perf", "results", LocalDate.now() + "-" + mode.name().toLowerCase(Locale.ROOT));
+        run(mode, out);
+    }
+
+    /** Runs the suite in {@code mode} and writes the report into {@code out}. */
+    public static void run(Mode mode, Path out) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Report report = new Report(mode);
+        report.measureAll(workloads(mode));
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("results.json"), report.json());
+        List<String> charts = report.charts(out);
+        Files.writeString(out.resolve("report.md"), report.markdown(charts));
+        System.out.println();
+        System.out.println(report.summary());
+        System.out.println("written to " + out.resolve("report.md") + ", results.json and " + charts.size() + " charts");
+    }
+
+    static List<Workload> workloads(Mode mode) {
+        List<Workload> all = new ArrayList<>();
+        List<String> actorScenarios = switch (mode) {
+            case SMOKE -> List.of("pingpong1", "emit");
+            case QUICK -> List.of("pingpong1", "pingpong8", "fanin4", "spawn", "skynet", "offload", "emit");
+            case FULL -> List.of("pingpong1", "pingpong8", "fanin4", "spawn", "blocking", "skynet", "offload", "emit");
+        };
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classpath = System.getProperty("java.class.path");
+        for (String scenario : actorScenarios) {
+            List<String> runtimes = new ArrayList<>();
+            for (String runtime : List.of("spindle", "pekko", "node")) {
+                if (ActorComparison.supports(runtime, scenario)) {
+                    runtimes.add(runtime);
+                }
+            }
+            String unit = unitOf(scenario);
+            all.add(new Workload() {
+                public String group() {
+                    return "actors";
+                }
+
+                public String name() {
+                    return scenario;
+                }
+
+                public String unit() {
+                    return unit;
+                }
+
+                public boolean higherIsBetter() {
+                    return !unit.equals("ms");
+                }
+
+                public List<String> runtimes() {
+                    return runtimes;
+                }
+
+                public Map<String, Double> measure(String runtime) throws Exception {
+                    return Map.of(scenario, ActorComparison.run(java, classpath, runtime, scenario, mode.bench).median());
+                }
+            });
+        }
+        List<String> httpScenarios = mode == Mode.SMOKE ? List.of("plaintext") : List.of("plaintext", "json");
+        for (String key : httpScenarios) {
+            HttpComparison.Scenario scenario = HttpComparison.SCENARIOS.stream().filter(s -> s.key().equals(key))
+                    .findFirst().orElseThrow();
+            all.add(new Workload() {
+                public String group() {
+                    return "http";
+                }
+
+                public String name() {
+                    return key;
+                }
+
+                public String unit() {
+                    return "req/s";
+                }
+
+                public boolean higherIsBetter() {
+                    return true;
+                }
+
+                public List<String> runtimes() {
+                    return List.of("spindle", "vertx", "node");
+                }
+
+                public Map<String, Double> measure(String runtime) throws Exception {
+                    HttpComparison.Result r = HttpComparison.measure(runtime, scenario, freePort(), mode.httpWarmup,
+                            mode.httpSeconds);
+                    Map<String, Double> figures = new LinkedHashMap<>();
+                    figures.put(key, r.rate());
+                    figures.put(key + " p50 µs", r.p50us());
+                    figures.put(key + " p99 µs", r.p99us());
+                    figures.put(key + " CPU µs/req", r.cpuSeconds() * 1e6 / r.requests());
+                    return figures;
+                }
+            });
+        }
+        return all;
+    }
+
+    private static String unitOf(String scenario) {
+        return switch (scenario) {
+            case "spawn", "skynet" -> "ms";
+            case "offload" -> "rt/s";
+            case "emit" -> "emit/s";
+            default -> "msg/s";
+        };
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
+    }
+
+    private void measureAll(List<Workload> workloads) throws Exception {
+        int steps = mode.rounds * workloads.stream().mapToInt(w -> w.runtimes().size()).sum();
+        int step = 0;
+        long start = System.nanoTime();
+        for (int round = 0; round < mode.rounds; round++) {
+            for (Workload workload : workloads) {
+                List<String> order = new ArrayList<>(workload.runtimes());
+                Collections.rotate(order, round);
+                for (String runtime : order) {
+                    step++;
+                    Map<String, Double> figures = workload.measure(runtime);
+                    figures.forEach((name, value) -> {
+                        boolean main = name.equals(workload.name());
+                        String unit = main ? workload.unit() : name.substring(name.lastIndexOf(' ') + 1);
+                        boolean higher = main && workload.higherIsBetter(); // latency and CPU: lower is better
+                        results.computeIfAbsent(workload.group() + "|" + name + "|" + runtime, k -> new Measurement(
+                                workload.group(), name, runtime, unit, higher, new ArrayList<>())).values().add(value);
+                    });
+                    double elapsed = (System.nanoTime() - start) / 1e9;
+                    double left = elapsed / step * (steps - step);
+                    System.out.printf(Locale.ROOT, "[%d/%d] round %d %s/%s %-8s %,14.1f %s   (%s elapsed, about %s left)%n",
+                            step, steps, round + 1, workload.group(), workload.name(), runtime,
+                            figures.get(workload.name()), workload.unit(), clock(elapsed), clock(left));
+                }
+            }
+        }
+    }
+
+    private static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    /** {@return Spindle's figure ÷ the peer's, oriented so that above 1 means Spindle does better} */
+    private static double ratio(Measurement spindle, Measurement peer) {
+        return spindle.higherIsBetter() ? spindle.median() / peer.median() : peer.median() / spindle.median();
+    }
+
+    /** Workloads by group, each with its measurements by runtime. */
+    private Map<String, Map<String, Map<String, Measurement>>> byGroup() {
+        Map<String, Map<String, Map<String, Measurement>>> groups = new LinkedHashMap<>();
+        for (Measurement m : results.values()) {
+            groups.computeIfAbsent(m.group(), g -> new LinkedHashMap<>())
+                    .computeIfAbsent(m.workload(), w -> new LinkedHashMap<>()).put(m.runtime(), m);
+        }
+        return groups;
+    }
+
+    String summary() {
+        StringBuilder t = new StringBuilder("| group | workload | Spindle | peers (median) | Spindle vs peer |\n| --- | --- | ---: | --- | --- |\n");
+        byGroup().forEach((group, workloads) -> workloads.forEach((workload, byRuntime) -> {
+            Measurement spindle = byRuntime.get("spindle");
+            if (spindle == null) {
+                return;
+            }
+            StringJoiner peers = new StringJoiner(", ");
+            StringJoiner ratios = new StringJoiner(", ");
+            byRuntime.forEach((runtime, m) -> {
+                if (!runtime.equals("spindle")) {
+                    peers.add(runtime + " " + figure(m.median()));
+                    ratios.add(String.format(Locale.ROOT, "%.2f× %s", ratio(spindle, m), runtime));
+                }
+            });
+            t.append("| ").append(group).append(" | ").append(workload).append(" | ").append(figure(spindle.median()))
+                    .append(' ').append(spindle.unit()).append(" | ").append(peers).append(" | ").append(ratios).append(" |\n");
+        }));
+        return t.toString();
+    }
+
+    private static String figure(double value) {
+        return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private String markdown(List<String> charts) throws IOException, InterruptedException {
+        StringBuilder md = new StringBuilder();
+        md.append("# Spindle against its peers, ").append(LocalDate.now()).append(" (").append(mode.name().toLowerCase(Locale.ROOT))
+                .append(" mode)\n\n");
+        md.append("Command: `perf/report ").append(mode.name().toLowerCase(Locale.ROOT)).append("`; ").append(mode.rounds)
+                .append(mode.rounds == 1 ? " round" : " interleaved rounds (the runtimes' order rotates)")
+                .append("; medians, the spread is the range over rounds, ratios are Spindle's median over the peer's, ")
+                .append("oriented so that above 1 means Spindle does better.\n\n");
+        md.append("## Machine\n\n").append(machine()).append('\n');
+        md.append("## What each runtime was given\n\n")
+                .append("- Actors: each scenario a fresh JVM (`").append(String.join(" ", ActorComparison.JVM_FLAGS))
+                .append("`), Spindle with its defaults, Pekko typed ").append(version("pekko")).append(" with its default ")
+                .append("dispatcher; Node runs its script (`perf/node/<scenario>.js`) alone. Iterations: ")
+                .append(mode.bench.getOrDefault("warmups", "3")).append(" warm-up, ").append(mode.bench.getOrDefault("measured", "5"))
+                .append(" measured, sizes × ").append(mode.bench.getOrDefault("scale", "1")).append(".\n")
+                .append("- HTTP: one event loop each (Spindle `IoConfig.loops = 1`; Vert.x ").append(version("vertx"))
+                .append(" `eventLoopPoolSize = 1`; Node one process), `-Xms1g -Xmx1g` for the JVMs, `wrk -t1 -c50` for ")
+                .append(mode.httpSeconds).append(" s after ").append(mode.httpWarmup).append(" s of warm-up.\n")
+                .append("- Not in the harness yet: mailboxes against raw Disruptor and JCTools (JMH, `perf/README.md`), the ")
+                .append("cluster against Node's `cluster` (`perf/cluster-comparison`), IPC against `process.send` ")
+                .append("(`perf/cluster-ipc`), the Savina subset, offload against `worker_threads`.\n\n");
+        byGroup().forEach((group, workloads) -> {
+            md.append("## ").append(group).append("\n\n");
+            for (String chart : charts) {
+                if (chart.startsWith(group + ".") || chart.startsWith(group + "-")) {
+                    md.append("![").append(chart.replace(".png", "")).append("](").append(chart).append(")\n\n");
+                }
+            }
+            md.append("| workload | runtime | median | spread | unit | Spindle vs it |\n| --- | --- | ---: | --- | --- | ---: |\n");
+            workloads.forEach((workload, byRuntime) -> byRuntime.forEach((runtime, m) -> {
+                Measurement spindle = byRuntime.get("spindle");
+                md.append("| ").append(workload).append(" | ").append(runtime).append(" | ").append(figure(m.median()))
+                        .append(" | ").append(figure(m.min())).append("–").append(figure(m.max())).append(" | ").append(m.unit())
+                        .append(" | ").append(spindle == null || runtime.equals("spindle") ? "" : String.format(Locale.ROOT,
+                                "%.2f×", ratio(spindle, m))).append(" |\n");
+            }));
+            md.append('\n');
+        });
+        md.append("## Summary\n\n").append(summary());
+        return md.toString();
+    }
+
+    private static String version(String peer) {
+        return switch (peer) {
+            case "pekko" -> "1.1.5";
+            case "vertx" -> "4.5.34";
+            default -> "?";
+        };
+    }
+
+    private String machine() throws IOException, InterruptedException {
+        return "- " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
+                + System.getProperty("os.version") + " " + System.getProperty("os.arch") + "\n"
+                + "- JDK " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")\n"
+                + "- Node.js " + firstLine("node", "--version") + "; " + firstLine("wrk", "--version") + "\n";
+    }
+
+    private static String firstLine(String... command) throws IOException, InterruptedException {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line = in.readLine();
+                p.waitFor();
+                return line == null ? command[0] + " (no version)" : line.strip();
+            }
+        } catch (IOException e) {
+            return command[0] + " (not installed)";
+        }
+    }
+
+    /** One bar chart per group: Spindle's ratio to each peer, per workload (its main figure). */
+    private List<String> charts(Path out) throws IOException {
+        List<String> written = new ArrayList<>();
+        for (var group : byGroup().entrySet()) {
+            List<String> workloads = new ArrayList<>();
+            Set<String> peers = new LinkedHashSet<>();
+            for (var w : group.getValue().entrySet()) {
+                if (w.getKey().contains(" ")) {
+                    continue; // latency and CPU figures: in the tables
+                }
+                workloads.add(w.getKey());
+                w.getValue().keySet().stream().filter(r -> !r.equals("spindle")).forEach(peers::add);
+            }
+            if (workloads.isEmpty() || peers.isEmpty()) {
+                continue;
+            }
+            CategoryChart chart = new CategoryChartBuilder().width(900).height(480)
+                    .title(group.getKey() + ": Spindle ÷ peer (above 1: Spindle does better)").xAxisTitle("workload")
+                    .yAxisTitle("ratio").build();
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+            chart.getStyler().setLabelsVisible(true);
+            chart.getStyler().setDecimalPattern("0.00");
+            for (String peer : peers) {
+                List<Double> ratios = new ArrayList<>();
+                for (String workload : workloads) {
+                    Measurement spindle = group.getValue().get(workload).get("spindle");
+                    Measurement other = group.getValue().get(workload).get(peer);
+                    ratios.add(spindle == null || other == null ? 0.0 : ratio(spindle, other));
+                }
+                chart.addSeries("vs " + peer, workloads, ratios);
+            }
+            String file = group.getKey() + ".png";
+            BitmapEncoder.saveBitmap(chart, out.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
+            written.add(file);
+        }
+        String latency = latencyChart(out);
+        if (latency != null) {
+            written.add(latency);
+        }
+        return written;
+    }
+
+    /** HTTP latency percentiles (µs, lower is better) per runtime, for each HTTP workload. */
+    private String latencyChart(Path out) throws IOException {
+        Map<String, Map<String, Measurement>> http = byGroup().get("http");
+        if (http == null) {
+            return null;
+        }
+        List<String> categories = new ArrayList<>();
+        Map<String, List<Double>> byRuntime = new LinkedHashMap<>();
+        for (var w : http.entrySet()) {
+            if (w.getKey().endsWith(" µs") && (w.getKey().contains(" p50 ") || w.getKey().contains(" p99 "))) {
+                categories.add(w.getKey().replace(" µs", ""));
+                w.getValue().forEach((runtime, m) -> byRuntime.computeIfAbsent(runtime, r -> new ArrayList<>()).add(m.median()));
+            }
+        }
+        if (categories.isEmpty()) {
+            return null;
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(900).height(480)
+                .title("http: latency percentiles, µs (lower is better)").xAxisTitle("percentile").yAxisTitle("µs").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setDecimalPattern("#,##0");
+        byRuntime.forEach((runtime, values) -> {
+            if (values.size() == categories.size()) {
+                chart.addSeries(runtime, categories, values);
+            }
+        });
+        String file = "http-latency.png";
+        BitmapEncoder.saveBitmap(chart, out.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
+        return file;
+    }
+
+    /** {@return every measurement, and the machine, as JSON} */
+    String json() throws IOException, InterruptedException {
+        StringJoiner ms = new StringJoiner(",\n    ", "[\n    ", "\n  ]");
+        for (Measurement m : results.values()) {
+            StringJoiner values = new StringJoiner(", ", "[", "]");
+            m.values().forEach(v -> values.add(Double.toString(v)));
+            ms.add("{\"group\": " + quote(m.group()) + ", \"workload\": " + quote(m.workload()) + ", \"runtime\": "
+                    + quote(m.runtime()) + ", \"unit\": " + quote(m.unit()) + ", \"higherIsBetter\": " + m.higherIsBetter()
+                    + ", \"median\": " + m.median() + ", \"min\": " + m.min() + ", \"max\": " + m.max() + ", \"values\": "
+                    + values + "}");
+        }
+        return "{\n  \"date\": " + quote(LocalDate.now().toString()) + ",\n  \"mode\": " + quote(mode.name().toLowerCase(Locale.ROOT))
+                + ",\n  \"rounds\": " + mode.rounds + ",\n  \"machine\": {\"cores\": " + Runtime.getRuntime().availableProcessors()
+                + ", \"os\": " + quote(System.getProperty("os.name") + " " + System.getProperty("os.version")) + ", \"jdk\": "
+                + quote(System.getProperty("java.version")) + ", \"node\": " + quote(firstLine("node", "--version"))
+                + ", \"pekko\": \"1.1.5\", \"vertx\": \"4.5.34\"},\n  \"measurements\": " + ms + "\n}\n";
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}

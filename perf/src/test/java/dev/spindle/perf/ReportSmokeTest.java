@@ -1,0 +1,36 @@
+package dev.spindle.perf;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The harness starts, runs one tiny workload per runtime (Spindle, Pekko, Node, Vert.x) and writes
+ * its report: the only part of the comparison suite in the default test run.
+ */
+@Timeout(300)
+class ReportSmokeTest {
+
+    @Test
+    void shouldRunATinyWorkloadPerRuntimeAndWriteTheReport(@TempDir Path out) throws Exception {
+        Report.run(Report.Mode.SMOKE, out);
+
+        String json = Files.readString(out.resolve("results.json"));
+        for (String runtime : new String[] {"spindle", "pekko", "node", "vertx"}) {
+            assertThat(json).contains("\"runtime\": \"" + runtime + "\"");
+        }
+        assertThat(json).contains("\"mode\": \"smoke\"", "\"workload\": \"pingpong1\"", "\"workload\": \"plaintext\"");
+        String md = Files.readString(out.resolve("report.md"));
+        assertThat(md).contains("## Machine", "## actors", "## http", "![actors](actors.png)", "![http-latency](http-latency.png)", "| plaintext | vertx |");
+        for (String chart : new String[] {"actors.png", "http.png", "http-latency.png"}) {
+            assertThat(Files.size(out.resolve(chart))).as(chart).isGreaterThan(1000);
+            byte[] head = Files.readAllBytes(out.resolve(chart));
+            assertThat(new String(head, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+        }
+    }
+}
