@@ -101,10 +101,42 @@ public final class Report {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 1 && args[0].equals("render")) {
+            render(Path.of(args[1]));
+            return;
+        }
         Mode mode = Mode.valueOf((args.length > 0 ? args[0] : "quick").toUpperCase(Locale.ROOT));
         Path out = args.length > 1 ? Path.of(args[1])
                 : Path.of("perf", "results", LocalDate.now() + "-" + mode.name().toLowerCase(Locale.ROOT));
         run(mode, out);
+    }
+
+    private static final java.util.regex.Pattern MEASUREMENT = java.util.regex.Pattern.compile(
+            "\\{\"group\": \"([^\"]*)\", \"workload\": \"([^\"]*)\", \"runtime\": \"([^\"]*)\", \"unit\": \"([^\"]*)\", "
+                    + "\"higherIsBetter\": (true|false), .*?\"values\": \\[([^\\]]*)\\]\\}");
+
+    /** Writes {@code report.md} and the charts again from the {@code results.json} in {@code out} (no run). */
+    static void render(Path out) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        String json = Files.readString(out.resolve("results.json"));
+        java.util.regex.Matcher modeMatch = java.util.regex.Pattern.compile("\"mode\": \"(\\w+)\"").matcher(json);
+        if (!modeMatch.find()) {
+            throw new IllegalArgumentException("no mode in " + out.resolve("results.json"));
+        }
+        Report report = new Report(Mode.valueOf(modeMatch.group(1).toUpperCase(Locale.ROOT)));
+        java.util.regex.Matcher m = MEASUREMENT.matcher(json);
+        while (m.find()) {
+            List<Double> values = new ArrayList<>();
+            for (String v : m.group(6).split(",")) {
+                values.add(Double.parseDouble(v.strip()));
+            }
+            report.results.put(m.group(1) + "|" + m.group(2) + "|" + m.group(3),
+                    new Measurement(m.group(1), m.group(2), m.group(3), m.group(4), Boolean.parseBoolean(m.group(5)), values));
+        }
+        List<String> charts = report.charts(out);
+        Files.writeString(out.resolve("report.md"), report.markdown(charts));
+        System.out.println(report.summary());
+        System.out.println("rendered " + out.resolve("report.md") + " and " + charts.size() + " charts from results.json");
     }
 
     /** Runs the suite in {@code mode} and writes the report into {@code out}. */
@@ -252,6 +284,11 @@ public final class Report {
         return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
+    /** {@return a ratio as the tables show it; a peer at 0 (stalled) has no finite ratio} */
+    private static String ratioText(double ratio) {
+        return Double.isFinite(ratio) ? String.format(Locale.ROOT, "%.2f×", ratio) : "∞ (the peer made 0)";
+    }
+
     /** {@return Spindle's figure ÷ the peer's, oriented so that above 1 means Spindle does better} */
     private static double ratio(Measurement spindle, Measurement peer) {
         return spindle.higherIsBetter() ? spindle.median() / peer.median() : peer.median() / spindle.median();
@@ -279,7 +316,7 @@ public final class Report {
             byRuntime.forEach((runtime, m) -> {
                 if (!runtime.equals("spindle")) {
                     peers.add(runtime + " " + figure(m.median()));
-                    ratios.add(String.format(Locale.ROOT, "%.2f× %s", ratio(spindle, m), runtime));
+                    ratios.add(ratioText(ratio(spindle, m)) + " " + runtime);
                 }
             });
             t.append("| ").append(group).append(" | ").append(workload).append(" | ").append(figure(spindle.median()))
@@ -325,8 +362,8 @@ public final class Report {
                 Measurement spindle = byRuntime.get("spindle");
                 md.append("| ").append(workload).append(" | ").append(runtime).append(" | ").append(figure(m.median()))
                         .append(" | ").append(figure(m.min())).append("–").append(figure(m.max())).append(" | ").append(m.unit())
-                        .append(" | ").append(spindle == null || runtime.equals("spindle") ? "" : String.format(Locale.ROOT,
-                                "%.2f×", ratio(spindle, m))).append(" |\n");
+                        .append(" | ").append(spindle == null || runtime.equals("spindle") ? "" : ratioText(ratio(spindle, m)))
+                        .append(" |\n");
             }));
             md.append('\n');
         });
@@ -389,7 +426,8 @@ public final class Report {
                 for (String workload : workloads) {
                     Measurement spindle = group.getValue().get(workload).get("spindle");
                     Measurement other = group.getValue().get(workload).get(peer);
-                    ratios.add(spindle == null || other == null ? 0.0 : ratio(spindle, other));
+                    double r = spindle == null || other == null ? 0.0 : ratio(spindle, other);
+                    ratios.add(Double.isFinite(r) ? r : 0.0); // a peer at 0: no bar, the table says why
                 }
                 chart.addSeries("vs " + peer, workloads, ratios);
             }

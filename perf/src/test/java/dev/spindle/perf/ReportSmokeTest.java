@@ -27,6 +27,10 @@ class ReportSmokeTest {
         assertThat(json).contains("\"mode\": \"smoke\"", "\"workload\": \"pingpong1\"", "\"workload\": \"plaintext\"");
         String md = Files.readString(out.resolve("report.md"));
         assertThat(md).contains("## Machine", "## actors", "## http", "![actors](actors.png)", "![http-latency](http-latency.png)", "| plaintext | vertx |");
+        // The report can be drawn again from results.json alone, the same.
+        Files.delete(out.resolve("report.md"));
+        Report.render(out);
+        assertThat(Files.readString(out.resolve("report.md"))).isEqualTo(md);
         for (String chart : new String[] {"actors.png", "http.png", "http-latency.png"}) {
             assertThat(Files.size(out.resolve(chart))).as(chart).isGreaterThan(1000);
             byte[] head = Files.readAllBytes(out.resolve(chart));
