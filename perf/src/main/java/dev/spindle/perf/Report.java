@@ -233,7 +233,78 @@ public final class Report {
                 }
             });
         }
+        if (mode != Mode.SMOKE) {
+            all.add(simple("cluster", "ipc round trip", "trips/s", true, List.of("spindle", "node"), runtime ->
+                    Map.of("ipc round trip", runtime.equals("spindle")
+                            ? resultMedian(List.of(java, "-cp", classpath, "dev.spindle.perf.cluster.IpcPingPong"))
+                            : resultMedian(List.of("node", Scripts.node("ipc.js"))))));
+            all.add(simple("cluster", "2 workers plaintext", "req/s", true,
+                    // spindle and node: their round-robin (Node's default); -os: the kernel's SO_REUSEPORT / shared socket
+                    List.of("spindle", "spindle-os", "node", "node-os"), runtime -> {
+                        String server = runtime.equals("spindle") ? "spindle-rr" : runtime.equals("node") ? "node-rr" : runtime;
+                        dev.spindle.perf.http.ClusterComparison.Run run =
+                                dev.spindle.perf.http.ClusterComparison.measure(server, freePort());
+                        Map<String, Double> figures = new LinkedHashMap<>();
+                        figures.put("2 workers plaintext", run.result().rate());
+                        figures.put("2 workers spread max/min", run.spread());
+                        figures.put("2 workers CPU µs/req", run.result().cpuSeconds() * 1e6 / run.result().requests());
+                        return figures;
+                    }));
+        }
         return all;
+    }
+
+    @FunctionalInterface
+    interface Measure {
+        Map<String, Double> of(String runtime) throws Exception;
+    }
+
+    private static Workload simple(String group, String name, String unit, boolean higherIsBetter, List<String> runtimes,
+            Measure measure) {
+        return new Workload() {
+            public String group() {
+                return group;
+            }
+
+            public String name() {
+                return name;
+            }
+
+            public String unit() {
+                return unit;
+            }
+
+            public boolean higherIsBetter() {
+                return higherIsBetter;
+            }
+
+            public List<String> runtimes() {
+                return runtimes;
+            }
+
+            public Map<String, Double> measure(String runtime) throws Exception {
+                return measure.of(runtime);
+            }
+        };
+    }
+
+    /** {@return the {@code median=} of the {@code RESULT} line that {@code command} prints} */
+    private static double resultMedian(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String result = null;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.startsWith("RESULT ")) {
+                    result = line;
+                }
+            }
+        }
+        int exit = process.waitFor();
+        java.util.regex.Matcher median = java.util.regex.Pattern.compile("median=([0-9.]+)").matcher(result == null ? "" : result);
+        if (exit != 0 || !median.find()) {
+            throw new IllegalStateException(command + " failed: exit " + exit + ", " + result);
+        }
+        return Double.parseDouble(median.group(1));
     }
 
     private static String unitOf(String scenario) {
@@ -347,9 +418,12 @@ public final class Report {
                 .append("- HTTP: one event loop each (Spindle `IoConfig.loops = 1`; Vert.x ").append(version("vertx"))
                 .append(" `eventLoopPoolSize = 1`; Node one process), `-Xms1g -Xmx1g` for the JVMs, `wrk -t1 -c50` for ")
                 .append(mode.httpSeconds).append(" s after ").append(mode.httpWarmup).append(" s of warm-up.\n")
-                .append("- Not in the harness yet: mailboxes against raw Disruptor and JCTools (JMH, `perf/README.md`), the ")
-                .append("cluster against Node's `cluster` (`perf/cluster-comparison`), IPC against `process.send` ")
-                .append("(`perf/cluster-ipc`), the Savina subset, offload against `worker_threads`.\n\n");
+                .append("- Cluster (quick and full modes): IPC round trips primary ⇄ worker against Node's `process.send` ")
+                .append("(`IpcPingPong`, `perf/node/ipc.js`); two workers serving plaintext against Node's `cluster` ")
+                .append("(`ClusterComparison`: `spindle` and `node` are each one's round-robin, `-os` the kernel's balancing; ")
+                .append("`wrk -t1 -c50`, 10 s after 5 s).\n")
+                .append("- Not in the harness yet: mailboxes against raw Disruptor and JCTools (JMH, `perf/README.md`), ")
+                .append("the Savina subset, offload against `worker_threads`.\n\n");
         byGroup().forEach((group, workloads) -> {
             md.append("## ").append(group).append("\n\n");
             for (String chart : charts) {
@@ -406,8 +480,8 @@ public final class Report {
             List<String> workloads = new ArrayList<>();
             Set<String> peers = new LinkedHashSet<>();
             for (var w : group.getValue().entrySet()) {
-                if (w.getKey().contains(" ")) {
-                    continue; // latency and CPU figures: in the tables
+                if (isExtra(w.getKey(), w.getValue().values().iterator().next().unit())) {
+                    continue; // latency, CPU and spread figures: in the tables
                 }
                 workloads.add(w.getKey());
                 w.getValue().keySet().stream().filter(r -> !r.equals("spindle")).forEach(peers::add);
@@ -440,6 +514,11 @@ public final class Report {
             written.add(latency);
         }
         return written;
+    }
+
+    /** {@return whether a figure is a workload's extra (its name ends with its unit: "plaintext p99 µs")} */
+    private static boolean isExtra(String name, String unit) {
+        return name.endsWith(" " + unit);
     }
 
     /** HTTP latency percentiles (µs, lower is better) per runtime, for each HTTP workload. */

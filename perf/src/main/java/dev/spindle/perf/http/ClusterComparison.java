@@ -38,7 +38,7 @@ public final class ClusterComparison {
             new HttpComparison.Scenario("plaintext", "plaintext", "/plaintext", 1, true);
 
     /** One measurement, and the connection spread. */
-    record Run(HttpComparison.Result result, double spread, String stats) {
+    public record Run(HttpComparison.Result result, double spread, String stats) {
     }
 
     private ClusterComparison() {
@@ -69,14 +69,14 @@ public final class ClusterComparison {
         System.out.println("written to " + out);
     }
 
-    static Run measure(String server, int port) throws Exception {
+    public static Run measure(String server, int port) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = switch (server) {
             case "spindle-rr", "spindle-os" -> new ProcessBuilder(java, "-Xms512m", "-Xmx512m", "-cp",
                     System.getProperty("java.class.path"), ClusterHttpServer.class.getName(), Integer.toString(port),
                     Integer.toString(WORKERS), server.equals("spindle-rr") ? "ROUND_ROBIN" : "REUSE_PORT");
             case "node-rr", "node-os" -> {
-                ProcessBuilder node = new ProcessBuilder("node", "perf/node/cluster-http.js", Integer.toString(port),
+                ProcessBuilder node = new ProcessBuilder("node", dev.spindle.perf.Scripts.node("cluster-http.js"), Integer.toString(port),
                         Integer.toString(WORKERS));
                 node.environment().put("NODE_CLUSTER_SCHED_POLICY", server.equals("node-rr") ? "rr" : "none");
                 yield node;
