@@ -412,7 +412,8 @@ public final class Report {
         md.append("## What each runtime was given\n\n")
                 .append("- Actors: each scenario a fresh JVM (`").append(String.join(" ", ActorComparison.JVM_FLAGS))
                 .append("`), Spindle with its defaults, Pekko typed ").append(version("pekko")).append(" with its default ")
-                .append("dispatcher; Node runs its script (`perf/node/<scenario>.js`) alone. Iterations: ")
+                .append("dispatcher; Node runs its script (`perf/node/<scenario>.js`) alone: `emit` on an `EventEmitter`, `offload` ")
+                .append("to one `worker_threads` Worker started beforehand. Iterations: ")
                 .append(mode.bench.getOrDefault("warmups", "3")).append(" warm-up, ").append(mode.bench.getOrDefault("measured", "5"))
                 .append(" measured, sizes × ").append(mode.bench.getOrDefault("scale", "1")).append(".\n")
                 .append("- HTTP: one event loop each (Spindle `IoConfig.loops = 1`; Vert.x ").append(version("vertx"))
@@ -423,7 +424,7 @@ public final class Report {
                 .append("(`ClusterComparison`: `spindle` and `node` are each one's round-robin, `-os` the kernel's balancing; ")
                 .append("`wrk -t1 -c50`, 10 s after 5 s).\n")
                 .append("- Not in the harness yet: mailboxes against raw Disruptor and JCTools (JMH, `perf/README.md`), ")
-                .append("the Savina subset, offload against `worker_threads`.\n\n");
+                .append("the Savina subset.\n\n");
         byGroup().forEach((group, workloads) -> {
             md.append("## ").append(group).append("\n\n");
             for (String chart : charts) {

@@ -80,10 +80,10 @@ public final class ActorComparison {
         }
     }
 
-    /** Pekko has no EventEmitter; Node is only the peer of {@code emit}. */
+    /** Pekko has no EventEmitter; Node is the peer of {@code emit} (EventEmitter) and {@code offload} (worker_threads). */
     public static boolean supports(String contender, String scenario) {
         return switch (contender) {
-            case "node" -> scenario.equals("emit");
+            case "node" -> scenario.equals("emit") || scenario.equals("offload");
             case "pekko" -> !scenario.equals("emit");
             default -> true;
         };
