@@ -157,8 +157,10 @@ public final class Report {
         List<Workload> all = new ArrayList<>();
         List<String> actorScenarios = switch (mode) {
             case SMOKE -> List.of("pingpong1", "emit");
-            case QUICK -> List.of("pingpong1", "pingpong8", "fanin4", "spawn", "skynet", "offload", "emit");
-            case FULL -> List.of("pingpong1", "pingpong8", "fanin4", "spawn", "blocking", "skynet", "offload", "emit");
+            case QUICK -> List.of("pingpong1", "pingpong8", "fanin4", "spawn", "skynet", "offload", "emit",
+                    "counting", "threadring");
+            case FULL -> List.of("pingpong1", "pingpong8", "fanin4", "spawn", "blocking", "skynet", "offload", "emit",
+                    "counting", "threadring");
         };
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("java.class.path");
@@ -312,6 +314,7 @@ public final class Report {
             case "spawn", "skynet" -> "ms";
             case "offload" -> "rt/s";
             case "emit" -> "emit/s";
+            case "threadring" -> "hop/s";
             default -> "msg/s";
         };
     }
@@ -424,7 +427,7 @@ public final class Report {
                 .append("(`ClusterComparison`: `spindle` and `node` are each one's round-robin, `-os` the kernel's balancing; ")
                 .append("`wrk -t1 -c50`, 10 s after 5 s).\n")
                 .append("- Not in the harness yet: mailboxes against raw Disruptor and JCTools (JMH, `perf/README.md`), ")
-                .append("the Savina subset.\n\n");
+                .append("the rest of the Savina subset (fork-join throughput and creation, chameneos, big, banking).\n\n");
         byGroup().forEach((group, workloads) -> {
             md.append("## ").append(group).append("\n\n");
             for (String chart : charts) {

@@ -38,7 +38,11 @@ public final class ActorBench {
         /** One actor offloads a tiny computation and gets its result back, 100,000 times in a row. */
         OFFLOAD("rt/s"),
         /** One actor emits 50 million events to one listener. */
-        EMIT("emit/s");
+        EMIT("emit/s"),
+        /** Savina's thread ring: 100 actors pass a token 10^6 times; hops per second. */
+        THREADRING("hop/s"),
+        /** Savina's counting actor: 10^6 increments from one sender, then the count; messages per second. */
+        COUNTING("msg/s");
 
         final String unit;
 
@@ -68,7 +72,7 @@ public final class ActorBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            System.err.println("usage: ActorBench spindle|pekko|spindle-fjp|spindle-vt|spindle-loops pingpong1|pingpong8|fanin4|spawn|blocking|skynet|offload|emit");
+            System.err.println("usage: ActorBench spindle|pekko|spindle-fjp|spindle-vt|spindle-loops pingpong1|pingpong8|fanin4|spawn|blocking|skynet|offload|emit|threadring|counting");
             System.exit(2);
         }
         Scenario scenario = Scenario.valueOf(args[1].toUpperCase(Locale.ROOT));
@@ -98,6 +102,8 @@ public final class ActorBench {
                     case SKYNET -> contender.skynet(6);
                     case OFFLOAD -> contender.offload(scaled(100_000));
                     case EMIT -> contender.emit(scaled(50_000_000));
+                    case THREADRING -> contender.threadRing(100, scaled(1_000_000));
+                    case COUNTING -> contender.counting(scaled(1_000_000));
                     case SPAWN -> {
                         long before = usedAfterGc();
                         long nanos = contender.spawn(SPAWN_COUNT);

@@ -38,6 +38,18 @@ interface Contender extends AutoCloseable {
     /** {@return emits per second: one actor emits {@code count} events to one listener} */
     double emit(int count) throws Exception;
 
+    /**
+     * Savina's thread ring: {@code actors} actors in a ring pass a token {@code hops} times;
+     * {@return hops per second, or 0 if not done within five minutes}
+     */
+    double threadRing(int actors, int hops) throws Exception;
+
+    /**
+     * Savina's counting actor: one sender tells a counter {@code messages} increments, then asks for
+     * the count; {@return messages per second}
+     */
+    double counting(int messages) throws Exception;
+
     /** Stops what {@link #spawn} made. */
     void release() throws Exception;
 

@@ -278,6 +278,75 @@ final class PekkoContender implements Contender {
         return elapsed.get(5, TimeUnit.MINUTES);
     }
 
+    // ---- Savina: thread ring, counting -----------------------------------------------------------
+
+    /** A ring member's link to the next, acknowledged once set. */
+    record Link(ActorRef<Object> next, CountDownLatch linked) {
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public double threadRing(int actors, int hops) throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        List<ActorRef<Object>> ring = new ArrayList<>();
+        for (int i = 0; i < actors; i++) {
+            ring.add(spawn(Behaviors.<Object>setup(ctx -> {
+                Object[] next = {null};
+                return Behaviors.receiveMessage(msg -> {
+                    switch (msg) {
+                        case Link link -> {
+                            next[0] = link.next();
+                            link.linked().countDown();
+                        }
+                        case Integer left when left == 0 -> done.countDown();
+                        case Integer left -> ((ActorRef<Object>) next[0]).tell(left - 1);
+                        default -> throw new IllegalArgumentException(String.valueOf(msg));
+                    }
+                    return Behaviors.same();
+                });
+            })));
+        }
+        CountDownLatch linked = new CountDownLatch(actors);
+        for (int i = 0; i < actors; i++) {
+            ring.get(i).tell(new Link(ring.get((i + 1) % actors), linked));
+        }
+        linked.await(30, TimeUnit.SECONDS);
+        long start = System.nanoTime();
+        ring.getFirst().tell(hops);
+        if (!done.await(5, TimeUnit.MINUTES)) {
+            return 0;
+        }
+        return hops * 1e9 / (System.nanoTime() - start);
+    }
+
+    @Override
+    public double counting(int messages) throws Exception {
+        CompletableFuture<Long> counted = new CompletableFuture<>();
+        ActorRef<Object> counter = spawn(Behaviors.<Object>setup(ctx -> {
+            long[] count = {0};
+            return Behaviors.receiveMessage(msg -> {
+                if (msg instanceof CompletableFuture<?> asked) {
+                    counted.complete(count[0]);
+                } else {
+                    count[0]++;
+                }
+                return Behaviors.same();
+            });
+        }));
+        Integer one = 1;
+        long start = System.nanoTime();
+        for (int i = 0; i < messages; i++) {
+            counter.tell(one);
+        }
+        counter.tell(counted);
+        long total = counted.get(5, TimeUnit.MINUTES);
+        double rate = messages * 1e9 / (System.nanoTime() - start);
+        if (total != messages) {
+            throw new IllegalStateException("counted " + total + " of " + messages);
+        }
+        return rate;
+    }
+
     @Override
     public void release() throws Exception {
         CompletableFuture<Void> gone = new CompletableFuture<>();
