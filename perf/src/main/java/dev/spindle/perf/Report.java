@@ -158,9 +158,9 @@ public final class Report {
         List<String> actorScenarios = switch (mode) {
             case SMOKE -> List.of("pingpong1", "emit");
             case QUICK -> List.of("pingpong1", "pingpong8", "fanin4", "spawn", "skynet", "offload", "emit",
-                    "counting", "threadring");
+                    "counting", "threadring", "fjthroughput", "fjcreate");
             case FULL -> List.of("pingpong1", "pingpong8", "fanin4", "spawn", "blocking", "skynet", "offload", "emit",
-                    "counting", "threadring");
+                    "counting", "threadring", "fjthroughput", "fjcreate");
         };
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("java.class.path");
@@ -315,6 +315,7 @@ public final class Report {
             case "offload" -> "rt/s";
             case "emit" -> "emit/s";
             case "threadring" -> "hop/s";
+            case "fjcreate" -> "actor/s";
             default -> "msg/s";
         };
     }
@@ -427,7 +428,7 @@ public final class Report {
                 .append("(`ClusterComparison`: `spindle` and `node` are each one's round-robin, `-os` the kernel's balancing; ")
                 .append("`wrk -t1 -c50`, 10 s after 5 s).\n")
                 .append("- Not in the harness yet: mailboxes against raw Disruptor and JCTools (JMH, `perf/README.md`), ")
-                .append("the rest of the Savina subset (fork-join throughput and creation, chameneos, big, banking).\n\n");
+                .append("the rest of the Savina subset (chameneos, big, banking).\n\n");
         byGroup().forEach((group, workloads) -> {
             md.append("## ").append(group).append("\n\n");
             for (String chart : charts) {

@@ -42,7 +42,11 @@ public final class ActorBench {
         /** Savina's thread ring: 100 actors pass a token 10^6 times; hops per second. */
         THREADRING("hop/s"),
         /** Savina's counting actor: 10^6 increments from one sender, then the count; messages per second. */
-        COUNTING("msg/s");
+        COUNTING("msg/s"),
+        /** Savina's fork-join throughput: 60 actors, 10,000 messages each, a little arithmetic per message. */
+        FJTHROUGHPUT("msg/s"),
+        /** Savina's fork-join creation: 100,000 children created, told one message each, stopped. */
+        FJCREATE("actor/s");
 
         final String unit;
 
@@ -72,7 +76,7 @@ public final class ActorBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            System.err.println("usage: ActorBench spindle|pekko|spindle-fjp|spindle-vt|spindle-loops pingpong1|pingpong8|fanin4|spawn|blocking|skynet|offload|emit|threadring|counting");
+            System.err.println("usage: ActorBench spindle|pekko|spindle-fjp|spindle-vt|spindle-loops pingpong1|pingpong8|fanin4|spawn|blocking|skynet|offload|emit|threadring|counting|fjthroughput|fjcreate");
             System.exit(2);
         }
         Scenario scenario = Scenario.valueOf(args[1].toUpperCase(Locale.ROOT));
@@ -104,6 +108,8 @@ public final class ActorBench {
                     case EMIT -> contender.emit(scaled(50_000_000));
                     case THREADRING -> contender.threadRing(100, scaled(1_000_000));
                     case COUNTING -> contender.counting(scaled(1_000_000));
+                    case FJTHROUGHPUT -> contender.forkJoinThroughput(60, scaled(10_000));
+                    case FJCREATE -> contender.forkJoinCreation(scaled(100_000));
                     case SPAWN -> {
                         long before = usedAfterGc();
                         long nanos = contender.spawn(SPAWN_COUNT);

@@ -50,6 +50,18 @@ interface Contender extends AutoCloseable {
      */
     double counting(int messages) throws Exception;
 
+    /**
+     * Savina's fork-join throughput: {@code actors} actors each get {@code messages} messages, told
+     * from one thread in turn, and do a little arithmetic per message; {@return messages per second}
+     */
+    double forkJoinThroughput(int actors, int messages) throws Exception;
+
+    /**
+     * Savina's fork-join creation: a parent creates {@code actors} children, tells each one message,
+     * and each does a little arithmetic and stops; {@return actors per second}
+     */
+    double forkJoinCreation(int actors) throws Exception;
+
     /** Stops what {@link #spawn} made. */
     void release() throws Exception;
 

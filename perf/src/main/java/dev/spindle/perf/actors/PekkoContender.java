@@ -278,6 +278,58 @@ final class PekkoContender implements Contender {
         return elapsed.get(5, TimeUnit.MINUTES);
     }
 
+    @Override
+    public double forkJoinThroughput(int actors, int messages) throws Exception {
+        CountDownLatch done = new CountDownLatch(actors);
+        List<ActorRef<Integer>> workers = new ArrayList<>();
+        for (int a = 0; a < actors; a++) {
+            workers.add(spawn(Behaviors.<Integer>setup(ctx -> {
+                int[] seen = {0};
+                double[] sink = {0};
+                return Behaviors.receiveMessage(n -> {
+                    sink[0] += SpindleContender.work(n);
+                    if (++seen[0] == messages) {
+                        done.countDown();
+                    }
+                    return Behaviors.same();
+                });
+            })));
+        }
+        Integer one = 1;
+        long start = System.nanoTime();
+        for (int m = 0; m < messages; m++) {
+            for (ActorRef<Integer> worker : workers) {
+                worker.tell(one);
+            }
+        }
+        if (!done.await(5, TimeUnit.MINUTES)) {
+            return 0;
+        }
+        return (double) actors * messages * 1e9 / (System.nanoTime() - start);
+    }
+
+    @Override
+    public double forkJoinCreation(int actors) throws Exception {
+        CountDownLatch done = new CountDownLatch(actors);
+        Behavior<Integer> child = Behaviors.receiveMessage(n -> {
+            SpindleContender.work(n);
+            done.countDown();
+            return Behaviors.stopped();
+        });
+        ActorRef<Integer> parent = spawn(Behaviors.<Integer>setup(ctx -> Behaviors.receiveMessage(count -> {
+            for (int i = 0; i < count; i++) {
+                ctx.spawnAnonymous(child).tell(i);
+            }
+            return Behaviors.same();
+        })));
+        long start = System.nanoTime();
+        parent.tell(actors);
+        if (!done.await(5, TimeUnit.MINUTES)) {
+            return 0;
+        }
+        return actors * 1e9 / (System.nanoTime() - start);
+    }
+
     // ---- Savina: thread ring, counting -----------------------------------------------------------
 
     /** A ring member's link to the next, acknowledged once set. */

@@ -301,6 +301,67 @@ final class SpindleContender implements Contender {
         return rate;
     }
 
+    @Override
+    public double forkJoinThroughput(int actors, int messages) throws Exception {
+        CountDownLatch done = new CountDownLatch(actors);
+        List<ActorRef<Integer>> workers = new ArrayList<>();
+        for (int a = 0; a < actors; a++) {
+            workers.add(system.spawnAnonymous(Behavior.<Integer>setup(ctx -> {
+                int[] seen = {0};
+                double[] sink = {0};
+                return (c, n) -> {
+                    sink[0] += work(n);
+                    if (++seen[0] == messages) {
+                        done.countDown();
+                    }
+                    return Behavior.same();
+                };
+            })));
+        }
+        Integer one = 1;
+        long start = System.nanoTime();
+        for (int m = 0; m < messages; m++) {
+            for (ActorRef<Integer> worker : workers) {
+                worker.tell(one);
+            }
+        }
+        if (!done.await(5, TimeUnit.MINUTES)) {
+            return 0;
+        }
+        return (double) actors * messages * 1e9 / (System.nanoTime() - start);
+    }
+
+    @Override
+    public double forkJoinCreation(int actors) throws Exception {
+        CountDownLatch done = new CountDownLatch(actors);
+        Behavior<Integer> child = (c, n) -> {
+            work(n);
+            done.countDown();
+            return Behavior.stopped();
+        };
+        ActorRef<Integer> parent = system.spawnAnonymous((ctx, count) -> {
+            for (int i = 0; i < count; i++) {
+                ctx.spawnAnonymous(child).tell(i);
+            }
+            return Behavior.same();
+        });
+        long start = System.nanoTime();
+        parent.tell(actors);
+        if (!done.await(5, TimeUnit.MINUTES)) {
+            return 0;
+        }
+        return actors * 1e9 / (System.nanoTime() - start);
+    }
+
+    /** Savina's per-message work in the fork-join scenarios: a few square roots. */
+    static double work(double x) {
+        double v = x;
+        for (int i = 0; i < 10; i++) {
+            v = Math.sqrt(v + i);
+        }
+        return v;
+    }
+
     // ---- emit -----------------------------------------------------------------------------------
 
     static final dev.spindle.actors.EventKey<String> TICK = dev.spindle.actors.EventKey.of("tick", String.class);
