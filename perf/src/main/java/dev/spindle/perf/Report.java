@@ -77,20 +77,15 @@ public final class Report {
         }
     }
 
+    /** How one run of one runtime is measured: its main figure by the workload's name, plus any extra (p99, say). */
+    @FunctionalInterface
+    interface Measure {
+        Map<String, Double> of(String runtime) throws Exception;
+    }
+
     /** A workload: its runtimes (Spindle first) and how one run of one runtime is measured. */
-    interface Workload {
-        String group();
-
-        String name();
-
-        String unit();
-
-        boolean higherIsBetter();
-
-        List<String> runtimes();
-
-        /** {@return one measurement of {@code runtime}, plus any extra figures by name (p99, say)} */
-        Map<String, Double> measure(String runtime) throws Exception;
+    record Workload(String group, String name, String unit, boolean higherIsBetter, List<String> runtimes,
+            Measure measure) {
     }
 
     private final Mode mode;
@@ -172,58 +167,14 @@ public final class Report {
                 }
             }
             String unit = unitOf(scenario);
-            all.add(new Workload() {
-                public String group() {
-                    return "actors";
-                }
-
-                public String name() {
-                    return scenario;
-                }
-
-                public String unit() {
-                    return unit;
-                }
-
-                public boolean higherIsBetter() {
-                    return !unit.equals("ms");
-                }
-
-                public List<String> runtimes() {
-                    return runtimes;
-                }
-
-                public Map<String, Double> measure(String runtime) throws Exception {
-                    return Map.of(scenario, ActorComparison.run(java, classpath, runtime, scenario, mode.bench).median());
-                }
-            });
+            all.add(new Workload("actors", scenario, unit, !unit.equals("ms"), runtimes, runtime ->
+                    Map.of(scenario, ActorComparison.run(java, classpath, runtime, scenario, mode.bench).median())));
         }
         List<String> httpScenarios = mode == Mode.SMOKE ? List.of("plaintext") : List.of("plaintext", "json");
         for (String key : httpScenarios) {
             HttpComparison.Scenario scenario = HttpComparison.SCENARIOS.stream().filter(s -> s.key().equals(key))
                     .findFirst().orElseThrow();
-            all.add(new Workload() {
-                public String group() {
-                    return "http";
-                }
-
-                public String name() {
-                    return key;
-                }
-
-                public String unit() {
-                    return "req/s";
-                }
-
-                public boolean higherIsBetter() {
-                    return true;
-                }
-
-                public List<String> runtimes() {
-                    return List.of("spindle", "vertx", "node");
-                }
-
-                public Map<String, Double> measure(String runtime) throws Exception {
+            all.add(new Workload("http", key, "req/s", true, List.of("spindle", "vertx", "node"), runtime -> {
                     HttpComparison.Result r = HttpComparison.measure(runtime, scenario, freePort(), mode.httpWarmup,
                             mode.httpSeconds);
                     Map<String, Double> figures = new LinkedHashMap<>();
@@ -232,15 +183,14 @@ public final class Report {
                     figures.put(key + " p99 µs", r.p99us());
                     figures.put(key + " CPU µs/req", r.cpuSeconds() * 1e6 / r.requests());
                     return figures;
-                }
-            });
+                }));
         }
         if (mode != Mode.SMOKE) {
-            all.add(simple("cluster", "ipc round trip", "trips/s", true, List.of("spindle", "node"), runtime ->
+            all.add(new Workload("cluster", "ipc round trip", "trips/s", true, List.of("spindle", "node"), runtime ->
                     Map.of("ipc round trip", runtime.equals("spindle")
                             ? resultMedian(List.of(java, "-cp", classpath, "dev.spindle.perf.cluster.IpcPingPong"))
                             : resultMedian(List.of("node", Scripts.node("ipc.js"))))));
-            all.add(simple("cluster", "2 workers plaintext", "req/s", true,
+            all.add(new Workload("cluster", "2 workers plaintext", "req/s", true,
                     // spindle and node: their round-robin (Node's default); -os: the kernel's SO_REUSEPORT / shared socket
                     List.of("spindle", "spindle-os", "node", "node-os"), runtime -> {
                         String server = runtime.equals("spindle") ? "spindle-rr" : runtime.equals("node") ? "node-rr" : runtime;
@@ -254,40 +204,6 @@ public final class Report {
                     }));
         }
         return all;
-    }
-
-    @FunctionalInterface
-    interface Measure {
-        Map<String, Double> of(String runtime) throws Exception;
-    }
-
-    private static Workload simple(String group, String name, String unit, boolean higherIsBetter, List<String> runtimes,
-            Measure measure) {
-        return new Workload() {
-            public String group() {
-                return group;
-            }
-
-            public String name() {
-                return name;
-            }
-
-            public String unit() {
-                return unit;
-            }
-
-            public boolean higherIsBetter() {
-                return higherIsBetter;
-            }
-
-            public List<String> runtimes() {
-                return runtimes;
-            }
-
-            public Map<String, Double> measure(String runtime) throws Exception {
-                return measure.of(runtime);
-            }
-        };
     }
 
     /** {@return the {@code median=} of the {@code RESULT} line that {@code command} prints} */
@@ -336,7 +252,7 @@ public final class Report {
                 Collections.rotate(order, round);
                 for (String runtime : order) {
                     step++;
-                    Map<String, Double> figures = workload.measure(runtime);
+                    Map<String, Double> figures = workload.measure().of(runtime);
                     figures.forEach((name, value) -> {
                         boolean main = name.equals(workload.name());
                         String unit = main ? workload.unit() : name.substring(name.lastIndexOf(' ') + 1);

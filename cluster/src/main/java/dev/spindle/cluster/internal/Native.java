@@ -246,11 +246,7 @@ final class Native {
         return inArena(arena -> {
             MemorySegment state = arena.allocate(CALL_STATE);
             boolean v6 = address.getAddress() instanceof java.net.Inet6Address;
-            int fd = (int) SOCKET.invokeExact(state, v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            if (fd < 0) {
-                throw failure("socket", state);
-            }
-            try {
+            return socket(state, v6 ? AF_INET6 : AF_INET, fd -> {
                 MemorySegment one = arena.allocateFrom(JAVA_INT, 1);
                 if ((int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_REUSEADDR, one, 4) != 0) {
                     throw failure("setsockopt", state);
@@ -263,17 +259,8 @@ final class Native {
                     }
                 }
                 MemorySegment sockaddr = sockaddr(arena, address, v6);
-                if ((int) BIND.invokeExact(state, fd, sockaddr, (int) sockaddr.byteSize()) != 0) {
-                    throw failure("bind to " + address, state);
-                }
-                if ((int) LISTEN.invokeExact(state, fd, backlog) != 0) {
-                    throw failure("listen", state);
-                }
-                return fd;
-            } catch (IOException | RuntimeException e) {
-                close(fd);
-                throw e;
-            }
+                bindAndListen(state, fd, sockaddr, address, backlog);
+            });
         });
     }
 
@@ -285,22 +272,7 @@ final class Native {
         return inArena(arena -> {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment sockaddr = sockaddrUn(arena, path);
-            int fd = (int) SOCKET.invokeExact(state, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            if (fd < 0) {
-                throw failure("socket", state);
-            }
-            try {
-                if ((int) BIND.invokeExact(state, fd, sockaddr, SOCKADDR_UN_SIZE) != 0) {
-                    throw failure("bind to " + path, state);
-                }
-                if ((int) LISTEN.invokeExact(state, fd, backlog) != 0) {
-                    throw failure("listen", state);
-                }
-                return fd;
-            } catch (IOException | RuntimeException e) {
-                close(fd);
-                throw e;
-            }
+            return socket(state, AF_UNIX, fd -> bindAndListen(state, fd, sockaddr, path, backlog));
         });
     }
 
@@ -309,26 +281,51 @@ final class Native {
         return inArena(arena -> {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment sockaddr = sockaddrUn(arena, path);
-            int fd = (int) SOCKET.invokeExact(state, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            if (fd < 0) {
-                throw failure("socket", state);
-            }
-            if ((int) CONNECT.invokeExact(state, fd, sockaddr, SOCKADDR_UN_SIZE) != 0) {
-                IOException failed = failure("connect to " + path, state);
-                close(fd);
-                throw failed;
-            }
-            // a holder that took the connection but never answers must not hold us for ever
-            MemorySegment timeout = arena.allocate(16, 8);
-            timeout.set(JAVA_LONG, 0, 5L); // seconds
-            timeout.set(JAVA_LONG, 8, 0L);
-            if ((int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_RCVTIMEO, timeout, 16) != 0) {
-                IOException failed = failure("setsockopt SO_RCVTIMEO", state);
-                close(fd);
-                throw failed;
-            }
-            return fd;
+            return socket(state, AF_UNIX, fd -> {
+                if ((int) CONNECT.invokeExact(state, fd, sockaddr, SOCKADDR_UN_SIZE) != 0) {
+                    throw failure("connect to " + path, state);
+                }
+                // a holder that took the connection but never answers must not hold us for ever
+                MemorySegment timeout = arena.allocate(16, 8);
+                timeout.set(JAVA_LONG, 0, 5L); // seconds
+                timeout.set(JAVA_LONG, 8, 0L);
+                if ((int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_RCVTIMEO, timeout, 16) != 0) {
+                    throw failure("setsockopt SO_RCVTIMEO", state);
+                }
+            });
         });
+    }
+
+    /** Sets up a new socket; a failure closes it. */
+    @FunctionalInterface
+    private interface SetUp {
+        void on(int fd) throws Throwable;
+    }
+
+    /** {@return a new stream socket of {@code family}, close-on-exec, as {@code setUp} leaves it (closed if that fails)} */
+    private static int socket(MemorySegment state, int family, SetUp setUp) throws Throwable {
+        int fd = (int) SOCKET.invokeExact(state, family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw failure("socket", state);
+        }
+        try {
+            setUp.on(fd);
+            return fd;
+        } catch (Throwable t) {
+            close(fd);
+            throw t;
+        }
+    }
+
+    /** Binds {@code fd} to {@code sockaddr} (the whole segment) and listens. */
+    private static void bindAndListen(MemorySegment state, int fd, MemorySegment sockaddr, Object where, int backlog)
+            throws Throwable {
+        if ((int) BIND.invokeExact(state, fd, sockaddr, (int) sockaddr.byteSize()) != 0) {
+            throw failure("bind to " + where, state);
+        }
+        if ((int) LISTEN.invokeExact(state, fd, backlog) != 0) {
+            throw failure("listen", state);
+        }
     }
 
     /** {@return a connection accepted on the listening socket {@code fd}} Blocks until one comes or {@link #shutdown} stops it. */

@@ -19,9 +19,11 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -95,7 +97,7 @@ final class Room {
             ctx.setInterval(Duration.ofSeconds(1), new Msg.Tick());
             return new Behavior<>() {
                 private final Deque<Said> recent = new ArrayDeque<>();
-                private final Map<ResponseWriter, Boolean> streams = new LinkedHashMap<>();
+                private final Set<ResponseWriter> streams = new LinkedHashSet<>();
                 private final List<ActorRef<? super Said>> sessions = new ArrayList<>();
                 private long lastSeq;
                 private boolean ready;
@@ -159,7 +161,8 @@ final class Room {
                  * {@link #DROP_MARK} is not reading: dropped, not buffered for.
                  */
                 private void writeAll(String text) {
-                    for (ResponseWriter stream : List.copyOf(streams.keySet())) {
+                    for (Iterator<ResponseWriter> each = streams.iterator(); each.hasNext(); ) {
+                        ResponseWriter stream = each.next();
                         boolean slow;
                         try {
                             slow = !stream.write(text) && stream.queuedBytes() > DROP_MARK;
@@ -167,8 +170,8 @@ final class Room {
                             slow = true;
                         }
                         if (slow) {
-                            stream.abort();
-                            streams.remove(stream);
+                            stream.abort(); // its Closed comes later, as a message
+                            each.remove();
                             dropped++;
                         }
                     }
@@ -190,7 +193,7 @@ final class Room {
                         }
                     }
                     stream.write(first.toString()); // at most the room's history: below the drop mark
-                    streams.put(stream, Boolean.TRUE);
+                    streams.add(stream);
                 }
             };
         });
