@@ -161,6 +161,10 @@ public final class TestWorker {
                     System.out.flush();
                     self.join().close();
                 });
+            } else if (event instanceof WorkerEvent.PrimaryGone(var cause)) {
+                // said in the worker's log: a link closed by the primary is a test failure to explain
+                System.out.println("pid " + ProcessHandle.current().pid() + " lost the primary: " + cause);
+                System.out.flush();
             }
             return Behavior.same();
         }, "http-inbox");

@@ -65,7 +65,8 @@ final class WorkerSlot implements Worker {
         /** Started to replace the current process (a rolling restart), not to take an empty place. */
         boolean replacing;
         final CompletableFuture<Void> listening = new CompletableFuture<>();
-        final CompletableFuture<Void> exited = new CompletableFuture<>();
+        /** Completes with how the process ended ("code 3", "SIGKILL"). */
+        final CompletableFuture<String> exited = new CompletableFuture<>();
 
         Life(int number, Path rings, ShmRing up, ShmRing down) {
             this.number = number;
@@ -104,8 +105,8 @@ final class WorkerSlot implements Worker {
             return next.listening;
         }
         CompletableFuture<Void> step = new CompletableFuture<>();
-        next.exited.thenRun(() -> step.completeExceptionally(
-                new IOException("the new process of worker " + id + " exited before it listened")));
+        next.exited.thenAccept(how -> step.completeExceptionally(new IOException("the new process of worker " + id
+                + " (pid " + next.process.pid() + ") exited (" + how + ") before it listened")));
         next.listening.thenRun(() -> {
             Link oldLink;
             Process oldProcess;
@@ -327,7 +328,7 @@ final class WorkerSlot implements Worker {
                 primary.events.tell(new ClusterEvent.GaveUp(this, crashes.size()));
             }
         }
-        life.exited.complete(null);
+        life.exited.complete(signal != null ? signal : "code " + code);
         if (delay != null) {
             LOG.warn("cluster: worker {} exited ({}); restarting it in {} ms", id,
                     signal != null ? signal : "code " + code, delay.toMillis());
