@@ -77,14 +77,26 @@ public final class PairedRatio {
 
     /** One fork of one arm: the median of its measured iterations' {@code messages} score. */
     private static double medianMessages(String arm, String group) throws RunnerException {
+        return medianMessages(arm, group, 2, 4, TimeValue.seconds(1));
+    }
+
+    /**
+     * {@return messages per µs: one fork of {@code arm} ({@code Benchmark:param=value,...}) in
+     * {@code group} (p1c1 or p3c1), the median of its {@code measured} iterations after
+     * {@code warmups}, each {@code length} long}
+     */
+    static double medianMessages(String arm, String group, int warmups, int measured, TimeValue length)
+            throws RunnerException {
         String[] parts = arm.split(":", 2);
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include("\\." + parts[0] + "\\." + group + "$")
                 .forks(1)
-                .warmupIterations(2)
-                .warmupTime(TimeValue.seconds(1))
-                .measurementIterations(4)
-                .measurementTime(TimeValue.seconds(1))
+                .warmupIterations(warmups)
+                .warmupTime(length)
+                .measurementIterations(measured)
+                .measurementTime(length)
+                // JMH 1.37 reads field offsets through sun.misc.Unsafe: JDK 25 warns without this.
+                .jvmArgsAppend("--sun-misc-unsafe-memory-access=allow")
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT);
         if (parts.length > 1) {

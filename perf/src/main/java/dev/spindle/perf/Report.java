@@ -40,20 +40,28 @@ public final class Report {
 
     /** How much to run. */
     public enum Mode {
-        SMOKE(1, Map.of("warmups", "1", "measured", "1", "scale", "0.01"), 1, 1),
-        QUICK(1, Map.of("warmups", "2", "measured", "3"), 3, 8),
-        FULL(3, Map.of(), 5, 10);
+        SMOKE(1, Map.of("warmups", "1", "measured", "1", "scale", "0.01"), 1, 1, 1, 1, 200),
+        QUICK(1, Map.of("warmups", "2", "measured", "3"), 3, 8, 1, 3, 1000),
+        FULL(3, Map.of(), 5, 10, 2, 4, 1000);
 
         final int rounds;
         final Map<String, String> bench;
         final int httpWarmup;
         final int httpSeconds;
+        /** JMH's warm-up and measured iterations for the mailboxes, and each one's length. */
+        final int jmhWarmups;
+        final int jmhMeasured;
+        final int jmhMillis;
 
-        Mode(int rounds, Map<String, String> bench, int httpWarmup, int httpSeconds) {
+        Mode(int rounds, Map<String, String> bench, int httpWarmup, int httpSeconds, int jmhWarmups, int jmhMeasured,
+                int jmhMillis) {
             this.rounds = rounds;
             this.bench = bench;
             this.httpWarmup = httpWarmup;
             this.httpSeconds = httpSeconds;
+            this.jmhWarmups = jmhWarmups;
+            this.jmhMeasured = jmhMeasured;
+            this.jmhMillis = jmhMillis;
         }
     }
 
@@ -153,9 +161,9 @@ public final class Report {
         List<String> actorScenarios = switch (mode) {
             case SMOKE -> List.of("pingpong1", "emit");
             case QUICK -> List.of("pingpong1", "pingpong8", "fanin4", "spawn", "skynet", "offload", "emit",
-                    "counting", "threadring", "fjthroughput", "fjcreate");
+                    "counting", "threadring", "fjthroughput", "fjcreate", "chameneos", "big", "banking");
             case FULL -> List.of("pingpong1", "pingpong8", "fanin4", "spawn", "blocking", "skynet", "offload", "emit",
-                    "counting", "threadring", "fjthroughput", "fjcreate");
+                    "counting", "threadring", "fjthroughput", "fjcreate", "chameneos", "big", "banking");
         };
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("java.class.path");
@@ -167,8 +175,30 @@ public final class Report {
                 }
             }
             String unit = unitOf(scenario);
-            all.add(new Workload("actors", scenario, unit, !unit.equals("ms"), runtimes, runtime ->
-                    Map.of(scenario, ActorComparison.run(java, classpath, runtime, scenario, mode.bench).median())));
+            all.add(new Workload("actors", scenario, unit, !unit.equals("ms"), runtimes, runtime -> {
+                ActorComparison.Result r = ActorComparison.run(java, classpath, runtime, scenario, mode.bench);
+                Map<String, Double> figures = new LinkedHashMap<>();
+                figures.put(scenario, r.median());
+                if (r.extraName().equals("bytesPerActor")) {
+                    figures.put(scenario + " bytes/actor", medianOf(r.extra()));
+                }
+                return figures;
+            }));
+        }
+        // Each mailbox beside the bare structure it is built on: the physical limit, so at best 1.
+        List<String[]> mailboxes = mode == Mode.SMOKE
+                ? List.<String[]>of(new String[] {"ring", "disruptor", "RawRingBenchmark:producer=bare"})
+                : List.of(new String[] {"ring", "disruptor", "RawRingBenchmark:producer=bare"},
+                        new String[] {"bounded", "jctools", "RawJctoolsBenchmark:queue=mpmcArray"},
+                        new String[] {"chunked", "jctools", "RawJctoolsBenchmark:queue=mpscUnbounded"});
+        for (String group : mode == Mode.SMOKE ? List.of("p1c1") : List.of("p1c1", "p3c1")) {
+            for (String[] pair : mailboxes) {
+                String name = pair[0] + " " + group;
+                all.add(new Workload("mailbox", name, "msg/µs", true, List.of("spindle", pair[1]), runtime ->
+                        Map.of(name, PairedRatio.medianMessages(runtime.equals("spindle")
+                                        ? "MailboxBenchmark:mailbox=" + pair[0] + ",consumer=hold" : pair[2], group,
+                                mode.jmhWarmups, mode.jmhMeasured, org.openjdk.jmh.runner.options.TimeValue.milliseconds(mode.jmhMillis)))));
+            }
         }
         List<String> httpScenarios = mode == Mode.SMOKE ? List.of("plaintext") : List.of("plaintext", "json");
         for (String key : httpScenarios) {
@@ -232,8 +262,19 @@ public final class Report {
             case "emit" -> "emit/s";
             case "threadring" -> "hop/s";
             case "fjcreate" -> "actor/s";
+            case "chameneos" -> "meet/s";
+            case "banking" -> "xfer/s";
             default -> "msg/s";
         };
+    }
+
+    /** {@return the median of comma-separated figures ("146,150,149")} */
+    private static double medianOf(String commaSeparated) {
+        List<Double> values = new ArrayList<>();
+        for (String v : commaSeparated.split(",")) {
+            values.add(Double.parseDouble(v));
+        }
+        return new Measurement("", "", "", "", true, values).median();
     }
 
     private static int freePort() throws IOException {
@@ -343,8 +384,16 @@ public final class Report {
                 .append("(`IpcPingPong`, `perf/node/ipc.js`); two workers serving plaintext against Node's `cluster` ")
                 .append("(`ClusterComparison`: `spindle` and `node` are each one's round-robin, `-os` the kernel's balancing; ")
                 .append("`wrk -t1 -c50`, 10 s after 5 s).\n")
-                .append("- Not in the harness yet: mailboxes against raw Disruptor and JCTools (JMH, `perf/README.md`), ")
-                .append("the rest of the Savina subset (chameneos, big, banking).\n\n");
+                .append("- Savina subset (counting, threadring, fjthroughput, fjcreate, chameneos, big, banking): written once per ")
+                .append("runtime in its own idiom from one definition (`Contender`), with the same sizes and seeded choices ")
+                .append("(`Savina`); banking stashes with `ctx.stash()` in Spindle and a `StashBuffer` in Pekko.\n")
+                .append("- Mailboxes (JMH ").append(version("jmh")).append(", one fork each, ").append(mode.jmhWarmups)
+                .append(" warm-up and ").append(mode.jmhMeasured).append(" measured iterations of ").append(mode.jmhMillis)
+                .append(" ms): each mailbox through its public contract (`MailboxBenchmark`, consumer `hold`) against the bare ")
+                .append("structure it is built on, the physical limit: `ring` against the Disruptor ").append(version("disruptor"))
+                .append(" multi-producer ring (`RawRingBenchmark`, producer `bare`), `bounded` and `chunked` against JCTools ")
+                .append(version("jctools")).append(" `MpmcAtomicArrayQueue` and `MpscUnboundedAtomicArrayQueue` ")
+                .append("(`RawJctoolsBenchmark`); p1c1 is one producer, p3c1 three, each to one consumer; messages per µs.\n\n");
         byGroup().forEach((group, workloads) -> {
             md.append("## ").append(group).append("\n\n");
             for (String chart : charts) {
@@ -366,19 +415,31 @@ public final class Report {
         return md.toString();
     }
 
-    private static String version(String peer) {
-        return switch (peer) {
-            case "pekko" -> "1.1.5";
-            case "vertx" -> "4.5.34";
-            default -> "?";
-        };
+    /** The peers' versions, as the pom gives them (a filtered resource: {@code versions.properties}). */
+    private static final java.util.Properties VERSIONS = new java.util.Properties();
+
+    static {
+        try (var in = Report.class.getResourceAsStream("versions.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("versions.properties is missing from the perf jar");
+            }
+            VERSIONS.load(in);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static String version(String peer) {
+        return VERSIONS.getProperty(peer, "?");
     }
 
     private String machine() throws IOException, InterruptedException {
         return "- " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
                 + System.getProperty("os.version") + " " + System.getProperty("os.arch") + "\n"
                 + "- JDK " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")\n"
-                + "- Node.js " + firstLine("node", "--version") + "; " + firstLine("wrk", "--version") + "\n";
+                + "- Node.js " + firstLine("node", "--version") + "; " + firstLine("wrk", "--version") + "\n"
+                + "- Pekko " + version("pekko") + ", Vert.x " + version("vertx") + ", Disruptor " + version("disruptor")
+                + ", JCTools " + version("jctools") + ", JMH " + version("jmh") + "\n";
     }
 
     private static String firstLine(String... command) throws IOException, InterruptedException {
@@ -489,7 +550,8 @@ public final class Report {
                 + ",\n  \"rounds\": " + mode.rounds + ",\n  \"machine\": {\"cores\": " + Runtime.getRuntime().availableProcessors()
                 + ", \"os\": " + quote(System.getProperty("os.name") + " " + System.getProperty("os.version")) + ", \"jdk\": "
                 + quote(System.getProperty("java.version")) + ", \"node\": " + quote(firstLine("node", "--version"))
-                + ", \"pekko\": \"1.1.5\", \"vertx\": \"4.5.34\"},\n  \"measurements\": " + ms + "\n}\n";
+                + ", \"pekko\": " + quote(version("pekko")) + ", \"vertx\": " + quote(version("vertx")) + ", \"disruptor\": "
+                + quote(version("disruptor")) + ", \"jctools\": " + quote(version("jctools")) + "},\n  \"measurements\": " + ms + "\n}\n";
     }
 
     private static String quote(String s) {

@@ -46,7 +46,13 @@ public final class ActorBench {
         /** Savina's fork-join throughput: 60 actors, 10,000 messages each, a little arithmetic per message. */
         FJTHROUGHPUT("msg/s"),
         /** Savina's fork-join creation: 100,000 children created, told one message each, stopped. */
-        FJCREATE("actor/s");
+        FJCREATE("actor/s"),
+        /** Savina's chameneos: 100 creatures meet in pairs at a mall 200,000 times; meetings per second. */
+        CHAMENEOS("meet/s"),
+        /** Savina's big: 120 actors each ping a random other and wait for the pong, 20,000 times; msg/s. */
+        BIG("msg/s"),
+        /** Savina's banking: 1,000 accounts, 200,000 transfers (debit, credit, acknowledge, stash meanwhile). */
+        BANKING("xfer/s");
 
         final String unit;
 
@@ -76,7 +82,7 @@ public final class ActorBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            System.err.println("usage: ActorBench spindle|pekko|spindle-fjp|spindle-vt|spindle-loops pingpong1|pingpong8|fanin4|spawn|blocking|skynet|offload|emit|threadring|counting|fjthroughput|fjcreate");
+            System.err.println("usage: ActorBench spindle|pekko|spindle-fjp|spindle-vt|spindle-loops pingpong1|pingpong8|fanin4|spawn|blocking|skynet|offload|emit|threadring|counting|fjthroughput|fjcreate|chameneos|big|banking");
             System.exit(2);
         }
         Scenario scenario = Scenario.valueOf(args[1].toUpperCase(Locale.ROOT));
@@ -110,6 +116,9 @@ public final class ActorBench {
                     case COUNTING -> contender.counting(scaled(1_000_000));
                     case FJTHROUGHPUT -> contender.forkJoinThroughput(60, scaled(10_000));
                     case FJCREATE -> contender.forkJoinCreation(scaled(100_000));
+                    case CHAMENEOS -> contender.chameneos(100, scaled(200_000));
+                    case BIG -> contender.big(120, scaled(20_000));
+                    case BANKING -> contender.banking(1_000, scaled(200_000));
                     case SPAWN -> {
                         long before = usedAfterGc();
                         long nanos = contender.spawn(SPAWN_COUNT);

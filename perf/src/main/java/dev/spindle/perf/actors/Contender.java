@@ -62,6 +62,27 @@ interface Contender extends AutoCloseable {
      */
     double forkJoinCreation(int actors) throws Exception;
 
+    /**
+     * Savina's chameneos: a mall actor makes {@code creatures} chameneos, which come to it in pairs
+     * to meet (both change colour, the pair's complement) until {@code meetings} meetings; then each
+     * tells the mall how often it met and stops. {@return meetings per second}
+     */
+    double chameneos(int creatures, int meetings) throws Exception;
+
+    /**
+     * Savina's big: {@code actors} actors each ping a random other one and wait for its pong,
+     * {@code pings} times, all at once. {@return messages (pings and pongs) per second}
+     */
+    double big(int actors, int pings) throws Exception;
+
+    /**
+     * Savina's banking: a teller makes {@code accounts} accounts and asks them for {@code transfers}
+     * seeded random transfers at once; a source account debits, credits the destination and waits
+     * for its acknowledgement, stashing the transfers asked of it meanwhile, then tells the teller.
+     * {@return transfers per second}
+     */
+    double banking(int accounts, int transfers) throws Exception;
+
     /** Stops what {@link #spawn} made. */
     void release() throws Exception;
 

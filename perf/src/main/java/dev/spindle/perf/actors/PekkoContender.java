@@ -6,8 +6,10 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.SpawnProtocol;
 import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -249,6 +251,280 @@ final class PekkoContender implements Contender {
         return count * 1e9 / elapsed.get(5, TimeUnit.MINUTES);
     }
 
+    // ---- Savina: chameneos, big, banking ----------------------------------------------------------
+
+    sealed interface Mall {
+        record Open() implements Mall {
+        }
+
+        record Arrive(ActorRef<Creature> who, Savina.Color color) implements Mall {
+        }
+
+        record Left(int meetings) implements Mall {
+        }
+    }
+
+    sealed interface Creature {
+        record MeetWith(ActorRef<Creature> other, Savina.Color color) implements Creature {
+        }
+
+        record Change(Savina.Color color) implements Creature {
+        }
+
+        record Exit() implements Creature {
+        }
+    }
+
+    static Behavior<Creature> creature(ActorRef<Mall> mall, Savina.Color start) {
+        return Behaviors.setup(ctx -> {
+            mall.tell(new Mall.Arrive(ctx.getSelf(), start));
+            Savina.Color[] color = {start};
+            int[] meetings = {0};
+            return Behaviors.receiveMessage(msg -> {
+                switch (msg) {
+                    case Creature.MeetWith(ActorRef<Creature> other, Savina.Color theirs) -> {
+                        color[0] = color[0].complement(theirs);
+                        meetings[0]++;
+                        other.tell(new Creature.Change(color[0]));
+                        mall.tell(new Mall.Arrive(ctx.getSelf(), color[0]));
+                    }
+                    case Creature.Change(Savina.Color changed) -> {
+                        color[0] = changed;
+                        meetings[0]++;
+                        mall.tell(new Mall.Arrive(ctx.getSelf(), color[0]));
+                    }
+                    case Creature.Exit() -> {
+                        mall.tell(new Mall.Left(meetings[0]));
+                        return Behaviors.stopped();
+                    }
+                }
+                return Behaviors.same();
+            });
+        });
+    }
+
+    static Behavior<Mall> mall(int creatures, int meetings, CompletableFuture<Long> met) {
+        Creature.Exit exit = new Creature.Exit();
+        return Behaviors.setup(ctx -> {
+            Object[] waiting = {null};
+            int[] left = {meetings};
+            int[] present = {creatures};
+            long[] counted = {0};
+            return Behaviors.receiveMessage(msg -> {
+                switch (msg) {
+                    case Mall.Open() -> {
+                        for (int i = 0; i < creatures; i++) {
+                            ctx.spawnAnonymous(creature(ctx.getSelf(), Savina.Color.of(i)));
+                        }
+                    }
+                    case Mall.Arrive(ActorRef<Creature> who, Savina.Color ignored) when left[0] == 0 -> who.tell(exit);
+                    case Mall.Arrive(ActorRef<Creature> who, Savina.Color ignored) when waiting[0] == null -> waiting[0] = who;
+                    case Mall.Arrive(ActorRef<Creature> who, Savina.Color color) -> {
+                        left[0]--;
+                        @SuppressWarnings("unchecked")
+                        ActorRef<Creature> first = (ActorRef<Creature>) waiting[0];
+                        first.tell(new Creature.MeetWith(who, color));
+                        waiting[0] = null;
+                    }
+                    case Mall.Left(int m) -> {
+                        counted[0] += m;
+                        if (--present[0] == 0) {
+                            met.complete(counted[0]);
+                            return Behaviors.stopped();
+                        }
+                    }
+                }
+                return Behaviors.same();
+            });
+        });
+    }
+
+    @Override
+    public double chameneos(int creatures, int meetings) throws Exception {
+        CompletableFuture<Long> met = new CompletableFuture<>();
+        ActorRef<Mall> mall = spawn(mall(creatures, meetings, met));
+        long start = System.nanoTime();
+        mall.tell(new Mall.Open());
+        long counted = met.get(5, TimeUnit.MINUTES);
+        double rate = meetings * 1e9 / (System.nanoTime() - start);
+        if (counted != 2L * meetings) {
+            throw new IllegalStateException("chameneos met " + counted + " times, not twice " + meetings);
+        }
+        return rate;
+    }
+
+    sealed interface Big {
+        record Neighbors(List<ActorRef<Big>> all) implements Big {
+        }
+
+        record Ping(ActorRef<Big> from) implements Big {
+        }
+
+        record Pong() implements Big {
+        }
+    }
+
+    static Behavior<Big> bigActor(int index, int pings, CountDownLatch done) {
+        Big.Pong pong = new Big.Pong();
+        return Behaviors.setup(ctx -> {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(index);
+            Object[] all = {null};
+            int[] sent = {0};
+            Runnable ping = () -> {
+                @SuppressWarnings("unchecked")
+                List<ActorRef<Big>> neighbors = (List<ActorRef<Big>>) all[0];
+                sent[0]++;
+                neighbors.get(Savina.other(random, neighbors.size(), index)).tell(new Big.Ping(ctx.getSelf()));
+            };
+            return Behaviors.receiveMessage(msg -> {
+                switch (msg) {
+                    case Big.Neighbors(List<ActorRef<Big>> neighbors) -> {
+                        all[0] = neighbors;
+                        ping.run();
+                    }
+                    case Big.Ping(ActorRef<Big> from) -> from.tell(pong);
+                    case Big.Pong() -> {
+                        if (sent[0] == pings) {
+                            done.countDown();
+                        } else {
+                            ping.run();
+                        }
+                    }
+                }
+                return Behaviors.same();
+            });
+        });
+    }
+
+    @Override
+    public double big(int actors, int pings) throws Exception {
+        CountDownLatch done = new CountDownLatch(actors);
+        List<ActorRef<Big>> all = new ArrayList<>();
+        for (int i = 0; i < actors; i++) {
+            all.add(spawn(bigActor(i, pings, done)));
+        }
+        Big.Neighbors neighbors = new Big.Neighbors(List.copyOf(all));
+        long start = System.nanoTime();
+        for (ActorRef<Big> actor : all) {
+            actor.tell(neighbors);
+        }
+        if (!done.await(5, TimeUnit.MINUTES)) {
+            return 0;
+        }
+        return 2.0 * actors * pings * 1e9 / (System.nanoTime() - start); // idle now; they end with the JVM
+    }
+
+    sealed interface Teller {
+        record Open() implements Teller {
+        }
+
+        record Done() implements Teller {
+        }
+    }
+
+    sealed interface Account {
+        record Transfer(ActorRef<Account> to, long amount) implements Account {
+        }
+
+        record Credit(ActorRef<Account> from, long amount) implements Account {
+        }
+
+        record Credited() implements Account {
+        }
+    }
+
+    /** An account in Pekko's idiom: an idle and a waiting behavior, transfers stashed while waiting. */
+    static final class BankAccount {
+        private static final Teller.Done DONE = new Teller.Done();
+        private static final Account.Credited CREDITED = new Account.Credited();
+
+        private final ActorContext<Account> ctx;
+        private final StashBuffer<Account> stash;
+        private final ActorRef<Teller> teller;
+        private final Behavior<Account> idle = Behaviors.receiveMessage(this::idle);
+        private final Behavior<Account> waiting = Behaviors.receiveMessage(this::waiting);
+        private long balance;
+
+        private BankAccount(ActorContext<Account> ctx, StashBuffer<Account> stash, ActorRef<Teller> teller) {
+            this.ctx = ctx;
+            this.stash = stash;
+            this.teller = teller;
+        }
+
+        static Behavior<Account> create(ActorRef<Teller> teller) {
+            return Behaviors.withStash(10_000, stash -> Behaviors.setup(ctx -> new BankAccount(ctx, stash, teller).idle));
+        }
+
+        private Behavior<Account> idle(Account msg) {
+            switch (msg) {
+                case Account.Transfer(ActorRef<Account> to, long amount) -> {
+                    balance -= amount;
+                    to.tell(new Account.Credit(ctx.getSelf(), amount));
+                    return waiting;
+                }
+                case Account.Credit credit -> credit(credit);
+                case Account.Credited() -> throw new IllegalStateException("credited while not waiting");
+            }
+            return Behaviors.same();
+        }
+
+        private Behavior<Account> waiting(Account msg) {
+            switch (msg) {
+                case Account.Transfer transfer -> stash.stash(transfer);
+                case Account.Credit credit -> credit(credit);
+                case Account.Credited() -> {
+                    teller.tell(DONE);
+                    return stash.unstashAll(idle);
+                }
+            }
+            return Behaviors.same();
+        }
+
+        private void credit(Account.Credit credit) {
+            balance += credit.amount();
+            credit.from().tell(CREDITED);
+        }
+    }
+
+    static Behavior<Teller> teller(int accounts, int transfers, CompletableFuture<Void> finished) {
+        return Behaviors.setup(ctx -> {
+            int[] completed = {0};
+            return Behaviors.receiveMessage(msg -> {
+                switch (msg) {
+                    case Teller.Open() -> {
+                        List<ActorRef<Account>> all = new ArrayList<>(accounts);
+                        for (int i = 0; i < accounts; i++) {
+                            all.add(ctx.spawnAnonymous(BankAccount.create(ctx.getSelf())));
+                        }
+                        java.util.SplittableRandom random = Savina.teller();
+                        for (int t = 0; t < transfers; t++) {
+                            int from = random.nextInt(accounts);
+                            int to = Savina.other(random, accounts, from);
+                            all.get(from).tell(new Account.Transfer(all.get(to), 1 + random.nextInt(1_000)));
+                        }
+                    }
+                    case Teller.Done() -> {
+                        if (++completed[0] == transfers) {
+                            finished.complete(null);
+                            return Behaviors.stopped();
+                        }
+                    }
+                }
+                return Behaviors.same();
+            });
+        });
+    }
+
+    @Override
+    public double banking(int accounts, int transfers) throws Exception {
+        CompletableFuture<Void> finished = new CompletableFuture<>();
+        ActorRef<Teller> teller = spawn(teller(accounts, transfers, finished));
+        long start = System.nanoTime();
+        teller.tell(new Teller.Open());
+        finished.get(5, TimeUnit.MINUTES);
+        return transfers * 1e9 / (System.nanoTime() - start);
+    }
+
     @Override
     public double emit(int count) {
         throw new UnsupportedOperationException("Pekko has no EventEmitter; Node is the peer for emit");
@@ -287,7 +563,7 @@ final class PekkoContender implements Contender {
                 int[] seen = {0};
                 double[] sink = {0};
                 return Behaviors.receiveMessage(n -> {
-                    sink[0] += SpindleContender.work(n);
+                    sink[0] += Savina.work(n);
                     if (++seen[0] == messages) {
                         done.countDown();
                     }
@@ -312,7 +588,7 @@ final class PekkoContender implements Contender {
     public double forkJoinCreation(int actors) throws Exception {
         CountDownLatch done = new CountDownLatch(actors);
         Behavior<Integer> child = Behaviors.receiveMessage(n -> {
-            SpindleContender.work(n);
+            Savina.work(n);
             done.countDown();
             return Behaviors.stopped();
         });

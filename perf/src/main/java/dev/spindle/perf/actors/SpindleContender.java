@@ -7,6 +7,7 @@ import dev.spindle.actors.Behavior;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -310,7 +311,7 @@ final class SpindleContender implements Contender {
                 int[] seen = {0};
                 double[] sink = {0};
                 return (c, n) -> {
-                    sink[0] += work(n);
+                    sink[0] += Savina.work(n);
                     if (++seen[0] == messages) {
                         done.countDown();
                     }
@@ -335,7 +336,7 @@ final class SpindleContender implements Contender {
     public double forkJoinCreation(int actors) throws Exception {
         CountDownLatch done = new CountDownLatch(actors);
         Behavior<Integer> child = (c, n) -> {
-            work(n);
+            Savina.work(n);
             done.countDown();
             return Behavior.stopped();
         };
@@ -353,13 +354,264 @@ final class SpindleContender implements Contender {
         return actors * 1e9 / (System.nanoTime() - start);
     }
 
-    /** Savina's per-message work in the fork-join scenarios: a few square roots. */
-    static double work(double x) {
-        double v = x;
-        for (int i = 0; i < 10; i++) {
-            v = Math.sqrt(v + i);
+
+    // ---- Savina: chameneos, big, banking ----------------------------------------------------------
+
+    sealed interface Mall {
+        record Open() implements Mall {
         }
-        return v;
+
+        record Arrive(ActorRef<Creature> who, Savina.Color color) implements Mall {
+        }
+
+        record Left(int meetings) implements Mall {
+        }
+    }
+
+    sealed interface Creature {
+        record MeetWith(ActorRef<Creature> other, Savina.Color color) implements Creature {
+        }
+
+        record Change(Savina.Color color) implements Creature {
+        }
+
+        record Exit() implements Creature {
+        }
+    }
+
+    static Behavior<Creature> creature(ActorRef<Mall> mall, Savina.Color start) {
+        return Behavior.setup(ctx -> {
+            mall.tell(new Mall.Arrive(ctx.self(), start));
+            return new Behavior<>() {
+                private Savina.Color color = start;
+                private int meetings;
+
+                @Override
+                public Behavior<Creature> receive(ActorContext<Creature> c, Creature msg) {
+                    switch (msg) {
+                        case Creature.MeetWith(ActorRef<Creature> other, Savina.Color theirs) -> {
+                            color = color.complement(theirs);
+                            meetings++;
+                            other.tell(new Creature.Change(color));
+                            mall.tell(new Mall.Arrive(c.self(), color));
+                        }
+                        case Creature.Change(Savina.Color changed) -> {
+                            color = changed;
+                            meetings++;
+                            mall.tell(new Mall.Arrive(c.self(), color));
+                        }
+                        case Creature.Exit() -> {
+                            mall.tell(new Mall.Left(meetings));
+                            return Behavior.stopped();
+                        }
+                    }
+                    return Behavior.same();
+                }
+            };
+        });
+    }
+
+    static Behavior<Mall> mall(int creatures, int meetings, CompletableFuture<Long> met) {
+        Creature.Exit exit = new Creature.Exit();
+        return new Behavior<>() {
+            private ActorRef<Creature> waiting;
+            private int left = meetings;
+            private int present = creatures;
+            private long counted;
+
+            @Override
+            public Behavior<Mall> receive(ActorContext<Mall> c, Mall msg) {
+                switch (msg) {
+                    case Mall.Open() -> {
+                        for (int i = 0; i < creatures; i++) {
+                            c.spawnAnonymous(creature(c.self(), Savina.Color.of(i)));
+                        }
+                    }
+                    case Mall.Arrive(ActorRef<Creature> who, Savina.Color ignored) when left == 0 -> who.tell(exit);
+                    case Mall.Arrive(ActorRef<Creature> who, Savina.Color ignored) when waiting == null -> waiting = who;
+                    case Mall.Arrive(ActorRef<Creature> who, Savina.Color color) -> {
+                        left--;
+                        waiting.tell(new Creature.MeetWith(who, color));
+                        waiting = null;
+                    }
+                    case Mall.Left(int m) -> {
+                        counted += m;
+                        if (--present == 0) {
+                            met.complete(counted);
+                            return Behavior.stopped();
+                        }
+                    }
+                }
+                return Behavior.same();
+            }
+        };
+    }
+
+    @Override
+    public double chameneos(int creatures, int meetings) throws Exception {
+        CompletableFuture<Long> met = new CompletableFuture<>();
+        ActorRef<Mall> mall = system.spawnAnonymous(mall(creatures, meetings, met));
+        long start = System.nanoTime();
+        mall.tell(new Mall.Open());
+        long counted = met.get(5, TimeUnit.MINUTES);
+        double rate = meetings * 1e9 / (System.nanoTime() - start);
+        if (counted != 2L * meetings) {
+            throw new IllegalStateException("chameneos met " + counted + " times, not twice " + meetings);
+        }
+        return rate;
+    }
+
+    sealed interface Big {
+        record Neighbors(List<ActorRef<Big>> all) implements Big {
+        }
+
+        record Ping(ActorRef<Big> from) implements Big {
+        }
+
+        record Pong() implements Big {
+        }
+    }
+
+    static Behavior<Big> bigActor(int index, int pings, CountDownLatch done) {
+        Big.Pong pong = new Big.Pong();
+        return new Behavior<>() {
+            private final SplittableRandom random = new SplittableRandom(index);
+            private List<ActorRef<Big>> all;
+            private int sent;
+
+            @Override
+            public Behavior<Big> receive(ActorContext<Big> c, Big msg) {
+                switch (msg) {
+                    case Big.Neighbors(List<ActorRef<Big>> neighbors) -> {
+                        all = neighbors;
+                        ping(c);
+                    }
+                    case Big.Ping(ActorRef<Big> from) -> from.tell(pong);
+                    case Big.Pong() -> {
+                        if (sent == pings) {
+                            done.countDown();
+                        } else {
+                            ping(c);
+                        }
+                    }
+                }
+                return Behavior.same();
+            }
+
+            private void ping(ActorContext<Big> c) {
+                sent++;
+                all.get(Savina.other(random, all.size(), index)).tell(new Big.Ping(c.self()));
+            }
+        };
+    }
+
+    @Override
+    public double big(int actors, int pings) throws Exception {
+        CountDownLatch done = new CountDownLatch(actors);
+        List<ActorRef<Big>> all = new ArrayList<>();
+        for (int i = 0; i < actors; i++) {
+            all.add(system.spawnAnonymous(bigActor(i, pings, done)));
+        }
+        Big.Neighbors neighbors = new Big.Neighbors(List.copyOf(all));
+        long start = System.nanoTime();
+        for (ActorRef<Big> actor : all) {
+            actor.tell(neighbors);
+        }
+        if (!done.await(5, TimeUnit.MINUTES)) {
+            return 0;
+        }
+        return 2.0 * actors * pings * 1e9 / (System.nanoTime() - start); // idle now; they end with the JVM
+    }
+
+    sealed interface Teller {
+        record Open() implements Teller {
+        }
+
+        record Done() implements Teller {
+        }
+    }
+
+    sealed interface Account {
+        record Transfer(ActorRef<Account> to, long amount) implements Account {
+        }
+
+        record Credit(ActorRef<Account> from, long amount) implements Account {
+        }
+
+        record Credited() implements Account {
+        }
+    }
+
+    static Behavior<Account> account(ActorRef<Teller> teller) {
+        Teller.Done done = new Teller.Done();
+        Account.Credited credited = new Account.Credited();
+        return new Behavior<>() {
+            private long balance;
+            private boolean waiting;
+
+            @Override
+            public Behavior<Account> receive(ActorContext<Account> c, Account msg) {
+                switch (msg) {
+                    case Account.Transfer ignored when waiting -> c.stash();
+                    case Account.Transfer(ActorRef<Account> to, long amount) -> {
+                        balance -= amount;
+                        to.tell(new Account.Credit(c.self(), amount));
+                        waiting = true;
+                    }
+                    case Account.Credit(ActorRef<Account> from, long amount) -> {
+                        balance += amount;
+                        from.tell(credited);
+                    }
+                    case Account.Credited() -> {
+                        waiting = false;
+                        teller.tell(done);
+                        c.unstashAll();
+                    }
+                }
+                return Behavior.same();
+            }
+        };
+    }
+
+    static Behavior<Teller> teller(int accounts, int transfers, CompletableFuture<Void> finished) {
+        return new Behavior<>() {
+            private int completed;
+
+            @Override
+            public Behavior<Teller> receive(ActorContext<Teller> c, Teller msg) {
+                switch (msg) {
+                    case Teller.Open() -> {
+                        List<ActorRef<Account>> all = new ArrayList<>(accounts);
+                        for (int i = 0; i < accounts; i++) {
+                            all.add(c.spawnAnonymous(account(c.self())));
+                        }
+                        SplittableRandom random = Savina.teller();
+                        for (int t = 0; t < transfers; t++) {
+                            int from = random.nextInt(accounts);
+                            int to = Savina.other(random, accounts, from);
+                            all.get(from).tell(new Account.Transfer(all.get(to), 1 + random.nextInt(1_000)));
+                        }
+                    }
+                    case Teller.Done() -> {
+                        if (++completed == transfers) {
+                            finished.complete(null);
+                            return Behavior.stopped();
+                        }
+                    }
+                }
+                return Behavior.same();
+            }
+        };
+    }
+
+    @Override
+    public double banking(int accounts, int transfers) throws Exception {
+        CompletableFuture<Void> finished = new CompletableFuture<>();
+        ActorRef<Teller> teller = system.spawnAnonymous(teller(accounts, transfers, finished));
+        long start = System.nanoTime();
+        teller.tell(new Teller.Open());
+        finished.get(5, TimeUnit.MINUTES);
+        return transfers * 1e9 / (System.nanoTime() - start);
     }
 
     // ---- emit -----------------------------------------------------------------------------------
