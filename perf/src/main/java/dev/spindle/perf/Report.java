@@ -2,6 +2,7 @@ package dev.spindle.perf;
 
 import dev.spindle.perf.actors.ActorComparison;
 import dev.spindle.perf.http.HttpComparison;
+import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -471,22 +472,37 @@ public final class Report {
             if (workloads.isEmpty() || peers.isEmpty()) {
                 continue;
             }
-            CategoryChart chart = new CategoryChartBuilder().width(900).height(480)
-                    .title(group.getKey() + ": Spindle ÷ peer (above 1: Spindle does better)").xAxisTitle("workload")
-                    .yAxisTitle("ratio").build();
-            chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+            // Ratios are multiplicative (2× and 0.5× are as far from even): a log axis with a line at 1,
+            // labels turned so that long names stay apart, and no bar where a peer has no figure.
+            CategoryChart chart = new CategoryChartBuilder().width(Math.min(1600, Math.max(900, 90 * workloads.size() + 250)))
+                    .height(560).title(group.getKey() + ": Spindle ÷ peer, log scale (above 1: Spindle does better)")
+                    .xAxisTitle("workload").yAxisTitle("ratio").build();
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
             chart.getStyler().setLabelsVisible(true);
             chart.getStyler().setDecimalPattern("0.00");
+            chart.getStyler().setYAxisLogarithmic(true);
+            chart.getStyler().setXAxisLabelRotation(30);
+            // Side by side where a workload has several peers; one centred bar where each has one.
+            chart.getStyler().setOverlapped(group.getValue().values().stream().allMatch(byRuntime -> byRuntime.size() <= 2));
+            chart.addAnnotation(new AnnotationLine(1.0, false, false));
+            double least = 1;
+            double most = 1;
             for (String peer : peers) {
                 List<Double> ratios = new ArrayList<>();
                 for (String workload : workloads) {
                     Measurement spindle = group.getValue().get(workload).get("spindle");
                     Measurement other = group.getValue().get(workload).get(peer);
-                    double r = spindle == null || other == null ? 0.0 : ratio(spindle, other);
-                    ratios.add(Double.isFinite(r) ? r : 0.0); // a peer at 0: no bar, the table says why
+                    double r = spindle == null || other == null ? Double.NaN : ratio(spindle, other);
+                    boolean drawn = Double.isFinite(r) && r > 0;
+                    ratios.add(drawn ? r : null); // a peer at 0: no bar, the table says why
+                    least = drawn ? Math.min(least, r) : least;
+                    most = drawn ? Math.max(most, r) : most;
                 }
                 chart.addSeries("vs " + peer, workloads, ratios);
             }
+            // Bars start from the axis' minimum, which a log axis must have above 0: whole decades around the data.
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(least))));
+            chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(most * 1.01))));
             String file = group.getKey() + ".png";
             BitmapEncoder.saveBitmap(chart, out.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
             written.add(file);
