@@ -3,6 +3,7 @@ package dev.spindle.actors.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -37,11 +38,13 @@ public final class Activation implements Runnable {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(ActorCell[].class);
     private static final VarHandle HOST_WATCHED;
     private static final VarHandle TURN;
+    private static final VarHandle HANDED;
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             HOST_WATCHED = lookup.findVarHandle(Host.class, "watched", boolean.class);
             TURN = lookup.findVarHandle(Host.class, "turn", long.class);
+            HANDED = lookup.findVarHandle(Activation.class, "handed", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -80,6 +83,17 @@ public final class Activation implements Runnable {
 
     /** Started from a platform thread: counted as waiting by the dispatcher until it runs. */
     private final boolean external;
+
+    /** The virtual thread running this activation (set when it starts): what {@link #wake} unparks. */
+    private Thread runner;
+    /**
+     * While parked idle in the dispatcher's pool (see {@link #linger}): null while waiting, then the
+     * actor a starter handed over (CAS from null, once per stay in the pool), or {@link #RETIRED}.
+     */
+    @SuppressWarnings("unused") // through HANDED
+    private volatile Object handed;
+    /** {@link #handed} of an activation told to end (its dispatcher closed). */
+    private static final Object RETIRED = new Object();
 
     /** Null but for a host (see {@link #newHost}): its state lives apart, so other activations stay small. */
     private final Host host;
@@ -336,16 +350,80 @@ public final class Activation implements Runnable {
         if (external) {
             dispatcher.externalStarted();
         }
+        runner = Thread.currentThread();
         try {
-            ScopedValue.where(CURRENT, this).run(this::runTurns);
+            ScopedValue.where(CURRENT, this).run(this::runChains);
         } finally {
             finished = true;
         }
     }
 
-    private void runTurns() {
+    /** Runs the actor this thread was started for and its hand-offs; then, parked in the pool, whatever it is handed. */
+    private void runChains() {
+        for (ActorCell<?> next = cell; next != null; next = linger()) {
+            runTurns(next);
+        }
+    }
+
+    /**
+     * This thread has nothing left to run: park in the dispatcher's pool of idle activations until
+     * a starter hands over an actor ({@link #wake}), which costs an unpark instead of a new virtual
+     * thread (its allocation, and the JDK's tracking of every virtual thread in a concurrent set:
+     * a quarter of Savina's big in JFR). Nothing is stuck here: an activation is parked only when
+     * its own work is done, and {@link VirtualThreadDispatcher#start} makes a new thread whenever
+     * the pool is empty, so a blocked handler never holds up another actor.
+     *
+     * @return the actor handed over, or null to end the thread (the pool is full, or closed)
+     */
+    private ActorCell<?> linger() {
+        cell = null; // hold no stopped actor while parked
+        if (host != null || dispatcher == null || runner == null || !runner.isVirtual() || runner.isInterrupted()) {
+            return null; // interrupted by a handler: park would not wait; let the thread end as before
+        }
+        // One entry in the pool per stay: a starter takes the entry before it CASes, so nobody
+        // else can hand anything over until we offer ourselves again.
+        HANDED.setRelease(this, null);
+        if (!dispatcher.offerIdle(this)) {
+            return null;
+        }
+        // The rescuer may forget us while we are parked: we register again on our next hand-off.
+        watched = false;
+        finished = true;
+        if (dispatcher.isClosed()) {
+            // close() drains the pool after it sets closed: it may have missed us; retire ourselves.
+            HANDED.compareAndSet(this, null, RETIRED);
+        }
+        Object got;
+        while ((got = HANDED.getAcquire(this)) == null) {
+            LockSupport.park(this);
+            Thread.interrupted(); // nobody else knows this thread; an interrupt must not make us spin
+        }
+        if (got == RETIRED) {
+            return null;
+        }
+        finished = false;
+        return (ActorCell<?>) got;
+    }
+
+    /** A starter that took this activation from the pool: hand it {@code next} to run. {@return false if it retired} */
+    boolean wake(ActorCell<?> next) {
+        if (HANDED.compareAndSet(this, null, next)) {
+            LockSupport.unpark(runner);
+            return true;
+        }
+        return false;
+    }
+
+    /** The dispatcher closed: end this pooled activation, unless it was handed an actor already. */
+    void retire() {
+        if (HANDED.compareAndSet(this, null, RETIRED)) {
+            LockSupport.unpark(runner);
+        }
+    }
+
+    private void runTurns(ActorCell<?> first) {
         int turns = 0;
-        ActorCell<?> next = cell;
+        ActorCell<?> next = first;
         while (next != null) {
             cell = next;
             boolean again = next.runTurnLogged(this);

@@ -167,11 +167,12 @@ public final class ActorBench {
     /**
      * {@code spindle}, {@code pekko}, or Spindle on one of the rejected execution models of
      * {@code dev.spindle.perf.alternatives}: {@code spindle-fjp}, {@code spindle-vt}, {@code spindle-loops};
-     * or {@code spindle-8slots}, the runtime with up to 8 hand-off successors per thread instead of one.
+     * or {@code spindle-8slots}, the runtime with up to 8 hand-off successors per thread instead of one;
+     * or {@code spindle-nopool}, without the pool of parked activations (a new virtual thread each).
      */
     static Contender contender(String name) {
         String alternative = switch (name) {
-            case "spindle", "pekko", "spindle-8slots" -> null;
+            case "spindle", "pekko", "spindle-8slots", "spindle-nopool" -> null;
             case "spindle-fjp" -> "dev.spindle.perf.alternatives.ForkJoinDispatcher";
             case "spindle-vt" -> "dev.spindle.perf.alternatives.ThreadPerActivationDispatcher";
             case "spindle-loops" -> "dev.spindle.perf.alternatives.EventLoopDispatcher";
@@ -179,6 +180,10 @@ public final class ActorBench {
         };
         if (alternative != null) {
             System.setProperty(dev.spindle.actors.internal.Runtime.DISPATCHER_PROPERTY, alternative);
+        }
+        if (name.equals("spindle-nopool")) {
+            // No pool of parked activations: every activation a new virtual thread, as before 2026-12-05.
+            System.setProperty("spindle.pooledActivations", "0");
         }
         if (name.equals("spindle-8slots")) {
             // Up to 8 hand-off successors per thread instead of the default one.
