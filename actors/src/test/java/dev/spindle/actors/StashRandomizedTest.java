@@ -3,6 +3,7 @@ package dev.spindle.actors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -101,5 +102,53 @@ class StashRandomizedTest {
         }
         assertThat(handled).as("seed " + seed).isEqualTo(expected);
         assertThat(system.deadLetters().count()).as("seed " + seed).isZero();
+    }
+
+    /**
+     * A restart with backoff in the middle of an unstash: what was stashed again (received first)
+     * and what was not handled yet come back in the order they were received.
+     */
+    @Test
+    void shouldKeepTheOrderOfStashedMessagesAcrossARestartMidUnstash() throws Exception {
+        Probe<String> out = new Probe<>(system, "out");
+        java.util.concurrent.atomic.AtomicBoolean stashedAgain = new java.util.concurrent.atomic.AtomicBoolean();
+        Behavior<String> gate = Behavior.setup(ctx -> new Behavior<>() {
+            private boolean open;
+
+            @Override
+            public Behavior<String> receive(ActorContext<String> c, String msg) {
+                if (!open) {
+                    if (msg.equals("open")) {
+                        open = true;
+                        c.unstashAll();
+                    } else {
+                        c.stash();
+                    }
+                    return Behavior.same();
+                }
+                switch (msg) {
+                    case "first" -> {
+                        if (stashedAgain.compareAndSet(false, true)) {
+                            c.stash(); // once: it waits behind nothing, received before "second"
+                        } else {
+                            out.ref.tell(msg);
+                        }
+                    }
+                    case "boom" -> throw new IllegalStateException("boom, mid-unstash");
+                    default -> out.ref.tell(msg);
+                }
+                return Behavior.same();
+            }
+        });
+        ActorRef<String> actor = system.spawn(Behavior.supervise(gate,
+                SupervisorStrategy.restart().withBackoff(Duration.ofMillis(20), Duration.ofMillis(20), 0)), "gate");
+        // Stashed: first, boom, second. "open" unstashes them: first is stashed again, boom fails
+        // the actor, second has not been handled: the restart (after 20 ms) brings back both.
+        for (String msg : List.of("first", "boom", "second", "open")) {
+            actor.tell(msg);
+        }
+        actor.tell("open"); // to the restarted actor, which stashes again until opened
+        out.expectMessage("first");
+        out.expectMessage("second");
     }
 }

@@ -39,12 +39,14 @@ public final class Activation implements Runnable {
     private static final VarHandle HOST_WATCHED;
     private static final VarHandle TURN;
     private static final VarHandle HANDED;
+    private static final VarHandle WATCHED;
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             HOST_WATCHED = lookup.findVarHandle(Host.class, "watched", boolean.class);
             TURN = lookup.findVarHandle(Host.class, "turn", long.class);
             HANDED = lookup.findVarHandle(Activation.class, "handed", Object.class);
+            WATCHED = lookup.findVarHandle(Activation.class, "watched", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -76,8 +78,13 @@ public final class Activation implements Runnable {
     private int pending;
     /** The rescuer's tick when the oldest waiting successor was queued, or the owner last took one. */
     volatile long successorTick;
-    /** Whether the rescuer watches this activation: from its first successor on, so blocked actors that hand off nothing cost the rescuer nothing. */
-    private boolean watched;
+    /**
+     * Whether the rescuer watches this activation: from its first successor on, so blocked actors
+     * that hand off nothing cost the rescuer nothing. Set by CAS by whoever registers; cleared only
+     * by the rescuer when it forgets a finished activation ({@link #unwatchIfFinished}), so that a
+     * pooled activation reused before the rescuer looked is not registered twice.
+     */
+    private volatile boolean watched;
     /** Set when the thread is done; the rescuer then forgets this activation. */
     private volatile boolean finished;
 
@@ -163,7 +170,8 @@ public final class Activation implements Runnable {
 
     /** The dispatcher of hosts: its rescuer watches them, and actors they let go of run on its virtual threads. */
     private static final class Hosts {
-        static final VirtualThreadDispatcher DISPATCHER = new VirtualThreadDispatcher("host");
+        /** Never closed: no pool, which nothing would retire. */
+        static final VirtualThreadDispatcher DISPATCHER = new VirtualThreadDispatcher("host", 0);
     }
 
     /** Host: runs {@code body} on this thread with this host as the current activation, then retires the host. */
@@ -386,8 +394,8 @@ public final class Activation implements Runnable {
         if (!dispatcher.offerIdle(this)) {
             return null;
         }
-        // The rescuer may forget us while we are parked: we register again on our next hand-off.
-        watched = false;
+        // The rescuer may forget us while we are parked (unwatchIfFinished); then we register
+        // again on our next hand-off.
         finished = true;
         if (dispatcher.isClosed()) {
             // close() drains the pool after it sets closed: it may have missed us; retire ourselves.
@@ -458,8 +466,7 @@ public final class Activation implements Runnable {
                 return false;
             }
             watchHost();
-        } else if (!watched) {
-            watched = true;
+        } else if (!watched && WATCHED.compareAndSet(this, false, true)) {
             dispatcher.watch(this);
         }
         if (pending == 0) {
@@ -517,6 +524,21 @@ public final class Activation implements Runnable {
 
     boolean isFinished() {
         return finished;
+    }
+
+    /**
+     * The rescuer, about an activation (not a host) on its list. {@return whether to drop it: it
+     * has finished (ended, or parked in the pool)} A pooled activation may be reused at any time:
+     * it writes {@code finished = false} before it reads {@link #watched}, and we clear
+     * {@code watched} before we read {@code finished} again, so either it sees the flag clear and
+     * registers anew, or we see it running and keep this entry (one CAS decides which of us).
+     */
+    boolean unwatchIfFinished() {
+        if (!finished) {
+            return false;
+        }
+        WATCHED.setVolatile(this, false);
+        return finished || !WATCHED.compareAndSet(this, false, true);
     }
 
     /** The rescuer: whether any successor waits (a racy look; {@link #stealAll} decides). */

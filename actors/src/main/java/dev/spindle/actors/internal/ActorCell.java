@@ -210,9 +210,9 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
         int budget = runtime.throughput;
         // Unstashed messages were received before: like Pekko's unstashAll, a turn hands them all
         // back rather than yield every `throughput` of them (a yield costs a virtual thread's unmount
-        // and mount; Savina's banking re-stashes ~100 per transfer). Bounded all the same, by the most
-        // one unstashAll can hand back, so that a behavior that unstashes forever still yields.
-        int unstashBudget = Math.max(budget, runtime.stashCapacity);
+        // and mount; Savina's banking re-stashes ~100 per transfer). Bounded all the same (16 turns'
+        // worth, or the stash's capacity), so that a behavior that unstashes forever still yields.
+        int unstashBudget = Math.max(budget, Math.min(runtime.stashCapacity, 16 * budget));
         int idleSpins = 0;
         for (;;) {
             int taken = 0;
@@ -360,7 +360,8 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
                 tellHandlerFailed(awaited, failure);
             }
             onFailure(failure);
-            return lifecycle == RUNNING;
+            // A restart without backoff unstashes: those go before the rest of the mailbox.
+            return lifecycle == RUNNING && !unstashedWaiting();
         } finally {
             ctx.current = null;
         }

@@ -214,16 +214,22 @@ final class Extras<M> {
         stash = spare;
     }
 
-    /** Suspended mid-unstash: what was not handled yet goes back to the front of the stash. */
+    /**
+     * Suspended mid-unstash: what was not handled yet goes back to the stash, after what was
+     * stashed again meanwhile (received before it), as {@link #unstashAll} orders them.
+     */
     void restash() {
         if (unstashed == null || unstashed.isEmpty()) {
             return;
         }
-        if (stash != null) {
-            unstashed.addAll(stash);
+        if (stash != null && !stash.isEmpty()) {
+            stash.addAll(unstashed);
+            unstashed.clear();
+        } else {
+            ArrayDeque<Object> spare = stash;
+            stash = unstashed;
+            unstashed = spare;
         }
-        stash = unstashed;
-        unstashed = null;
     }
 
     boolean hasUnstashed() {

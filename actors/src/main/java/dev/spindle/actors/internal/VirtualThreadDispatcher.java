@@ -56,8 +56,13 @@ final class VirtualThreadDispatcher implements Dispatcher {
     private static final int POOLED = Integer.getInteger("spindle.pooledActivations", 16);
 
     VirtualThreadDispatcher(String systemName) {
+        this(systemName, POOLED);
+    }
+
+    /** @param pooled how many idle activations may park in the pool; 0 for none (a dispatcher never closed) */
+    VirtualThreadDispatcher(String systemName, int pooled) {
         this.threads = Thread.ofVirtual().name("spindle-" + systemName + "-actor").factory();
-        this.idle = POOLED > 0 ? new MpmcAtomicArrayQueue<>(POOLED) : null;
+        this.idle = pooled > 0 ? new MpmcAtomicArrayQueue<>(pooled) : null;
         this.rescuer = Thread.ofPlatform().daemon().name("spindle-" + systemName + "-rescuer").unstarted(this::rescue);
         this.rescuer.start();
     }
@@ -161,8 +166,8 @@ final class VirtualThreadDispatcher implements Dispatcher {
             long now = ++tick;
             for (int i = watched.size() - 1; i >= 0; i--) {
                 Activation activation = watched.get(i);
-                if (activation.isFinished()
-                        || (activation.isHost() && !activation.rescueHost(now, start))) {
+                if (activation.isHost() ? activation.isFinished() || !activation.rescueHost(now, start)
+                        : activation.unwatchIfFinished()) {
                     watched.set(i, watched.getLast());
                     watched.removeLast();
                 } else if (activation.isHost()) {
