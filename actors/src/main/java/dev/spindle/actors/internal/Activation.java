@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * starts each on its own thread, so a blocking handler delays the actors it woke by at most a few
  * milliseconds, and no other actor at all.
  */
-public final class Activation implements Runnable {
+public final class Activation extends RescuerWatch implements Runnable {
 
     private static final ScopedValue<Activation> CURRENT = ScopedValue.newInstance();
     /**
@@ -39,14 +39,12 @@ public final class Activation implements Runnable {
     private static final VarHandle HOST_WATCHED;
     private static final VarHandle TURN;
     private static final VarHandle HANDED;
-    private static final VarHandle WATCHED;
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             HOST_WATCHED = lookup.findVarHandle(Host.class, "watched", boolean.class);
             TURN = lookup.findVarHandle(Host.class, "turn", long.class);
             HANDED = lookup.findVarHandle(Activation.class, "handed", Object.class);
-            WATCHED = lookup.findVarHandle(Activation.class, "watched", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -78,15 +76,6 @@ public final class Activation implements Runnable {
     private int pending;
     /** The rescuer's tick when the oldest waiting successor was queued, or the owner last took one. */
     volatile long successorTick;
-    /**
-     * Whether the rescuer watches this activation: from its first successor on, so blocked actors
-     * that hand off nothing cost the rescuer nothing. Set by CAS by whoever registers; cleared only
-     * by the rescuer when it forgets a finished activation ({@link #unwatchIfFinished}), so that a
-     * pooled activation reused before the rescuer looked is not registered twice.
-     */
-    private volatile boolean watched;
-    /** Set when the thread is done; the rescuer then forgets this activation. */
-    private volatile boolean finished;
 
     /** Started from a platform thread: counted as waiting by the dispatcher until it runs. */
     private final boolean external;
@@ -182,7 +171,7 @@ public final class Activation implements Runnable {
         try {
             ScopedValue.where(CURRENT, this).run(body);
         } finally {
-            finished = true;
+            markFinished();
         }
     }
 
@@ -362,7 +351,7 @@ public final class Activation implements Runnable {
         try {
             ScopedValue.where(CURRENT, this).run(this::runChains);
         } finally {
-            finished = true;
+            markFinished();
         }
     }
 
@@ -396,7 +385,7 @@ public final class Activation implements Runnable {
         }
         // The rescuer may forget us while we are parked (unwatchIfFinished); then we register
         // again on our next hand-off.
-        finished = true;
+        markFinished();
         if (dispatcher.isClosed()) {
             // close() drains the pool after it sets closed: it may have missed us; retire ourselves.
             HANDED.compareAndSet(this, null, RETIRED);
@@ -409,7 +398,7 @@ public final class Activation implements Runnable {
         if (got == RETIRED) {
             return null;
         }
-        finished = false;
+        markRunning();
         return (ActorCell<?>) got;
     }
 
@@ -466,7 +455,7 @@ public final class Activation implements Runnable {
                 return false;
             }
             watchHost();
-        } else if (!watched && WATCHED.compareAndSet(this, false, true)) {
+        } else if (claimWatch()) {
             dispatcher.watch(this);
         }
         if (pending == 0) {
@@ -522,24 +511,7 @@ public final class Activation implements Runnable {
         }
     }
 
-    boolean isFinished() {
-        return finished;
-    }
 
-    /**
-     * The rescuer, about an activation (not a host) on its list. {@return whether to drop it: it
-     * has finished (ended, or parked in the pool)} A pooled activation may be reused at any time:
-     * it writes {@code finished = false} before it reads {@link #watched}, and we clear
-     * {@code watched} before we read {@code finished} again, so either it sees the flag clear and
-     * registers anew, or we see it running and keep this entry (one CAS decides which of us).
-     */
-    boolean unwatchIfFinished() {
-        if (!finished) {
-            return false;
-        }
-        WATCHED.setVolatile(this, false);
-        return finished || !WATCHED.compareAndSet(this, false, true);
-    }
 
     /** The rescuer: whether any successor waits (a racy look; {@link #stealAll} decides). */
     boolean hasWaitingSuccessor() {
