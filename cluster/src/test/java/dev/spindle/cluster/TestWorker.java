@@ -151,6 +151,7 @@ public final class TestWorker {
      */
     private static void http(ActorSystem system, Io io, int port) throws Exception {
         CompletableFuture<ClusterWorker> self = new CompletableFuture<>();
+        CompletableFuture<String> gone = new CompletableFuture<>();
         CompletableFuture<HttpServer> server = new CompletableFuture<>();
         ActorRef<WorkerEvent> inbox = system.spawn((ctx, event) -> {
             if (event instanceof WorkerEvent.Disconnect) {
@@ -162,9 +163,7 @@ public final class TestWorker {
                     self.join().close();
                 });
             } else if (event instanceof WorkerEvent.PrimaryGone(var cause)) {
-                // said in the worker's log: a link closed by the primary is a test failure to explain
-                System.out.println("pid " + ProcessHandle.current().pid() + " lost the primary: " + cause);
-                System.out.flush();
+                gone.complete(String.valueOf(cause));
             }
             return Behavior.same();
         }, "http-inbox");
@@ -177,6 +176,18 @@ public final class TestWorker {
             return Behavior.same();
         }, "hello"));
         server.complete(worker.serve(io, address, HttpServerOptions.defaults(), router));
+        System.out.println("pid " + ProcessHandle.current().pid() + " serves");
+        System.out.flush();
         worker.whenClosed().toCompletableFuture().join();
+        // Said in the worker's log, here on the main thread before the JVM ends (an actor's print
+        // can be cut off by the exit): a link closed by the primary is a test failure to explain.
+        String cause;
+        try {
+            cause = gone.get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            cause = "(no PrimaryGone within 2 s)";
+        }
+        System.out.println("pid " + ProcessHandle.current().pid() + " link closed; primary gone: " + cause);
+        System.out.flush();
     }
 }

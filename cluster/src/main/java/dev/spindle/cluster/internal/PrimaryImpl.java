@@ -218,7 +218,7 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
             @Override
             public void onClosed(IOException cause) {
                 if (slot != null) {
-                    slot.linkClosed(link);
+                    slot.linkClosed(link, cause);
                 }
             }
         });

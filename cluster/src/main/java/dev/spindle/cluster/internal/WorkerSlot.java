@@ -67,6 +67,8 @@ final class WorkerSlot implements Worker {
         final CompletableFuture<Void> listening = new CompletableFuture<>();
         /** Completes with how the process ended ("code 3", "SIGKILL"). */
         final CompletableFuture<String> exited = new CompletableFuture<>();
+        /** Why its link ended, or its hello was refused: for the message of a process that ends before it listens. */
+        volatile String linkEnd;
 
         Life(int number, Path rings, ShmRing up, ShmRing down) {
             this.number = number;
@@ -106,7 +108,8 @@ final class WorkerSlot implements Worker {
         }
         CompletableFuture<Void> step = new CompletableFuture<>();
         next.exited.thenAccept(how -> step.completeExceptionally(new IOException("the new process of worker " + id
-                + " (pid " + next.process.pid() + ") exited (" + how + ") before it listened")));
+                + " (pid " + next.process.pid() + ") exited (" + how + ") before it listened; its link: "
+                + (next.linkEnd != null ? next.linkEnd : next.link != null ? "open" : "never admitted"))));
         next.listening.thenRun(() -> {
             Link oldLink;
             Process oldProcess;
@@ -184,8 +187,13 @@ final class WorkerSlot implements Worker {
         synchronized (lock) {
             Life life = find(number);
             if (life == null || life.link != null || !life.process.isAlive()) {
-                throw new IOException("a hello for worker " + id + " process " + number
-                        + " that is not waiting for one (a second hello, or an exited process)");
+                IOException refused = new IOException("a hello for worker " + id + " process " + number
+                        + " that is not waiting for one (" + (life == null ? "no such process"
+                        : life.link != null ? "a second hello" : "its process exited") + ")");
+                if (life != null) {
+                    life.linkEnd = "hello refused: " + refused.getMessage();
+                }
+                throw refused;
             }
             life.link = hello;
             hello.attach(life.up, life.down);
@@ -268,11 +276,12 @@ final class WorkerSlot implements Worker {
         }
     }
 
-    void linkClosed(Link closed) {
+    void linkClosed(Link closed, IOException cause) {
         undelivered.addAndGet(closed.undelivered());
         synchronized (lock) {
             Life life = lifeOf(closed);
             if (life != null) {
+                life.linkEnd = cause == null ? "closed" : "closed: " + cause;
                 life.link = null;
                 tellDisconnected(life);
             }
