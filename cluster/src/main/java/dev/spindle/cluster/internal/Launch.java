@@ -23,19 +23,14 @@ final class Launch {
             "--add-modules", "--patch-module", "--add-reads", "--limit-modules", "-m", "--module", "-cp",
             "-classpath", "--class-path");
 
-    private static final Path SETSID = Path.of("/usr/bin/setsid");
-
     private Launch() {
     }
 
     static List<String> command(ClusterConfig config) {
         List<String> command = new ArrayList<>();
-        if (java.nio.file.Files.isExecutable(SETSID)) {
-            // A session of its own: a terminal's Ctrl-C reaches the primary only, which stops each
-            // worker gracefully (they drain); it does not kill them all at once. setsid(1) execs
-            // java in place (the child is no group leader), so the pid is java's.
-            command.add(SETSID.toString());
-        }
+        // No setsid(1) in front: when its caller leads a process group it forks, and its parent,
+        // the process the primary watches, exits 0 at once. The worker calls setsid(2) itself as
+        // it joins (WorkerImpl), so the pid is java's whatever happens, and no binary is needed.
         command.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments();

@@ -59,6 +59,7 @@ final class Native {
     private static final MethodHandle CONNECT = function("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SHUTDOWN = function("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle FCNTL = function("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETSID = function("setsid", FunctionDescriptor.of(JAVA_INT));
     /** Not inherited by processes this one starts. */
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int SHUT_RDWR = 2;
@@ -337,6 +338,21 @@ final class Native {
                 throw failure("accept", state);
             }
             return connection;
+        });
+    }
+
+    /**
+     * Makes this process the leader of a session of its own ({@code setsid(2)}): a terminal's
+     * Ctrl-C (SIGINT to the foreground process group) no longer reaches it. Fails (EPERM) if the
+     * process leads its process group already.
+     */
+    static void newSession() throws IOException {
+        inArena(arena -> {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            if ((int) SETSID.invokeExact(state) < 0) {
+                throw failure("setsid", state);
+            }
+            return null;
         });
     }
 

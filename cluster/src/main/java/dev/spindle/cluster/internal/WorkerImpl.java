@@ -76,6 +76,7 @@ public final class WorkerImpl extends Node implements ClusterWorker {
             throw new IllegalStateException("worker " + id + " was not started by a Spindle primary: no " + SOCKET_ENV
                     + ", " + SECRET_ENV + " or " + RINGS_ENV + " in its environment");
         }
+        leaveTheTerminalsProcessGroup(id);
         byte[] secret = HexFormat.of().parseHex(secretHex);
         SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
         String policy = System.getenv(BALANCING_ENV);
@@ -115,6 +116,21 @@ public final class WorkerImpl extends Node implements ClusterWorker {
             data.write(secret);
         });
         return worker;
+    }
+
+    /**
+     * A session of its own: a terminal's Ctrl-C (SIGINT to the foreground process group, the
+     * primary's) then reaches the primary only, which disconnects each worker so that it drains,
+     * instead of killing them all mid-request. A worker that cannot (it leads a process group, or
+     * native access is off) goes on in the primary's group: logged, not fatal.
+     */
+    private static void leaveTheTerminalsProcessGroup(int id) {
+        try {
+            Native.newSession();
+        } catch (IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(WorkerImpl.class)
+                    .debug("cluster: worker {} stays in the primary's process group: {}", id, e.toString());
+        }
     }
 
     @Override
