@@ -278,9 +278,25 @@ public final class Report {
         return new Measurement("", "", "", "", true, values).median();
     }
 
+    /**
+     * {@return a port that is free now, and so is the next one} The HTTP servers listen on both
+     * (TCP echo on the next). A port the kernel gives out is an ephemeral one, so the next may be
+     * some client connection's local port: a Vert.x server that could not listen there waited for
+     * ever in one CI run.
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return probe.getLocalPort();
+        for (int attempt = 0; ; attempt++) {
+            try (ServerSocket probe = new ServerSocket(0)) {
+                int port = probe.getLocalPort();
+                try {
+                    new ServerSocket(port + 1).close();
+                    return port;
+                } catch (IOException taken) {
+                    if (attempt >= 100) {
+                        throw taken;
+                    }
+                }
+            }
         }
     }
 

@@ -13,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
@@ -99,6 +102,9 @@ public final class HttpComparison {
         System.out.println("written to " + out);
     }
 
+    /** Servers that said READY (by pid): the watchdog in {@link #measure} leaves them alone. */
+    private static final Set<Long> READY = ConcurrentHashMap.newKeySet();
+
     static Result measure(String server, Scenario scenario, int port) throws Exception {
         return measure(server, scenario, port, WARMUP_SECONDS, SECONDS);
     }
@@ -116,14 +122,21 @@ public final class HttpComparison {
             default -> throw new IllegalArgumentException("server: " + server);
         };
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // A server that never says READY is ended after a minute, so that reading its output ends too.
+        CompletableFuture.delayedExecutor(60, TimeUnit.SECONDS).execute(() -> {
+            if (process.isAlive() && !READY.contains(process.pid())) {
+                process.destroyForcibly();
+            }
+        });
         try {
             BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             for (String line = output.readLine(); line == null || !line.startsWith("READY"); line = output.readLine()) {
                 if (line == null) {
-                    throw new IllegalStateException(server + " exited before it was ready");
+                    throw new IllegalStateException(server + " exited before it was ready (or was not ready within a minute)");
                 }
                 System.out.println("  [" + server + "] " + line);
             }
+            READY.add(process.pid());
             Thread.ofPlatform().daemon().start(() -> output.lines().forEach(l -> System.out.println("  [" + server + "] " + l)));
             if (scenario.path() == null) {
                 load(port + 1, scenario, warmupSeconds);

@@ -33,12 +33,19 @@ public final class VertxHttpServer {
                         request.response().putHeader("Content-Type", "text/plain").end(Long.toString(result.result())));
                 default -> request.response().setStatusCode(404).end();
             }
-        }).listen(port, "127.0.0.1").onSuccess(s -> listening.countDown());
+        }).listen(port, "127.0.0.1").onSuccess(s -> listening.countDown()).onFailure(VertxHttpServer::cannotListen);
         vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true))
                 .connectHandler(socket -> socket.handler(socket::write))
-                .listen(port + 1, "127.0.0.1").onSuccess(s -> listening.countDown());
+                .listen(port + 1, "127.0.0.1").onSuccess(s -> listening.countDown()).onFailure(VertxHttpServer::cannotListen);
         listening.await();
         System.out.println("READY vertx " + port);
         new CountDownLatch(1).await();
+    }
+
+    /** Says why and ends: the harness waiting for READY sees the process end instead of waiting for ever. */
+    private static void cannotListen(Throwable failure) {
+        System.out.println("vertx cannot listen: " + failure);
+        System.out.flush();
+        System.exit(2);
     }
 }
