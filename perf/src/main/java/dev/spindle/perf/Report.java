@@ -71,10 +71,7 @@ public final class Report {
             List<Double> values) {
 
         double median() {
-            List<Double> sorted = new ArrayList<>(values);
-            Collections.sort(sorted);
-            int n = sorted.size();
-            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+            return Report.median(values);
         }
 
         double min() {
@@ -187,18 +184,20 @@ public final class Report {
             }));
         }
         // Each mailbox beside the bare structure it is built on: the physical limit, so at best 1.
-        List<String[]> mailboxes = mode == Mode.SMOKE
-                ? List.<String[]>of(new String[] {"ring", "disruptor", "RawRingBenchmark:producer=bare"})
-                : List.of(new String[] {"ring", "disruptor", "RawRingBenchmark:producer=bare"},
-                        new String[] {"bounded", "jctools", "RawJctoolsBenchmark:queue=mpmcArray"},
-                        new String[] {"chunked", "jctools", "RawJctoolsBenchmark:queue=mpscUnbounded"});
+        record Raw(String mailbox, String structure, String arm) {
+        }
+        Raw ring = new Raw("ring", "disruptor", "RawRingBenchmark:producer=bare");
+        List<Raw> mailboxes = mode == Mode.SMOKE ? List.of(ring)
+                : List.of(ring, new Raw("bounded", "jctools", "RawJctoolsBenchmark:queue=mpmcArray"),
+                        new Raw("chunked", "jctools", "RawJctoolsBenchmark:queue=mpscUnbounded"));
+        org.openjdk.jmh.runner.options.TimeValue iteration = org.openjdk.jmh.runner.options.TimeValue.milliseconds(mode.jmhMillis);
         for (String group : mode == Mode.SMOKE ? List.of("p1c1") : List.of("p1c1", "p3c1")) {
-            for (String[] pair : mailboxes) {
-                String name = pair[0] + " " + group;
-                all.add(new Workload("mailbox", name, "msg/µs", true, List.of("spindle", pair[1]), runtime ->
-                        Map.of(name, PairedRatio.medianMessages(runtime.equals("spindle")
-                                        ? "MailboxBenchmark:mailbox=" + pair[0] + ",consumer=hold" : pair[2], group,
-                                mode.jmhWarmups, mode.jmhMeasured, org.openjdk.jmh.runner.options.TimeValue.milliseconds(mode.jmhMillis)))));
+            for (Raw raw : mailboxes) {
+                String name = raw.mailbox() + " " + group;
+                String mailboxArm = "MailboxBenchmark:mailbox=" + raw.mailbox() + ",consumer=hold";
+                all.add(new Workload("mailbox", name, "msg/µs", true, List.of("spindle", raw.structure()), runtime ->
+                        Map.of(name, PairedRatio.medianMessages(runtime.equals("spindle") ? mailboxArm : raw.arm(), group,
+                                mode.jmhWarmups, mode.jmhMeasured, iteration))));
             }
         }
         List<String> httpScenarios = mode == Mode.SMOKE ? List.of("plaintext") : List.of("plaintext", "json");
@@ -269,13 +268,17 @@ public final class Report {
         };
     }
 
+    /** {@return the middle value; for an even count, the mean of the two middle ones} */
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
     /** {@return the median of comma-separated figures ("146,150,149")} */
     private static double medianOf(String commaSeparated) {
-        List<Double> values = new ArrayList<>();
-        for (String v : commaSeparated.split(",")) {
-            values.add(Double.parseDouble(v));
-        }
-        return new Measurement("", "", "", "", true, values).median();
+        return median(java.util.Arrays.stream(commaSeparated.split(",")).map(Double::valueOf).toList());
     }
 
     /**

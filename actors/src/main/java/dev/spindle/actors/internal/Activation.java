@@ -374,7 +374,8 @@ public final class Activation extends RescuerWatch implements Runnable {
      */
     private ActorCell<?> linger() {
         cell = null; // hold no stopped actor while parked
-        if (host != null || dispatcher == null || runner == null || !runner.isVirtual() || runner.isInterrupted()) {
+        // Only run() gets here: never a host (runAsHost) nor runOneTurn's detached activation.
+        if (runner.isInterrupted()) {
             return null; // interrupted by a handler: park would not wait; let the thread end as before
         }
         // One entry in the pool per stay: a starter takes the entry before it CASes, so nobody

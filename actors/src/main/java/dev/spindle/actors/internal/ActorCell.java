@@ -208,11 +208,7 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
         }
         context.activation = activation;
         int budget = runtime.throughput;
-        // Unstashed messages were received before: like Pekko's unstashAll, a turn hands them all
-        // back rather than yield every `throughput` of them (a yield costs a virtual thread's unmount
-        // and mount; Savina's banking re-stashes ~100 per transfer). Bounded all the same (16 turns'
-        // worth, or the stash's capacity), so that a behavior that unstashes forever still yields.
-        int unstashBudget = Math.max(budget, Math.min(runtime.stashCapacity, 16 * budget));
+        int unstashBudget = runtime.unstashThroughput; // unstashed messages: a budget of their own (Runtime)
         int idleSpins = 0;
         for (;;) {
             int taken = 0;

@@ -34,6 +34,14 @@ public final class Runtime {
     final String name;
     final int throughput;
     final int stashCapacity;
+    /**
+     * Unstashed messages one turn may handle. They were received before: like Pekko's unstashAll,
+     * a turn hands them all back rather than yield every {@link #throughput} of them (a yield costs
+     * a virtual thread's unmount and mount; Savina's banking re-stashes ~100 per transfer). Bounded
+     * all the same (16 turns' worth, or the stash's capacity), so that a behavior that unstashes
+     * forever still yields.
+     */
+    final int unstashThroughput;
     final Logger log = LoggerFactory.getLogger(ActorSystem.class);
     final Dispatcher dispatcher;
     final Scheduler scheduler;
@@ -63,6 +71,7 @@ public final class Runtime {
         this.config = config;
         this.throughput = config.throughput();
         this.stashCapacity = config.stashCapacity();
+        this.unstashThroughput = Math.max(throughput, Math.min(stashCapacity, 16 * throughput));
         this.maxOffloadsPerActor = config.maxOffloadsPerActor();
         this.workerThreads = Thread.ofVirtual().name("spindle-" + name + "-worker").factory();
         this.defaultMailbox = MailboxFactory.of(config.mailbox());

@@ -76,9 +76,13 @@ final class VirtualThreadDispatcher implements Dispatcher {
         start(cell, current != null);
     }
 
-    /** Runs {@code cell} on a virtual thread of its own (see {@link #start(ActorCell, boolean)}). */
+    /**
+     * Runs {@code cell} on a virtual thread of its own, for the runtime's own threads: an
+     * activation letting go of its successors or of a busy actor (an actor's wake-up, so the pool
+     * may serve it), or the rescuer and hosts (platform threads, which never use the pool).
+     */
     void start(ActorCell<?> cell) {
-        start(cell, Activation.current() != null);
+        start(cell, true);
     }
 
     /**
