@@ -185,6 +185,15 @@ public final class Io implements AutoCloseable {
     }
 
     /**
+     * {@return how many errors the loops have survived so far} An exception or an {@link Error}
+     * (even an {@link OutOfMemoryError}) thrown while a loop handles one channel, task or timer
+     * closes that channel (or drops that task) and is logged; the loop goes on serving the rest.
+     */
+    public long loopFailures() {
+        return runtime.loopFailures();
+    }
+
+    /**
      * Closes every listener and connection (each registered actor gets its {@link TcpEvent.Closed};
      * queued writes are dropped and counted) and stops the loops, waiting up to 10 seconds.
      */

@@ -517,6 +517,12 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
     }
 
     @Override
+    public void closeOnFailure(Throwable failure) {
+        close(HttpClientEvent.Failure.CLOSED_EARLY, new IOException("the io loop failed handling this connection: " + failure,
+                failure), false);
+    }
+
+    @Override
     public String toString() {
         return "ClientConnection[" + remote + ", " + inFlight.size() + " in flight]";
     }

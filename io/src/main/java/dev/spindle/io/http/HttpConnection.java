@@ -52,8 +52,12 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     private StreamedRequestBody body;
     /** Bytes read but not parsed yet, while too many requests are in flight. */
     private ByteBuffer unparsed;
-    /** Answer bytes the socket has not taken yet. */
-    private ByteBuffer unwritten;
+    /**
+     * Answer bytes the socket has not taken yet, in order: copies of what was staged in the loop's
+     * out buffer (which the loop reuses), and handlers' bodies as they are (a body is not changed
+     * once sent), so a client that does not read holds at most one out buffer's copy here.
+     */
+    private final ArrayDeque<ByteBuffer> unwritten = new ArrayDeque<>(4);
     private boolean readingPaused;
     /** No more requests are parsed: an error, {@code Connection: close}, or the client's FIN. */
     private boolean noMoreRequests;
@@ -65,6 +69,15 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     private boolean closed;
     long lastActivity;
     private long headStarted;
+    /** The server waits for body bytes of the request in progress, since {@link #bodyWaitStarted}. */
+    private boolean bodyExpected;
+    private long bodyWaitStarted;
+    /** Bytes written in all: the sweep tells a client that reads from one that does not. */
+    private long written;
+    /** What {@link #written} was when the sweep last saw answers waiting for the socket, and since when. */
+    private long writtenAtSweep;
+    private long stalledSince;
+    private boolean stalled;
     int index;
 
     HttpConnection(HttpServer.LoopState state, IoLoop loop, SocketChannel channel) {
@@ -114,6 +127,9 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             return; // lingering after our last answer: discard
         }
         in.flip();
+        if (bodyExpected && body != null) {
+            bodyWaitStarted = lastActivity; // a streamed body's clock runs from its latest bytes
+        }
         consume(in);
         flush();
     }
@@ -154,6 +170,14 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
                 headStarted = System.nanoTime();
             }
             int result = parser.parse(in, current);
+            if (parser.headComplete() && parser.inProgress()) {
+                if (!bodyExpected) {
+                    bodyExpected = true;
+                    bodyWaitStarted = System.nanoTime();
+                }
+            } else {
+                bodyExpected = false;
+            }
             switch (result) {
                 case RequestParser.COMPLETE -> {
                     HttpRequest request = current;
@@ -174,7 +198,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
                 case RequestParser.EXPECT_CONTINUE -> {
                     // Only when nothing is owed before it: a 100 between two answers would corrupt
                     // the stream. A streamed body's 100 waits for its reader (bodyReaderRegistered).
-                    if (inFlight.isEmpty() && unwritten == null) {
+                    if (inFlight.isEmpty() && unwritten.isEmpty()) {
                         writeDirect(ResponseEncoder.CONTINUE);
                     }
                 }
@@ -215,7 +239,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         if (closed || streamed != body) {
             return;
         }
-        if (bodyRequest.expectContinue && inFlight.peekFirst() == bodyRequest && unwritten == null) {
+        if (bodyRequest.expectContinue && inFlight.peekFirst() == bodyRequest && unwritten.isEmpty()) {
             writeDirect(ResponseEncoder.CONTINUE);
         }
         bodyDemand();
@@ -225,6 +249,9 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     void bodyDemand() {
         if (closed) {
             return;
+        }
+        if (bodyExpected) {
+            bodyWaitStarted = System.nanoTime(); // the reader's pause was not the client's
         }
         resumeParsing();
     }
@@ -239,6 +266,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     }
 
     private void dispatch(HttpRequest request) {
+        state.server.requests.increment();
         inFlight.addLast(request);
         if (draining) {
             request.closeAfter = true;
@@ -266,11 +294,13 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     /** Bad input or a timeout: answer {@code status} after what is in flight, then close. */
     private void fail(int status, String reason) {
         LOG.debug("connection from {}: {} {}", remote(), status, reason);
+        (status == 408 ? state.server.timedOut : state.server.rejected).increment();
         noMoreRequests = true;
+        bodyExpected = false;
         if (body != null) {
             // A streamed body: its handler has the request and answers it (it hears why); no
             // answer of our own, which would be one answer too many. The connection ends after.
-            body.fail(new IOException("malformed request body: " + status + " " + reason));
+            body.fail(new IOException("the request body failed: " + status + " " + reason));
             bodyRequest.closeAfter = true;
             bodyRequest = null;
             body = null;
@@ -345,13 +375,9 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             return;
         }
         try {
-            if (unwritten != null) {
-                channel.write(unwritten);
-                if (unwritten.hasRemaining()) {
-                    updateInterest();
-                    return;
-                }
-                unwritten = null;
+            if (!writeUnwritten()) {
+                updateInterest();
+                return;
             }
             ByteBuffer out = state.out.clear();
             boolean closeNow = false;
@@ -366,7 +392,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
                     }
                     inFlight.pollFirst();
                     recycle(head);
-                    if (last || unwritten != null) {
+                    if (last || !unwritten.isEmpty()) {
                         closeNow = last;
                         break;
                     }
@@ -392,16 +418,16 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
                 } else {
                     // A big body: what is staged, then the body straight from the actor's array.
                     if (!writeOut(out)) {
-                        unwritten = concat(unwritten, ByteBuffer.wrap(body));
+                        unwritten.addLast(ByteBuffer.wrap(body));
                         recycle(head);
                         closeNow = last;
                         break;
                     }
                     out.clear();
                     ByteBuffer whole = ByteBuffer.wrap(body);
-                    channel.write(whole);
+                    write(whole);
                     if (whole.hasRemaining()) {
-                        unwritten = copyOf(whole);
+                        unwritten.addLast(whole);
                         recycle(head);
                         closeNow = last;
                         break;
@@ -416,11 +442,11 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             if (closed) {
                 return; // a stream aborted the connection
             }
-            if (unwritten == null && out.position() > 0 && !writeOut(out)) {
+            if (unwritten.isEmpty() && out.position() > 0 && !writeOut(out)) {
                 closeAfterWriteIfNeeded(closeNow);
                 return;
             }
-            if (unwritten != null) {
+            if (!unwritten.isEmpty()) {
                 closeAfterWriteIfNeeded(closeNow);
                 updateInterest();
                 return;
@@ -464,7 +490,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         }
         boolean body = ResponseEncoder.hasBody(head);
         boolean chunked = body && ResponseEncoder.chunked(head);
-        for (byte[] chunk; unwritten == null && (chunk = stream.poll()) != null; ) {
+        for (byte[] chunk; unwritten.isEmpty() && (chunk = stream.poll()) != null; ) {
             if (!body || chunk.length == 0) {
                 continue; // HEAD: the head only; and an empty chunk would end a chunked body
             }
@@ -476,16 +502,16 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             int size = chunk.length + (chunked ? CHUNK_FRAMING : 0);
             if (out.remaining() < size) {
                 if (out.position() > 0 && !writeOut(out)) {
-                    unwritten = concat(unwritten, framed(chunk, chunked));
+                    unwritten.addLast(framed(chunk, chunked));
                     return false;
                 }
                 out.clear();
                 if (out.remaining() < size) {
                     // Bigger than the buffer: straight from a framed copy.
                     ByteBuffer whole = framed(chunk, chunked);
-                    channel.write(whole);
+                    write(whole);
                     if (whole.hasRemaining()) {
-                        unwritten = whole;
+                        unwritten.addLast(whole);
                         updateInterest();
                         return false;
                     }
@@ -494,7 +520,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             }
             putFramed(out, chunk, chunked);
         }
-        if (unwritten != null || !stream.finished()) {
+        if (!unwritten.isEmpty() || !stream.finished()) {
             return false;
         }
         if (body && stream.declaredLength >= 0 && stream.sent != stream.declaredLength) {
@@ -553,7 +579,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         LOG.debug("connection from {}: streamed answer stopped: {}", remote(), cause.getMessage());
         stream.close(cause);
         try {
-            if (unwritten == null && out.position() > 0) {
+            if (unwritten.isEmpty() && out.position() > 0) {
                 writeOut(out);
             }
             if (reset) {
@@ -576,22 +602,28 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     /** Writes {@code out}; {@return true if all of it went, else keeps the rest in {@link #unwritten}} */
     private boolean writeOut(ByteBuffer out) throws IOException {
         out.flip();
-        channel.write(out);
+        write(out);
         if (out.hasRemaining()) {
-            unwritten = concat(unwritten, out);
+            unwritten.addLast(copyOf(out));
             updateInterest();
             return false;
         }
         return true;
     }
 
-    private static ByteBuffer concat(ByteBuffer first, ByteBuffer more) {
-        if (first == null) {
-            return copyOf(more);
+    private void write(ByteBuffer bytes) throws IOException {
+        written += channel.write(bytes);
+    }
+
+    /** Writes what waits in {@link #unwritten}; {@return true if all of it went} */
+    private boolean writeUnwritten() throws IOException {
+        for (ByteBuffer first; (first = unwritten.peekFirst()) != null; unwritten.pollFirst()) {
+            write(first);
+            if (first.hasRemaining()) {
+                return false;
+            }
         }
-        ByteBuffer joined = ByteBuffer.allocate(first.remaining() + more.remaining());
-        joined.put(first).put(more).flip();
-        return joined;
+        return true;
     }
 
     private static ByteBuffer copyOf(ByteBuffer rest) {
@@ -658,9 +690,9 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     private void writeDirect(byte[] bytes) {
         try {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            channel.write(buffer);
+            write(buffer);
             if (buffer.hasRemaining()) {
-                unwritten = copyOf(buffer);
+                unwritten.addLast(buffer); // a constant's bytes: no copy needed
                 updateInterest();
             }
         } catch (IOException e) {
@@ -672,7 +704,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         if (closed) {
             return;
         }
-        int ops = (readingPaused ? 0 : SelectionKey.OP_READ) | (unwritten != null ? SelectionKey.OP_WRITE : 0);
+        int ops = (readingPaused ? 0 : SelectionKey.OP_READ) | (!unwritten.isEmpty() ? SelectionKey.OP_WRITE : 0);
         if (key.interestOps() != ops) {
             key.interestOps(ops);
         }
@@ -702,9 +734,18 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         // else: a request half received, or none yet: its dispatch makes it the last
     }
 
-    /** The server's sweep, every so often: slow heads get 408, idle keep-alive connections close. */
+    /**
+     * The server's sweep, every so often: a client that has read none of its answers for the idle
+     * timeout is closed, slow heads and bodies get 408, idle keep-alive connections close.
+     */
     void sweep(long now) {
         if (closed) {
+            return;
+        }
+        if (unreadTooLong(now)) {
+            LOG.debug("connection from {}: no answer bytes read for {} ms; closing", remote(), options.idleTimeout().toMillis());
+            state.server.unreadClosed.increment();
+            close();
             return;
         }
         if (draining && inFlight.isEmpty() && !parser.inProgress() && now - lastActivity > DRAIN_IDLE_NANOS) {
@@ -717,9 +758,32 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         if (parser.inProgress() && !parser.headComplete() && now - headStarted > options.headTimeout().toNanos()) {
             fail(408, "request head not received within " + options.headTimeout().toMillis() + " ms");
             flush();
+        } else if (bodyExpected && (body == null || body.wantsBytes())
+                && now - bodyWaitStarted > options.bodyTimeout().toNanos()) {
+            fail(408, "request body not received within " + options.bodyTimeout().toMillis() + " ms");
+            flush();
         } else if (inFlight.isEmpty() && !parser.inProgress() && now - lastActivity > options.idleTimeout().toNanos()) {
+            state.server.idleClosed.increment();
             close();
         }
+    }
+
+    /**
+     * {@return whether answers have waited for the socket, none of their bytes taken, for the idle
+     * timeout} Told at sweeps from the count of bytes written, so writing costs no clock reading.
+     */
+    private boolean unreadTooLong(long now) {
+        if (unwritten.isEmpty()) {
+            stalled = false;
+            return false;
+        }
+        if (!stalled || written != writtenAtSweep) {
+            stalled = true;
+            stalledSince = now;
+            writtenAtSweep = written;
+            return false;
+        }
+        return now - stalledSince > options.idleTimeout().toNanos();
     }
 
     void close() {
@@ -728,6 +792,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         }
         closed = true;
         IoLoop.release(key, channel);
+        unwritten.clear();
         closeStreams();
         if (body != null) {
             body.fail(new IOException("the connection closed before the body ended"));

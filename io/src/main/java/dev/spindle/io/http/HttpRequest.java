@@ -66,6 +66,8 @@ public final class HttpRequest implements AwaitsAnswer {
     boolean closeAfter;
 
     static final byte[] EMPTY = new byte[0];
+    /** The biggest body array a recycled request keeps for the connection's next request. */
+    static final int RETAINED_BODY = 64 * 1024;
 
     HttpRequest() {
     }
@@ -80,6 +82,9 @@ public final class HttpRequest implements AwaitsAnswer {
         keepAlive = true;
         expectContinue = false;
         bodyLength = 0;
+        if (body.length > RETAINED_BODY) {
+            body = EMPTY; // a pooled request does not keep a big body's array for the next one
+        }
         paramNames = null;
         paramCount = 0;
         route = null;

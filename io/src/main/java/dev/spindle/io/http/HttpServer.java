@@ -24,6 +24,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Thread-safe. An HTTP/1.1 server (RFC 9112) on an {@link Io}'s loops: each request reaches the
@@ -51,6 +52,14 @@ public final class HttpServer implements AutoCloseable {
     final Router router;
     private final TcpServerChannel listener;
     private final AtomicInteger open = new AtomicInteger();
+    /** What {@link #stats()} reports; counted by the loops (adders: several loops count at once). */
+    final LongAdder accepted = new LongAdder();
+    final LongAdder refused = new LongAdder();
+    final LongAdder requests = new LongAdder();
+    final LongAdder rejected = new LongAdder();
+    final LongAdder timedOut = new LongAdder();
+    final LongAdder idleClosed = new LongAdder();
+    final LongAdder unreadClosed = new LongAdder();
     /** Accepted, not yet set up on their loop: part of what {@link #shutdown} waits for. */
     private final AtomicInteger adopting = new AtomicInteger();
     /** Set by {@link #shutdown}: connections accepted from now on drain at once. */
@@ -123,6 +132,12 @@ public final class HttpServer implements AutoCloseable {
         return open.get();
     }
 
+    /** {@return what this server has served, refused and closed so far} */
+    public HttpServerStats stats() {
+        return new HttpServerStats(open.get(), accepted.sum(), refused.sum(), requests.sum(), rejected.sum(),
+                timedOut.sum(), idleClosed.sum(), unreadClosed.sum());
+    }
+
     /** Stops accepting; open connections are served until they close. */
     @Override
     public void close() {
@@ -167,8 +182,10 @@ public final class HttpServer implements AutoCloseable {
 
     private void setUp(IoLoop loop, SocketChannel channel) throws IOException {
         TcpChannel.configure(channel, options.tcp());
+        accepted.increment();
         if (open.incrementAndGet() > options.maxConnections()) {
             open.decrementAndGet();
+            refused.increment();
             LOG.warn("HTTP server on {}: {} connections open, the limit; refusing {}", localAddress(),
                     options.maxConnections(), channel.getRemoteAddress());
             try (channel) {

@@ -152,6 +152,7 @@ final class RequestParser {
                         continue;
                     }
                     int take = (int) Math.min(in.remaining(), request.contentLength - request.bodyLength);
+                    ensureBody(request, request.bodyLength + take, (int) request.contentLength);
                     in.get(request.body, request.bodyLength, take);
                     request.bodyLength += take;
                     if (request.bodyLength == request.contentLength) {
@@ -197,7 +198,6 @@ final class RequestParser {
                     } else if (request.bodyLength + chunkRemaining > options.maxBodySize()) {
                         return fail(413, "request body larger than " + options.maxBodySize() + " bytes");
                     } else {
-                        ensureBody(request, (int) (request.bodyLength + chunkRemaining));
                         state = State.CHUNK_DATA;
                     }
                 }
@@ -209,6 +209,7 @@ final class RequestParser {
                         }
                         streamed += take;
                     } else {
+                        ensureBody(request, request.bodyLength + take, options.maxBodySize());
                         in.get(request.body, request.bodyLength, take);
                         request.bodyLength += take;
                     }
@@ -313,9 +314,7 @@ final class RequestParser {
             request.bodyLength = 0;
             state = State.CHUNK_SIZE;
         } else if (request.contentLength > 0) {
-            if (sink == null) {
-                ensureBody(request, (int) request.contentLength);
-            }
+            request.bodyLength = 0;
             state = State.BODY;
         } else {
             return complete();
@@ -336,11 +335,20 @@ final class RequestParser {
         return ERROR;
     }
 
-    private static void ensureBody(HttpRequest request, int size) {
+    /**
+     * Makes room for {@code size} body bytes, growing the array with what has arrived (doubling, at
+     * least {@link #MIN_BODY_ARRAY}, at most {@code cap}), never with what the head declared: a
+     * client that declares a megabyte and sends ten bytes holds ten bytes' worth (issue 16).
+     */
+    private static void ensureBody(HttpRequest request, int size, int cap) {
         if (request.body.length < size) {
-            request.body = Arrays.copyOf(request.body, Math.max(size, Math.min(2 * request.body.length, size * 2)));
+            int grown = (int) Math.min(cap, Math.max(MIN_BODY_ARRAY, 2L * request.body.length));
+            request.body = Arrays.copyOf(request.body, Math.max(size, grown));
         }
     }
+
+    /** The smallest body array: room for a small form or JSON body at once. */
+    private static final int MIN_BODY_ARRAY = 1024;
 
     /** Parses the complete head in {@code request.head}; {@return 0, or the status to answer with (reason in errorReason)} */
     private int parseHead(HttpRequest r) {

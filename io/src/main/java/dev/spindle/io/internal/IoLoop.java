@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -57,6 +58,8 @@ public final class IoLoop implements Executor {
     /** The buffers this loop's connections with pooled reads lend out. */
     private final BufferPool buffers = new BufferPool(this);
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** Errors survived; written by the loop's thread only, read by any. */
+    private volatile long failures;
     private volatile boolean selecting;
     private volatile boolean closing;
     private long timerSequence;
@@ -74,6 +77,11 @@ public final class IoLoop implements Executor {
                 .unstarted(this::run);
         owner = thread;
         thread.start();
+    }
+
+    /** {@return how many errors this loop has survived} */
+    long failures() {
+        return failures;
     }
 
     /** {@return whether the caller is this loop's thread} */
@@ -144,17 +152,22 @@ public final class IoLoop implements Executor {
     }
 
     private void runAsHost(ActorHost host) {
-        try {
-            while (!closing) {
+        while (!closing) {
+            try {
                 select(host);
                 if (!host.runHosted()) {
                     return; // another thread is the loop now; nothing here is ours any more
                 }
                 runTasks();
                 runTimers();
+            } catch (ClosedSelectorException gone) {
+                break;
+            } catch (Throwable failure) {
+                // Nothing here is the loop's own state half-changed: each channel, task and timer
+                // catches its own failures below. What reaches here came from the selector or the
+                // host; the loop survives it rather than leave a process that serves nobody.
+                survived(failure, "the loop's own work");
             }
-        } catch (Throwable fatal) {
-            LOG.error("io loop {} failed; its connections are closed", name, fatal);
         }
         runTasks();
         closeAll();
@@ -198,15 +211,32 @@ public final class IoLoop implements Executor {
     private void onSelected(SelectionKey key) {
         try {
             ((Ready) key.attachment()).onReady(key);
-        } catch (RuntimeException e) {
-            // A bug in one channel's handling: close that channel, keep serving the others.
-            LOG.error("io loop {}: a channel's handler threw; closing the channel", name, e);
-            key.cancel();
+        } catch (Throwable failure) {
+            // A bug in one channel's handling, or an Error such as OutOfMemoryError while it grew a
+            // buffer: that channel is closed (what it held is freed), the others are served on.
+            survived(failure, "a channel's handler");
             try {
-                key.channel().close();
-            } catch (IOException ignored) {
-                // Closing after a failure: nothing more to report.
+                if (key.attachment() instanceof Closeable closeable) {
+                    closeable.closeOnFailure(failure);
+                } else {
+                    release(key, key.channel());
+                }
+            } catch (Throwable again) {
+                release(key, key.channel());
             }
+        }
+    }
+
+    /**
+     * Counts and logs a failure the loop survives. Logging may itself fail (out of memory): the
+     * count is kept first, and a failed log is not a second failure.
+     */
+    private void survived(Throwable failure, String where) {
+        failures++; // the loop's thread is the only writer
+        try {
+            LOG.error("io loop {}: {} failed; the loop goes on ({} failures survived)", name, where, failures, failure);
+        } catch (Throwable unloggable) {
+            // Nothing left to say it with.
         }
     }
 
@@ -214,8 +244,8 @@ public final class IoLoop implements Executor {
         for (Runnable task; (task = tasks.poll()) != null; ) {
             try {
                 task.run();
-            } catch (RuntimeException e) {
-                LOG.error("io loop {}: a task threw", name, e);
+            } catch (Throwable failure) {
+                survived(failure, "a task");
             }
         }
     }
@@ -227,8 +257,8 @@ public final class IoLoop implements Executor {
             if (!timer.cancelled) {
                 try {
                     timer.action.run();
-                } catch (RuntimeException e) {
-                    LOG.error("io loop {}: a timer threw", name, e);
+                } catch (Throwable failure) {
+                    survived(failure, "a timer");
                 }
             }
         }
@@ -253,9 +283,17 @@ public final class IoLoop implements Executor {
         }
     }
 
-    /** Channels that want to say goodbye (send their last event) when the loop shuts down. */
+    /** Channels that want to say goodbye (send their last event) when the loop shuts down or fails them. */
     public interface Closeable {
         void closeOnShutdown();
+
+        /**
+         * Handling this channel threw {@code failure} (an exception or an {@link Error}): close it,
+         * telling whoever waits on it why. A listener may choose to go on instead.
+         */
+        default void closeOnFailure(Throwable failure) {
+            closeOnShutdown();
+        }
     }
 
     /** Stops the loop: it closes every channel it owns. {@return completes when the loop has ended} */

@@ -51,6 +51,15 @@ public final class IoRuntime {
         }
     }
 
+    /** {@return the errors the loops have survived, summed} */
+    public long loopFailures() {
+        long failures = 0;
+        for (IoLoop loop : loops) {
+            failures += loop.failures();
+        }
+        return failures;
+    }
+
     long nextId() {
         return ids.incrementAndGet();
     }

@@ -423,6 +423,11 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
         closeNow(null);
     }
 
+    @Override
+    public void closeOnFailure(Throwable failure) {
+        closeNow(new IOException("the io loop failed handling this connection: " + failure, failure));
+    }
+
     private void deliver(TcpEvent event) {
         Recipient<TcpEvent, ?> to = recipient;
         if (to != null) {

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Thread-safe API ({@link TcpListener}); accepting is loop-confined. Accepts on its own loop and
@@ -38,6 +39,8 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
     private static final Logger LOG = LoggerFactory.getLogger(TcpServerChannel.class);
     /** Connections accepted per readiness before the loop turns to its other channels. */
     private static final int ACCEPTS_PER_TURN = 64;
+    /** After a failed accept (no file descriptor left, say): how long before the next try. */
+    private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final IoRuntime runtime;
     private final IoLoop loop;
@@ -92,8 +95,11 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
             try {
                 accepted = server.accept();
             } catch (IOException e) {
-                // Out of file descriptors, say: keep listening, the next readiness tries again.
-                LOG.warn("listener {}: accept failed", local, e);
+                // Out of file descriptors, say: keep listening, and try again in a while. The
+                // selector is level-triggered: retrying at once would spin the loop on the error.
+                LOG.warn("listener {}: accept failed; accepting again in {} ms", local,
+                        TimeUnit.NANOSECONDS.toMillis(ACCEPT_RETRY_NANOS), e);
+                pause(ACCEPT_RETRY_NANOS);
                 return;
             }
             if (accepted == null) {
@@ -169,6 +175,12 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
     @Override
     public void closeOnShutdown() {
         closeNow(null);
+    }
+
+    /** A listener outlives a failure while it accepted (the connection at fault is lost): a closed port would serve nobody. */
+    @Override
+    public void closeOnFailure(Throwable failure) {
+        // Logged and counted by the loop.
     }
 
     @Override

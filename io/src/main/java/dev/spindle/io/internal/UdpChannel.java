@@ -155,6 +155,11 @@ final class UdpChannel implements UdpSocket, IoLoop.Ready, IoLoop.Closeable {
     }
 
     @Override
+    public void closeOnFailure(Throwable failure) {
+        closeNow(new IOException("the io loop failed handling this socket: " + failure, failure));
+    }
+
+    @Override
     public String toString() {
         return "UdpSocket[" + local + "]";
     }

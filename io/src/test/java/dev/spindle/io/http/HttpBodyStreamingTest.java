@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +53,10 @@ class HttpBodyStreamingTest {
      * {@code /early} answers at once, before reading; {@code /hello} answers plainly.
      */
     private HttpServer serve() throws IOException {
+        return serve(OPTIONS);
+    }
+
+    private HttpServer serve(HttpServerOptions options) throws IOException {
         ActorRef<Object> uploads = kit.spawn(Behavior.<Object>setup(ctx -> {
             CRC32 crc = new CRC32();
             HttpRequest[] pending = new HttpRequest[1];
@@ -96,7 +101,7 @@ class HttpBodyStreamingTest {
                 .route(HttpMethod.POST, "/early", uploads, request -> request).streamingBody()
                 .get("/hello", hello)
                 .build();
-        return HttpServer.listen(io, ANY_PORT, OPTIONS, router);
+        return HttpServer.listen(io, ANY_PORT, options, router);
     }
 
     private static byte[] bytes(int size, long seed) {
@@ -183,6 +188,45 @@ class HttpBodyStreamingTest {
             Answer answer = client.read();
             assertThat(answer.body()).isEqualTo(data.length + " " + crc(data));
         }
+    }
+
+    @Test
+    void shouldFailAStreamedBodyThatStopsArrivingWhileItsReaderWaits() throws Exception {
+        HttpServer server = serve(OPTIONS.withBodyTimeout(Duration.ofMillis(300)));
+        try (Client client = new Client(server)) {
+            client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\nthe start");
+            assertThat(nextEvent()).isInstanceOf(RequestBodyEvent.Chunk.class);
+            assertThat(nextEvent()).isInstanceOf(RequestBodyEvent.Failed.class);
+            assertThat(client.read().status()).isEqualTo(400); // the handler's answer to its failed body
+            assertThat(client.in.read()).isEqualTo(-1);
+        }
+        assertThat(server.stats().timedOut()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNotTimeOutAStreamedBodyWhoseReaderAsksForNothing() throws Exception {
+        askAfterEachChunk = 0;
+        HttpServer server = serve(OPTIONS.withBodyTimeout(Duration.ofMillis(200)));
+        try (Client client = new Client(server)) {
+            byte[] data = bytes(4 * 1024 * 1024, 3);
+            client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + data.length + "\r\n\r\n");
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    client.out.write(data);
+                    client.out.flush();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, r -> Thread.ofVirtual().start(r));
+            assertThat(nextEvent()).isInstanceOf(RequestBodyEvent.Chunk.class);
+            // The reader waits far longer than the body timeout: the wait is the server's, not the client's.
+            assertThat(events.poll(1, TimeUnit.SECONDS)).isNull();
+            askAfterEachChunk = 1_000;
+            stream.request(1_000);
+            writer.get(30, TimeUnit.SECONDS);
+            assertThat(client.read().body()).isEqualTo(data.length + " " + crc(data));
+        }
+        assertThat(server.stats().timedOut()).isZero();
     }
 
     /** Waits until {@code written} stops growing for a while; {@return its value then} */

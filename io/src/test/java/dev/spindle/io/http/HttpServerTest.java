@@ -73,6 +73,8 @@ class HttpServerTest {
                         .send(request.body());
             } else if (request.pathParam("id") != null) {
                 request.respond(200, "text/plain", "user " + request.pathParam("id"));
+            } else if (path.equals("/big")) {
+                request.respond(200, "application/octet-stream", BIG);
             } else if (path.equals("/blocked")) {
                 // Blocking in a handler parks this actor only.
                 entered.release();
@@ -87,6 +89,9 @@ class HttpServerTest {
         };
     }
 
+    /** The body of {@code /big}: a megabyte. */
+    private static final byte[] BIG = new byte[1 << 20];
+
     /** Waits until the app has answered {@code count} requests other than {@code /blocked}. */
     private void awaitAnswers(int count) throws InterruptedException {
         assertThat(answers.tryAcquire(count, 10, TimeUnit.SECONDS)).as("%d answers within 10 s", count).isTrue();
@@ -99,6 +104,7 @@ class HttpServerTest {
                 .get("/hello", hello)
                 .post("/echo", hello)
                 .get("/users/:id", hello)
+                .get("/big", hello)
                 .get("/blocked", slow)
                 .build();
         return HttpServer.listen(io, ANY_PORT, options, router);
@@ -439,6 +445,92 @@ class HttpServerTest {
             assertThat(slowloris.read().status()).isEqualTo(408);
             assertThat(slowloris.in.read()).isEqualTo(-1);
         }
+    }
+
+    @Test
+    void shouldTimeOutABodyThatStopsArrivingWith408() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults().withBodyTimeout(Duration.ofMillis(300)));
+        try (Client declared = new Client(server); Client chunked = new Client(server); Client other = new Client(server)) {
+            declared.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\nthe start");
+            chunked.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n100000\r\nthe start");
+            other.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(other.read().status()).isEqualTo(200);
+            assertThat(declared.read().status()).isEqualTo(408);
+            assertThat(declared.in.read()).isEqualTo(-1);
+            assertThat(chunked.read().status()).isEqualTo(408);
+            assertThat(chunked.in.read()).isEqualTo(-1);
+        }
+        HttpClientTest.awaitCondition(() -> server.stats().timedOut() == 2, "two timeouts counted");
+    }
+
+    @Test
+    void shouldTimeOutABodyDrippedTooSlowlyToArriveWithinTheBodyTimeout() throws Exception {
+        // A byte every 20 ms keeps the connection busy but would take 6 hours for the declared megabyte.
+        HttpServer server = start(HttpServerOptions.defaults().withBodyTimeout(Duration.ofMillis(500)));
+        try (Client dripping = new Client(server)) {
+            dripping.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n");
+            Thread dripper = Thread.ofVirtual().start(() -> {
+                try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        dripping.out.write('x');
+                        dripping.out.flush();
+                        // Pacing a client, not waiting for a condition.
+                        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                    }
+                } catch (IOException closedByTheServer) {
+                    // The end this test expects.
+                }
+            });
+            try {
+                assertThat(dripping.read().status()).isEqualTo(408);
+            } finally {
+                dripper.interrupt();
+            }
+        }
+    }
+
+    @Test
+    void shouldCloseAConnectionWhoseClientDoesNotReadItsAnswersWithinTheIdleTimeout() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults().withIdleTimeout(Duration.ofMillis(300)));
+        try (Socket reader = new Socket()) {
+            reader.setReceiveBufferSize(4096);
+            reader.connect(server.localAddress(), 5_000);
+            HttpClientTest.awaitCondition(() -> server.openConnections() == 1, "the connection accepted");
+            // 32 MiB of answers asked for and none read: far more than the kernel's buffers hold.
+            reader.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".repeat(32).getBytes(StandardCharsets.US_ASCII));
+            reader.getOutputStream().flush();
+            HttpClientTest.awaitCondition(() -> server.openConnections() == 0, "the connection that does not read closed");
+        }
+        assertThat(server.stats().unreadClosed()).isEqualTo(1);
+        try (Client other = new Client(server)) {
+            other.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(other.read().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void shouldCountWhatItServedRefusedAndClosed() throws Exception {
+        HttpServer server = start(HttpServerOptions.defaults().withMaxConnections(2).withIdleTimeout(Duration.ofMillis(300)));
+        try (Client a = new Client(server); Client b = new Client(server)) {
+            a.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(a.read().status()).isEqualTo(200);
+            assertThat(a.read().status()).isEqualTo(404);
+            b.send("GET /hello HTTP/1.1\r\n\r\n");
+            assertThat(b.read().status()).isEqualTo(400);
+            try (Client refused = new Client(server)) {
+                assertThat(refused.read().status()).isEqualTo(503);
+            }
+            assertThat(a.in.read()).as("closed when idle").isEqualTo(-1);
+        }
+        HttpClientTest.awaitCondition(() -> server.openConnections() == 0, "every connection closed");
+        HttpServerStats stats = server.stats();
+        assertThat(stats.accepted()).isEqualTo(3);
+        assertThat(stats.refused()).isEqualTo(1);
+        assertThat(stats.requests()).isEqualTo(2);
+        assertThat(stats.rejected()).isEqualTo(1);
+        assertThat(stats.idleClosed()).isEqualTo(1);
+        assertThat(stats.timedOut()).isZero();
+        assertThat(stats.unreadClosed()).isZero();
     }
 
     @Test

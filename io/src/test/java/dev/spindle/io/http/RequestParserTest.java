@@ -189,6 +189,56 @@ class RequestParserTest {
         assertThat(parse(raw, small, 5).status()).isEqualTo(413);
     }
 
+    /** Feeds {@code raw} to a fresh parser; {@return the request it parsed into, complete or not} */
+    private static HttpRequest parsePart(String raw) {
+        HttpRequest request = new HttpRequest();
+        int result = new RequestParser(HttpServerOptions.defaults()).parse(
+                ByteBuffer.wrap(raw.getBytes(StandardCharsets.ISO_8859_1)), request);
+        assertThat(result).as("a body on its way").isEqualTo(RequestParser.NEED_MORE);
+        return request;
+    }
+
+    @Test
+    void shouldHoldMemoryForTheBodyBytesReceivedNotForTheDeclaredLength() {
+        // Issue 16: a head declaring 1 MiB made the server allocate 1 MiB before one body byte came.
+        HttpRequest request = parsePart("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1048576\r\n\r\n0123456789");
+        assertThat(request.bodyLength()).isEqualTo(10);
+        assertThat(request.body.length).as("body array after 10 of 1 MiB declared").isLessThanOrEqualTo(4096);
+    }
+
+    @Test
+    void shouldHoldMemoryForTheChunkBytesReceivedNotForTheDeclaredChunkSize() {
+        HttpRequest request = parsePart("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nFFFFF\r\n0123456789");
+        assertThat(request.bodyLength()).isEqualTo(10);
+        assertThat(request.body.length).as("body array after 10 of a 1 MiB chunk").isLessThanOrEqualTo(4096);
+    }
+
+    @Test
+    void shouldCollectABigBodyArrivingInSmallReadsWhole() {
+        int size = 300_000;
+        StringBuilder body = new StringBuilder(size);
+        for (int i = 0; i < size; i++) {
+            body.append((char) ('a' + i % 26));
+        }
+        String raw = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: " + size + "\r\n\r\n" + body;
+        String chunked = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(size) + "\r\n" + body + "\r\n0\r\n\r\n";
+        for (String request : List.of(raw, chunked)) {
+            Outcome outcome = parse(request, HttpServerOptions.defaults(), 1000);
+            assertThat(outcome.status()).isZero();
+            assertThat(outcome.requests()).hasSize(1);
+            assertThat(outcome.requests().getFirst()).endsWith("body=" + body);
+        }
+    }
+
+    @Test
+    void shouldNotKeepABigBodyArrayForTheNextRequestOfTheConnection() {
+        HttpRequest request = new HttpRequest();
+        request.body = new byte[1 << 20];
+        request.reset();
+        assertThat(request.body.length).as("kept after a 1 MiB body").isLessThanOrEqualTo(64 * 1024);
+    }
+
     /** The CSV holds {@code \r}, {@code \n} and {@code \\uXXXX} escapes. */
     static String unescape(String s) {
         StringBuilder out = new StringBuilder();

@@ -1,0 +1,318 @@
+package dev.spindle.io.http;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The hostile-client suite: a real server in a JVM of its own with a 64 MiB heap
+ * ({@link AttackedServer}), attacked the ways a remote client can try to exhaust it. Each attack
+ * asserts that the server's memory stays bounded (heap after a collection, resident set), that
+ * another client is served meanwhile within {@link #LATENCY_BOUND_MILLIS}, and that what the
+ * attack held is let go, counted, by the limit or timeout that bounds it.
+ */
+class HostileClientsTest {
+
+    private static final int HEAP_MB = 64;
+    /** Heap in use after a collection that the server may reach under any attack here. */
+    private static final long HEAP_BOUND = 40L << 20;
+    /** Resident set the server process may reach: the JVM itself, the heap, the loop's buffers. */
+    private static final long RSS_BOUND = 400L << 20;
+    /** The slowest answer another client may get while an attack runs (two shared cores, a loaded CI machine). */
+    private static final long LATENCY_BOUND_MILLIS = 2_000;
+    private static final long HEAD_MILLIS = 1_000;
+    private static final long BODY_MILLIS = 1_000;
+    private static final long IDLE_MILLIS = 2_000;
+
+    private final List<Socket> sockets = new ArrayList<>();
+    private AttackedServer server;
+    private Probe probe;
+
+    @AfterEach
+    void cleanUp() {
+        if (probe != null) {
+            probe.stop();
+        }
+        for (Socket socket : sockets) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // Closing what the attack opened, whatever state it is in.
+            }
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private void start() throws IOException {
+        server = new AttackedServer(HEAP_MB, 1 << 20, HEAD_MILLIS, BODY_MILLIS, IDLE_MILLIS);
+        probe = new Probe(server);
+    }
+
+    @Test
+    void shouldHoldMemoryForWhatHeadsSentNotWhatTheyDeclaredAndTimeOutTheirBodies() throws Exception {
+        start();
+        // 2,000 heads declaring a megabyte each, then a hundred bytes and silence: 2 GB declared.
+        String head = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n" + "x".repeat(100);
+        for (int i = 0; i < 2_000; i++) {
+            open().getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        }
+        awaitStats(s -> s.get("accepted") >= 2_001, "2,000 connections accepted");
+        assertBoundedMemory();
+        awaitStats(s -> s.get("timedOut") == 2_000 && s.get("open") <= 1, "every stalled body timed out (408) and closed");
+        assertThat(answerOf(sockets.getFirst())).startsWith("HTTP/1.1 408 ");
+        probe.assertServedWithinBound();
+    }
+
+    @Test
+    void shouldTimeOutBodiesAndChunkedBodiesDrippedTooSlowly() throws Exception {
+        start();
+        List<Socket> dripping = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            Socket socket = open();
+            String head = i % 2 == 0 ? "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"
+                    : "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n186A0\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            dripping.add(socket);
+        }
+        AtomicBoolean dripOn = new AtomicBoolean(true);
+        Thread dripper = Thread.ofVirtual().start(() -> {
+            while (dripOn.get()) {
+                for (Socket socket : dripping) {
+                    try {
+                        socket.getOutputStream().write('x');
+                    } catch (IOException closedByTheServer) {
+                        // Timed out: the end this test expects.
+                    }
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // pacing the clients
+            }
+        });
+        try {
+            awaitStats(s -> s.get("timedOut") == 100 && s.get("open") <= 1, "every dripped body timed out (408) and closed");
+        } finally {
+            dripOn.set(false);
+            dripper.join();
+        }
+        assertBoundedMemory();
+        probe.assertServedWithinBound();
+    }
+
+    @Test
+    void shouldCloseClientsThatPipelineAndNeverRead() throws Exception {
+        start();
+        byte[] pipeline = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n".repeat(64).getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 200; i++) {
+            Socket socket = new Socket();
+            socket.setReceiveBufferSize(4096);
+            sockets.add(socket);
+            socket.connect(server.address, 5_000);
+            socket.getOutputStream().write(pipeline); // 4 MiB of answers asked for, none ever read
+        }
+        awaitStats(s -> s.get("accepted") >= 201, "200 connections accepted");
+        assertBoundedMemory();
+        awaitStats(s -> s.get("unreadClosed") == 200 && s.get("open") <= 1, "every connection that does not read closed");
+        probe.assertServedWithinBound();
+    }
+
+    @Test
+    void shouldServeOthersThroughThousandsOfIdleConnectionsAndCloseThem() throws Exception {
+        start();
+        for (int i = 0; i < 3_000; i++) {
+            Socket socket = open();
+            if (i % 3 == 0) {
+                socket.getOutputStream().write("GET /hello HTTP/1.1\r\nHost:".getBytes(StandardCharsets.US_ASCII)); // and no more
+            }
+        }
+        awaitStats(s -> s.get("accepted") >= 3_001, "3,000 connections accepted");
+        assertBoundedMemory();
+        awaitStats(s -> s.get("open") <= 1 && s.get("timedOut") == 1_000 && s.get("idleClosed") >= 2_000,
+                "the idle connections closed, the slow heads answered 408");
+        probe.assertServedWithinBound();
+    }
+
+    @Test
+    void shouldLetGoOfEveryConnectionInConnectAndResetLoops() throws Exception {
+        start();
+        byte[] partial = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nabc".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 3_000; i++) {
+            try (Socket socket = new Socket()) {
+                socket.connect(server.address, 5_000);
+                if (i % 2 == 0) {
+                    socket.getOutputStream().write(partial);
+                }
+                socket.setSoLinger(true, 0); // close with a reset
+            }
+        }
+        awaitStats(s -> s.get("accepted") >= 3_001 && s.get("open") <= 1, "every reset connection let go of");
+        assertBoundedMemory();
+        probe.assertServedWithinBound();
+    }
+
+    @Test
+    void shouldServeOthersThroughAFloodOfSmallRequests() throws Exception {
+        start();
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        byte[] batch = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n".repeat(32).getBytes(StandardCharsets.US_ASCII);
+        List<Thread> flooders = new ArrayList<>();
+        ConcurrentLinkedQueue<Long> answered = new ConcurrentLinkedQueue<>();
+        for (int i = 0; i < 4; i++) {
+            Socket socket = open();
+            flooders.add(Thread.ofVirtual().start(() -> {
+                long count = 0;
+                try {
+                    OutputStream out = socket.getOutputStream();
+                    InputStream in = socket.getInputStream();
+                    byte[] sink = new byte[64 * 1024];
+                    while (flooding.get()) {
+                        out.write(batch);
+                        // Read what came, roughly one batch's worth: a flood that also reads.
+                        int want = 32 * 100;
+                        for (int got = 0; got < want; ) {
+                            int n = in.read(sink);
+                            if (n < 0) {
+                                return;
+                            }
+                            got += n;
+                        }
+                        count += 32;
+                    }
+                } catch (IOException e) {
+                    // The flood ends with the test.
+                } finally {
+                    answered.add(count);
+                }
+            }));
+        }
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() < until) {
+            probe.awaitProbes(1);
+        }
+        flooding.set(false);
+        for (Thread flooder : flooders) {
+            flooder.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        assertThat(answered.stream().mapToLong(Long::longValue).sum()).as("flood requests answered").isGreaterThan(1_000);
+        probe.assertServedWithinBound();
+        assertBoundedMemory();
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    /** {@return a new connection to the server, closed after the test} */
+    private Socket open() throws IOException {
+        Socket socket = new Socket();
+        sockets.add(socket);
+        socket.connect(server.address, 5_000);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private void assertBoundedMemory() throws IOException {
+        Map<String, Long> stats = server.stats();
+        assertThat(stats.get("heapAfterGc")).as("heap after GC, bytes; stats %s", stats).isLessThan(HEAP_BOUND);
+        if (stats.get("rss") > 0) {
+            assertThat(stats.get("rss")).as("resident set, bytes; stats %s", stats).isLessThan(RSS_BOUND);
+        }
+        assertThat(stats.get("loopFailures")).as("errors on the loop").isZero();
+        assertThat(server.isAlive()).isTrue();
+    }
+
+    private void awaitStats(Predicate<Map<String, Long>> condition, String what) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Map<String, Long> stats = server.stats();
+        while (!condition.test(stats)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not within 30 s: " + what + "; stats " + stats + "\nserver log:\n" + server.output());
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // polling another process's counts
+            stats = server.stats();
+        }
+    }
+
+    /** {@return the status line and what follows that the server sent on {@code socket} before closing it} */
+    private static String answerOf(Socket socket) throws IOException {
+        try {
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (SocketException reset) {
+            return "reset: " + reset.getMessage();
+        }
+    }
+
+    /**
+     * Another client, on its own virtual thread, asking for {@code /hello} on a new connection every
+     * 50 ms while the attack runs; it keeps the slowest answer and any failure.
+     */
+    static final class Probe {
+        private final AttackedServer server;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        private final Thread thread;
+        private volatile long slowestMillis;
+        private volatile int probes;
+
+        Probe(AttackedServer server) {
+            this.server = server;
+            this.thread = Thread.ofVirtual().start(this::run);
+        }
+
+        private void run() {
+            while (running.get()) {
+                long start = System.nanoTime();
+                try {
+                    String body = server.get("/hello", (int) (LATENCY_BOUND_MILLIS * 5));
+                    if (!body.equals("hello")) {
+                        failures.add("answered " + body);
+                    }
+                } catch (IOException e) {
+                    failures.add(e.toString());
+                }
+                slowestMillis = Math.max(slowestMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                probes++;
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // pacing the probe
+            }
+        }
+
+        /** Waits until {@code count} more probes are done. */
+        void awaitProbes(int count) {
+            int target = probes + count;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (probes < target && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        }
+
+        void assertServedWithinBound() {
+            awaitProbes(3);
+            assertThat(failures).as("probe failures").isEmpty();
+            assertThat(probes).as("probes answered").isGreaterThanOrEqualTo(3);
+            assertThat(slowestMillis).as("slowest probe answer, ms").isLessThan(LATENCY_BOUND_MILLIS);
+        }
+
+        void stop() {
+            running.set(false);
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(15));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
