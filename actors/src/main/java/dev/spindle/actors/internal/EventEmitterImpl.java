@@ -35,8 +35,21 @@ public final class EventEmitterImpl implements EventEmitter {
         this.owner = owner;
     }
 
-    /** One registration; identity matters, since one listener may be registered twice. */
-    private record Registration(Listener<?> listener, boolean once) {
+    /**
+     * One registration; identity matters, since one listener may be registered twice. A once
+     * registration that has fired stays in the snapshots of emits already under way (a listener
+     * that ran before it may have emitted the event again): {@code fired} makes those skip it, as
+     * Node's once wrapper does.
+     */
+    private static final class Registration {
+        final Listener<?> listener;
+        final boolean once;
+        boolean fired;
+
+        Registration(Listener<?> listener, boolean once) {
+            this.listener = listener;
+            this.once = once;
+        }
     }
 
     @Override
@@ -95,7 +108,7 @@ public final class EventEmitterImpl implements EventEmitter {
             return this;
         }
         for (int i = current.length - 1; i >= 0; i--) {
-            if (current[i].listener() == listener) {
+            if (current[i].listener == listener) {
                 remove(event, current, i);
                 break;
             }
@@ -114,7 +127,7 @@ public final class EventEmitterImpl implements EventEmitter {
             listeners.put(event, next);
         }
         if (listeners.containsKey(REMOVE_LISTENER)) {
-            emit(REMOVE_LISTENER, new ListenerChange(event, removed.listener()));
+            emit(REMOVE_LISTENER, new ListenerChange(event, removed.listener));
         }
     }
 
@@ -129,11 +142,15 @@ public final class EventEmitterImpl implements EventEmitter {
             return false;
         }
         for (Registration registration : snapshot) {
-            if (registration.once()) {
+            if (registration.once) {
+                if (registration.fired) {
+                    continue;
+                }
+                registration.fired = true;
                 removeRegistration(event, registration);
             }
             try {
-                ((Listener<T>) registration.listener()).on(value);
+                ((Listener<T>) registration.listener).on(value);
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Exception e) {
