@@ -101,6 +101,42 @@ class EventEmitterTest {
     }
 
     @Test
+    void shouldRemoveOnlyTheListenersPresentWhenRemoveAllListenersOfAnEventIsCalled() {
+        EventEmitter.Listener<String> a = v -> { };
+        EventEmitter.Listener<String> b = v -> { };
+        emitter.on(DATA, a).on(DATA, b);
+        List<String> removed = new ArrayList<>();
+        emitter.on(EventEmitter.REMOVE_LISTENER, change -> {
+            removed.add(change.listener() == a ? "a" : change.listener() == b ? "b" : "added back");
+            // Bounded so that an emitter that also removes what comes back ends (and fails).
+            if (removed.size() < 100) {
+                emitter.on(DATA, v -> { });
+            }
+        });
+        emitter.removeAllListeners(DATA);
+        // Last registered first, as Node does; the two added back stay.
+        assertThat(removed).containsExactly("b", "a");
+        assertThat(emitter.listenerCount(DATA)).isEqualTo(2);
+    }
+
+    @Test
+    void shouldLeaveNoListenerAfterRemoveAllListenersEvenIfARemoveListenerListenerAddsOne() {
+        emitter.on(DATA, v -> { });
+        List<String> removed = new ArrayList<>();
+        emitter.on(EventEmitter.REMOVE_LISTENER, change -> {
+            removed.add(change.event().name());
+            if (removed.size() < 100) {
+                emitter.on(DATA, v -> { });
+            }
+        });
+        emitter.removeAllListeners();
+        // Node's removeAllListeners() ends by dropping every event, so what came back goes too
+        // (without a removeListener event: none of those listeners is left to hear it).
+        assertThat(removed).containsExactly("data");
+        assertThat(emitter.eventNames()).isEmpty();
+    }
+
+    @Test
     void shouldKeepCountingListenersBeyondTheLeakWarningThreshold() {
         emitter.setMaxListeners(2);
         for (int i = 0; i < 5; i++) {

@@ -187,21 +187,36 @@ public final class EventEmitterImpl implements EventEmitter {
 
     @Override
     public EventEmitter removeAllListeners() {
-        for (EventKey<?> event : eventNames()) {
-            if (!event.equals(REMOVE_LISTENER)) {
-                removeAllListeners(event);
+        if (listeners.containsKey(REMOVE_LISTENER)) {
+            for (EventKey<?> event : eventNames()) {
+                if (!event.equals(REMOVE_LISTENER)) {
+                    removeAllListeners(event);
+                }
             }
+            removeAllListeners(REMOVE_LISTENER);
         }
-        removeAllListeners(REMOVE_LISTENER);
+        // As Node does, what removeListener listeners added back meanwhile goes too, unheard.
+        listeners.clear();
+        warned = null;
         return this;
     }
 
     @Override
     public EventEmitter removeAllListeners(EventKey<?> event) {
-        Registration[] current;
-        // Node removes from the last registered to the first, emitting removeListener for each.
-        while ((current = listeners.get(event)) != null) {
-            remove(event, current, current.length - 1);
+        Objects.requireNonNull(event, "event");
+        Registration[] present = listeners.get(event);
+        if (present == null) {
+            return this;
+        }
+        if (!listeners.containsKey(REMOVE_LISTENER)) {
+            listeners.remove(event);
+            return this;
+        }
+        // Node removes from the last registered to the first, emitting removeListener for each,
+        // and only those present now: a removeListener listener that adds one back must not make
+        // this loop run for ever. The array is a snapshot, since changes replace it.
+        for (int i = present.length - 1; i >= 0; i--) {
+            removeRegistration(event, present[i]);
         }
         return this;
     }
