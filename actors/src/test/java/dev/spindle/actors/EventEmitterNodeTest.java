@@ -6,8 +6,10 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 /**
  * The cases of Node's own {@code test/parallel/test-event-emitter-*.js} that a typed Java API can
@@ -53,5 +55,20 @@ class EventEmitterNodeTest {
         // The nested emit ran the second listener; the outer emit's snapshot still holds it, and
         // Node's once wrapper skips a listener that has fired.
         assertThat(calls).containsExactly("first outer", "second nested");
+    }
+
+    @Test
+    void testEventEmitterInvalidListener_everyMethodThatTakesAListenerRejectsNull() {
+        List<Consumer<Listener<String>>> methods = List.of(
+                l -> ee.on(FOO, l), l -> ee.once(FOO, l), l -> ee.prependListener(FOO, l),
+                l -> ee.prependOnceListener(FOO, l), l -> ee.off(FOO, l));
+        for (Consumer<Listener<String>> method : methods) {
+            assertThatNullPointerException().isThrownBy(() -> method.accept(null)).withMessage("listener");
+        }
+        // Node's removeListener rejects a non-function whether or not the event has listeners.
+        ee.on(FOO, calls::add);
+        assertThatNullPointerException().isThrownBy(() -> ee.off(FOO, null)).withMessage("listener");
+        EventKey<String> noEvent = null;
+        assertThatNullPointerException().isThrownBy(() -> ee.off(noEvent, calls::add)).withMessage("event");
     }
 }

@@ -103,6 +103,8 @@ public final class EventEmitterImpl implements EventEmitter {
 
     @Override
     public <T> EventEmitter off(EventKey<T> event, Listener<? super T> listener) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(listener, "listener");
         Registration[] current = listeners.get(event);
         if (current == null) {
             return this;
