@@ -5,11 +5,18 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
-/** Node's EventEmitter semantics, on the emitter alone (it is single-threaded by contract). */
+/**
+ * Node's EventEmitter semantics, on the emitter alone (it is single-threaded by contract): the
+ * corners of Node's lib/events.js and what Spindle adds. Node's own test files are ported in
+ * {@link EventEmitterNodeTest}.
+ */
 class EventEmitterTest {
 
     private static final EventKey<String> DATA = EventKey.of("data", String.class);
@@ -156,5 +163,123 @@ class EventEmitterTest {
         assertThatThrownBy(() -> emitter.emit(DATA, "x"))
                 .isInstanceOf(EventListenerException.class)
                 .hasCauseInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void shouldRunAOnceListenerThatAnEarlierListenerRemovedDuringThatEmit() {
+        EventEmitter.Listener<String> later = v -> calls.add("later " + v);
+        emitter.on(DATA, v -> emitter.off(DATA, later));
+        emitter.once(DATA, later);
+        emitter.emit(DATA, "1");
+        emitter.emit(DATA, "2");
+        // The emit works on the snapshot it started with; Node's once wrapper has not fired yet.
+        assertThat(calls).containsExactly("later 1");
+    }
+
+    @Test
+    void shouldRemoveAOnceListenerThatThrowsAndSkipTheListenersAfterIt() {
+        emitter.once(DATA, v -> {
+            throw new IllegalStateException("first");
+        });
+        emitter.on(DATA, calls::add);
+        assertThatThrownBy(() -> emitter.emit(DATA, "x")).hasMessage("first");
+        assertThat(calls).isEmpty();
+        emitter.emit(DATA, "y");
+        assertThat(calls).containsExactly("y");
+    }
+
+    @Test
+    void shouldTreatAKeyNamedErrorOfAnotherTypeAsAnotherEvent() {
+        EventKey<String> stringError = EventKey.of("error", String.class);
+        assertThat(emitter.emit(stringError, "not a Throwable")).isFalse();
+    }
+
+    @Test
+    void shouldShowAnErrorToTheErrorMonitorsBeforeTheErrorListeners() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        emitter.on(EventEmitter.ERROR, e -> calls.add("listener " + e.getMessage()));
+        emitter.on(EventEmitter.ERROR_MONITOR, e -> calls.add("monitor " + e.getMessage()));
+        assertThat(emitter.emit(EventEmitter.ERROR, boom)).isTrue();
+        assertThat(calls).containsExactly("monitor boom", "listener boom");
+    }
+
+    @Test
+    void shouldLetAnErrorMonitorThatThrowsStopTheErrorsEmit() {
+        emitter.on(EventEmitter.ERROR_MONITOR, e -> {
+            throw new IllegalArgumentException("monitor failed");
+        });
+        emitter.on(EventEmitter.ERROR, e -> calls.add("listener"));
+        assertThatThrownBy(() -> emitter.emit(EventEmitter.ERROR, new IllegalStateException("boom")))
+                .hasMessage("monitor failed");
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void shouldCompleteTheNextEmissionsStageInsideTheEmit() {
+        CompletionStage<String> next = emitter.once(DATA);
+        next.thenAccept(v -> calls.add("then " + v));
+        emitter.emit(DATA, "x");
+        // Already run by the emit, on its thread: nothing waits for another thread.
+        assertThat(calls).containsExactly("then x");
+        emitter.emit(DATA, "y");
+        assertThat(next.toCompletableFuture().getNow("not completed")).isEqualTo("x");
+    }
+
+    @Test
+    void shouldKeepTheNextEmissionsStageFromBeingCompletedFromOutside() {
+        CompletionStage<String> next = emitter.once(DATA);
+        CompletableFuture<String> copy = next.toCompletableFuture();
+        assertThat(copy.complete("from outside")).isTrue();
+        assertThat(next.toCompletableFuture()).isNotDone();
+        assertThat(emitter.listenerCount(DATA)).isOne();
+        assertThat(emitter.listenerCount(EventEmitter.ERROR)).isOne();
+        emitter.emit(DATA, "emitted");
+        assertThat(next.toCompletableFuture()).isCompletedWithValue("emitted");
+    }
+
+    @Test
+    void shouldRemoveTheNextEmissionsListenersInNodesOrder() {
+        List<String> removed = new ArrayList<>();
+        emitter.on(EventEmitter.REMOVE_LISTENER, change -> removed.add(change.event().name()));
+        emitter.once(DATA);
+        emitter.emit(DATA, "x");
+        emitter.once(DATA);
+        IllegalStateException boom = new IllegalStateException("boom");
+        emitter.emit(EventEmitter.ERROR, boom);
+        // The listener that fires is removed before it runs, then it removes the other one.
+        assertThat(removed).containsExactly("data", "error", "error", "data");
+    }
+
+    @Test
+    void shouldCompleteTheNextEmissionsStageExceptionallyWhenAnErrorIsEmittedWithNull() {
+        CompletionStage<String> next = emitter.once(DATA);
+        emitter.emit(EventEmitter.ERROR, null);
+        assertThat(catchThrowable(() -> next.toCompletableFuture().join()))
+                .hasCauseInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void shouldReturnAnUnmodifiableCopyOfTheListeners() {
+        EventEmitter.Listener<String> listener = calls::add;
+        emitter.on(DATA, listener);
+        List<EventEmitter.Listener<? super String>> copy = emitter.listeners(DATA);
+        assertThatThrownBy(() -> copy.add(listener)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(emitter.listeners(COUNT)).isEmpty();
+    }
+
+    @Test
+    void shouldWarnOfALeakAgainOnlyAfterTheEventIsDownToOneListener() {
+        String owner = "leak-again-" + System.nanoTime();
+        EventEmitter leaky = new EventEmitterImpl(owner).setMaxListeners(1);
+        EventEmitter.Listener<String> a = v -> { };
+        EventEmitter.Listener<String> b = v -> { };
+        EventEmitter.Listener<String> c = v -> { };
+        leaky.on(DATA, a).on(DATA, b).on(DATA, c);
+        assertThat(RecordingLogs.containing(owner)).hasSize(1);
+        leaky.off(DATA, c).on(DATA, c);
+        assertThat(RecordingLogs.containing(owner)).as("still above the limit since the warning").hasSize(1);
+        leaky.off(DATA, c).off(DATA, b).on(DATA, b);
+        // Node's warned flag lives on the listener array, which goes when one listener is left.
+        assertThat(RecordingLogs.containing(owner)).hasSize(2);
     }
 }

@@ -7,14 +7,17 @@ import dev.spindle.actors.UnhandledErrorEventException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Actor-thread only. Node's EventEmitter. Each event's listeners are an array that is replaced,
@@ -29,6 +32,7 @@ public final class EventEmitterImpl implements EventEmitter {
     private final Map<EventKey<?>, Registration[]> listeners = new LinkedHashMap<>();
     private final String owner;
     private int maxListeners = 10;
+    /** The events warned of; Node's flag on a listener array, gone when it shrinks to one. */
     private Set<EventKey<?>> warned;
 
     public EventEmitterImpl(String owner) {
@@ -63,6 +67,11 @@ public final class EventEmitterImpl implements EventEmitter {
     }
 
     @Override
+    public <T> CompletionStage<T> once(EventKey<T> event) {
+        return NextEmission.of(this, event);
+    }
+
+    @Override
     public <T> EventEmitter prependListener(EventKey<T> event, Listener<? super T> listener) {
         return add(event, listener, false, true);
     }
@@ -90,15 +99,25 @@ public final class EventEmitterImpl implements EventEmitter {
         }
         listeners.put(event, next);
         if (maxListeners > 0 && next.length > maxListeners) {
-            if (warned == null) {
-                warned = new HashSet<>();
-            }
-            if (warned.add(event)) {
-                LOG.warn("possible EventEmitter memory leak detected in {}: {} listeners for {} (max {}); "
-                        + "use setMaxListeners() to raise the limit", owner, next.length, event, maxListeners);
-            }
+            warnOfLeak(event, next.length);
         }
         return this;
+    }
+
+    private void warnOfLeak(EventKey<?> event, int count) {
+        if (warned == null) {
+            warned = new HashSet<>();
+        }
+        if (warned.add(event)) {
+            LOG.warn("possible EventEmitter memory leak detected: {} {} listeners added to {}; maxListeners is {}; "
+                    + "use setMaxListeners() to raise the limit", count, event, owner, maxListeners);
+        }
+    }
+
+    private void forgetLeak(EventKey<?> event) {
+        if (warned != null) {
+            warned.remove(event);
+        }
     }
 
     @Override
@@ -120,6 +139,9 @@ public final class EventEmitterImpl implements EventEmitter {
 
     private void remove(EventKey<?> event, Registration[] current, int index) {
         Registration removed = current[index];
+        if (current.length <= 2) {
+            forgetLeak(event);
+        }
         if (current.length == 1) {
             listeners.remove(event);
         } else {
@@ -134,15 +156,35 @@ public final class EventEmitterImpl implements EventEmitter {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> boolean emit(EventKey<T> event, T value) {
+        // The type's identity first: the one check that every other emit pays.
+        if (event.type() == Throwable.class && event.equals(ERROR)) {
+            return emitError((Throwable) value);
+        }
         Registration[] snapshot = listeners.get(event);
         if (snapshot == null) {
-            if (event.equals(ERROR)) {
-                throw new UnhandledErrorEventException((Throwable) value);
-            }
             return false;
         }
+        run(event, snapshot, value);
+        return true;
+    }
+
+    /** Node's order: the error monitors, then the error listeners, or the throw if there are none. */
+    private boolean emitError(Throwable error) {
+        Registration[] monitors = listeners.get(ERROR_MONITOR);
+        if (monitors != null) {
+            run(ERROR_MONITOR, monitors, error);
+        }
+        Registration[] handlers = listeners.get(ERROR);
+        if (handlers == null) {
+            throw new UnhandledErrorEventException(error);
+        }
+        run(ERROR, handlers, error);
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> void run(EventKey<T> event, Registration[] snapshot, T value) {
         for (Registration registration : snapshot) {
             if (registration.once) {
                 if (registration.fired) {
@@ -159,7 +201,6 @@ public final class EventEmitterImpl implements EventEmitter {
                 throw new EventListenerException(event, e);
             }
         }
-        return true;
     }
 
     /** Removes exactly this registration (a once listener about to run), if still there. */
@@ -180,6 +221,30 @@ public final class EventEmitterImpl implements EventEmitter {
     public int listenerCount(EventKey<?> event) {
         Registration[] current = listeners.get(event);
         return current == null ? 0 : current.length;
+    }
+
+    @Override
+    public int listenerCount(EventKey<?> event, Listener<?> listener) {
+        Objects.requireNonNull(listener, "listener");
+        int count = 0;
+        for (Registration registration : listeners.getOrDefault(event, NONE)) {
+            if (registration.listener == listener) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked") // each was registered for this event as a Listener<? super T>
+    public <T> List<Listener<? super T>> listeners(EventKey<T> event) {
+        Objects.requireNonNull(event, "event");
+        Registration[] current = listeners.getOrDefault(event, NONE);
+        List<Listener<? super T>> copy = new ArrayList<>(current.length);
+        for (Registration registration : current) {
+            copy.add((Listener<? super T>) registration.listener);
+        }
+        return Collections.unmodifiableList(copy);
     }
 
     @Override
@@ -212,6 +277,7 @@ public final class EventEmitterImpl implements EventEmitter {
         }
         if (!listeners.containsKey(REMOVE_LISTENER)) {
             listeners.remove(event);
+            forgetLeak(event);
             return this;
         }
         // Node removes from the last registered to the first, emitting removeListener for each,
