@@ -4,13 +4,10 @@ import dev.spindle.actors.EventEmitter;
 import dev.spindle.actors.EventKey;
 import dev.spindle.actors.EventListenerException;
 import dev.spindle.actors.UnhandledErrorEventException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,17 +23,15 @@ import java.util.concurrent.CompletionStage;
  */
 public final class EventEmitterImpl implements EventEmitter {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EventEmitter.class);
     private static final Registration[] NONE = new Registration[0];
 
     private final Map<EventKey<?>, Registration[]> listeners = new LinkedHashMap<>();
     private final String owner;
-    private int maxListeners = 10;
-    /** The events warned of; Node's flag on a listener array, gone when it shrinks to one. */
-    private Set<EventKey<?>> warned;
+    private final LeakWarning leakWarning;
 
     public EventEmitterImpl(String owner) {
         this.owner = owner;
+        this.leakWarning = new LeakWarning(owner);
     }
 
     /**
@@ -98,26 +93,8 @@ public final class EventEmitterImpl implements EventEmitter {
             next[current.length] = added;
         }
         listeners.put(event, next);
-        if (maxListeners > 0 && next.length > maxListeners) {
-            warnOfLeak(event, next.length);
-        }
+        leakWarning.added(event, next.length);
         return this;
-    }
-
-    private void warnOfLeak(EventKey<?> event, int count) {
-        if (warned == null) {
-            warned = new HashSet<>();
-        }
-        if (warned.add(event)) {
-            LOG.warn("possible EventEmitter memory leak detected: {} {} listeners added to {}; maxListeners is {}; "
-                    + "use setMaxListeners() to raise the limit", count, event, owner, maxListeners);
-        }
-    }
-
-    private void forgetLeak(EventKey<?> event) {
-        if (warned != null) {
-            warned.remove(event);
-        }
     }
 
     @Override
@@ -139,9 +116,7 @@ public final class EventEmitterImpl implements EventEmitter {
 
     private void remove(EventKey<?> event, Registration[] current, int index) {
         Registration removed = current[index];
-        if (current.length <= 2) {
-            forgetLeak(event);
-        }
+        leakWarning.removed(event, current.length - 1);
         if (current.length == 1) {
             listeners.remove(event);
         } else {
@@ -203,7 +178,7 @@ public final class EventEmitterImpl implements EventEmitter {
         }
     }
 
-    /** Removes exactly this registration (a once listener about to run), if still there. */
+    /** Removes exactly this registration (not another of the same listener), if still there. */
     private void removeRegistration(EventKey<?> event, Registration registration) {
         Registration[] current = listeners.get(event);
         if (current == null) {
@@ -264,7 +239,7 @@ public final class EventEmitterImpl implements EventEmitter {
         }
         // As Node does, what removeListener listeners added back meanwhile goes too, unheard.
         listeners.clear();
-        warned = null;
+        leakWarning.clear();
         return this;
     }
 
@@ -277,7 +252,7 @@ public final class EventEmitterImpl implements EventEmitter {
         }
         if (!listeners.containsKey(REMOVE_LISTENER)) {
             listeners.remove(event);
-            forgetLeak(event);
+            leakWarning.removed(event, 0);
             return this;
         }
         // Node removes from the last registered to the first, emitting removeListener for each,
@@ -291,16 +266,13 @@ public final class EventEmitterImpl implements EventEmitter {
 
     @Override
     public EventEmitter setMaxListeners(int max) {
-        if (max < 0) {
-            throw new IllegalArgumentException("max must be >= 0: " + max);
-        }
-        maxListeners = max;
+        leakWarning.setMaxListeners(max);
         return this;
     }
 
     @Override
     public int maxListeners() {
-        return maxListeners;
+        return leakWarning.maxListeners();
     }
 
     @Override
