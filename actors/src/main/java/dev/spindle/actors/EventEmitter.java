@@ -50,7 +50,9 @@ public interface EventEmitter {
      * whichever comes first removes both. For {@code ERROR} itself it completes normally with the
      * error. The stage completes inside the emit, on the actor's thread, which runs the stages
      * that depend on it there and then; never wait for it on the actor's thread (only that thread
-     * can emit), hand it to {@link ActorContext#pipeToSelf} to get a message instead.
+     * can emit), hand it to {@link ActorContext#pipeToSelf} to get a message instead. Like a
+     * promise it cannot be settled from outside: its future's {@code complete}, {@code cancel}
+     * and the like throw {@link UnsupportedOperationException}.
      */
     <T> CompletionStage<T> once(EventKey<T> event);
 

@@ -228,13 +228,24 @@ class EventEmitterTest {
     @Test
     void shouldKeepTheNextEmissionsStageFromBeingCompletedFromOutside() {
         CompletionStage<String> next = emitter.once(DATA);
-        CompletableFuture<String> copy = next.toCompletableFuture();
-        assertThat(copy.complete("from outside")).isTrue();
-        assertThat(next.toCompletableFuture()).isNotDone();
-        assertThat(emitter.listenerCount(DATA)).isOne();
-        assertThat(emitter.listenerCount(EventEmitter.ERROR)).isOne();
+        CompletableFuture<String> future = next.toCompletableFuture();
+        assertThatThrownBy(() -> future.complete("from outside")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> future.completeExceptionally(new IllegalStateException()))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> future.cancel(true)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(future).isNotDone();
         emitter.emit(DATA, "emitted");
-        assertThat(next.toCompletableFuture()).isCompletedWithValue("emitted");
+        assertThat(next).isCompletedWithValue("emitted");
+    }
+
+    @Test
+    void shouldFailTheNextEmissionsDependentStagesWithTheErrorItself() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        List<Throwable> seen = new ArrayList<>();
+        emitter.once(DATA).whenComplete((value, failure) -> seen.add(failure));
+        emitter.emit(EventEmitter.ERROR, boom);
+        // As Node's promise rejects with the error, not wrapped in a CompletionException.
+        assertThat(seen).containsExactly(boom);
     }
 
     @Test

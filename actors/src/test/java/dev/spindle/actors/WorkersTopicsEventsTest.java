@@ -160,6 +160,38 @@ class WorkersTopicsEventsTest {
     }
 
     @Test
+    void shouldTurnAnEventsNextValueOrAnErrorIntoAMessageThroughPipeToSelf() {
+        Probe<String> out = new Probe<>(system, "out");
+        ActorRef<String> waiter = system.spawn(Behavior.<String>setup(ctx -> {
+            return (c, msg) -> {
+                switch (msg) {
+                    case "wait" -> c.pipeToSelf(c.events().once(READY),
+                            (value, failure) -> failure == null ? "next: " + value : "failed: " + failure.getMessage());
+                    case "fail" -> c.events().emit(EventEmitter.ERROR, new IllegalStateException("boom"));
+                    default -> {
+                        if (msg.startsWith("emit ")) {
+                            c.events().emit(READY, msg.substring("emit ".length()));
+                        } else {
+                            out.ref.tell(msg);
+                        }
+                    }
+                }
+                return Behavior.same();
+            };
+        }), "waiter");
+        waiter.tell("wait");
+        waiter.tell("emit a");
+        waiter.tell("emit b");
+        out.expectMessage("next: a");
+        // The error goes to the stage (handled), so the actor lives on to report it.
+        waiter.tell("wait");
+        waiter.tell("fail");
+        out.expectMessage("failed: boom");
+        waiter.tell("still alive");
+        out.expectMessage("still alive");
+    }
+
+    @Test
     void shouldFailTheActorWhenAnErrorEventHasNoListener() {
         Probe<String> failures = new Probe<>(system, "failures");
         ActorRef<String> fragile = system.spawn((ctx, msg) -> {
