@@ -45,8 +45,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * connections until it has its share), or it accepted the last connection and another has no more
  * open than it (short ones are dealt in turn, as Node's primary deals them). Somebody's turn is
  * never over: the least loaded that did not accept last. A worker that waits {@link #STUCK_NANOS}
- * while nobody accepts (the others too busy, stopped, or dead: then their slots are freed) takes
- * the connection itself.
+ * while nobody accepts frees the slots of the others that are dead; one that waits
+ * {@link #HUNG_NANOS} for others that live (stopped, or a loop that never returns) takes the
+ * connection itself, and the next, until another accepts. Not sooner: a worker's first connection
+ * takes 60-100 ms of class loading on its listener's loop here, and a 50 ms limit handed the rest of
+ * a first burst to the others (49 of 50 connections to one worker in a test, held open for good).
  */
 public final class SharedPort {
 
@@ -55,7 +58,14 @@ public final class SharedPort {
     /** Open connections a worker may have above the least loaded before its turn is over. */
     public static final long SLACK = 2;
     private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** How long a worker waits for the others to accept before it looks for dead ones. */
     static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * How long a worker waits for live others that accept nothing before it takes connections out
+     * of turn. Well above a cold worker's first connection (60-100 ms here, class loading on the
+     * listener's loop), which must not hand the rest of the first burst to the others.
+     */
+    static final long HUNG_NANOS = TimeUnit.SECONDS.toNanos(1);
     static final int SLOTS = 64;
     private static final int SLOT_BYTES = 64;
     /** The header's first line: the slot (plus one) that accepted last, and the count of all accepts. */
@@ -385,14 +395,28 @@ public final class SharedPort {
             if (now - waitingSince < STUCK_NANOS) {
                 return PAUSE_NANOS;
             }
+            if (freeTheDead()) {
+                waitingSince = 0;
+                return PAUSE_NANOS; // the next admit deals without them
+            }
+            if (now - waitingSince < HUNG_NANOS) {
+                return PAUSE_NANOS; // alive but slow (busy, or cold): its turn waits for it
+            }
+            return 0; // alive but hung: take it (and the next, until another accepts)
+        }
+
+        /** {@return whether a slot of a process that is gone was freed} */
+        private boolean freeTheDead() {
+            boolean freed = false;
             for (int other = 0; other < SLOTS; other++) {
                 long pid = turns.pid(other);
                 if (other != slot && pid != 0 && !alive(pid)) {
                     turns.free(other, pid);
+                    freed = true;
                     LOG.debug("cluster: freed the turn of process {}, which is gone", pid);
                 }
             }
-            return 0; // nobody else accepts: take it (and the next, until another does)
+            return freed;
         }
 
         @Override
