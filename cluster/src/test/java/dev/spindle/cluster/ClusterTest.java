@@ -386,7 +386,12 @@ class ClusterTest {
         // was closed before any answer.
         Load load = new Load(port, 4, true);
         load.awaitMore(200);
+        assertThat(RecordingLogs.installed()).as("the pom names RecordingLogs as the SLF4J provider").isTrue();
+        int warnings = RecordingLogs.containing("tcp_migrate_req").size();
         cluster.rollingRestart().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        // The warning about resets as a SO_REUSEPORT socket closes: there only, and only where they happen.
+        assertThat(RecordingLogs.containing("tcp_migrate_req")).as("warnings about tcp_migrate_req")
+                .hasSize(warnings + (balancing == Balancing.REUSE_PORT && !migratesQueuedConnections() ? 1 : 0));
         load.recording = true; // who answers from now on
         load.awaitMore(200);
         load.stop();

@@ -284,7 +284,9 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
     @Override
     public CompletionStage<Void> rollingRestart() {
         try {
-            if (Files.exists(MIGRATE_REQ) && Files.readString(MIGRATE_REQ).strip().equals("0")) {
+            // Round-robin's shared socket never closes while another worker holds it: nothing to reset.
+            if (config.balancing() == Balancing.REUSE_PORT && Files.exists(MIGRATE_REQ)
+                    && Files.readString(MIGRATE_REQ).strip().equals("0")) {
                 LOG.warn("cluster: rolling restart with SO_REUSEPORT and net.ipv4.tcp_migrate_req = 0: a connection that "
                         + "reaches a replaced worker's socket in the instant it closes is reset by the kernel (clients retry); "
                         + "sysctl -w net.ipv4.tcp_migrate_req=1 has the kernel hand such connections to the other workers");
