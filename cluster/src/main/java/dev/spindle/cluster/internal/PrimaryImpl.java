@@ -203,16 +203,24 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
         Link link = new Link(channel, config.maxFrameBytes(), "primary<-?");
         AtomicBoolean admitted = new AtomicBoolean();
         link.startOnSocket(new Link.Handler() {
-            private WorkerSlot slot;
+            /** Set on the hello's thread; read on the rings' reader, which the hello starts. */
+            private volatile WorkerSlot slot;
 
             @Override
             public void onFrame(int kind, DataInputStream body) throws IOException {
-                if (slot == null) {
-                    slot = hello(kind, body, link);
-                    admitted.set(true);
-                } else {
-                    slot.onFrame(link, kind, body);
+                WorkerSlot known = slot;
+                if (known != null) {
+                    known.onFrame(link, kind, body);
+                    return;
                 }
+                // Known before online() attaches the rings: their reader starts there and may hand
+                // over the worker's first ring frame at once. (Set after it, a LISTENING written
+                // before the hello was read met a null slot, was taken for a bad hello and closed
+                // the link: the worker exited 0 "before it listened", the rolling restarts' flake.)
+                Hello hello = hello(kind, body);
+                slot = hello.slot();
+                hello.slot().online(link, hello.incarnation());
+                admitted.set(true);
             }
 
             @Override
@@ -235,8 +243,12 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
         });
     }
 
-    /** The first frame: {@code HELLO} with a worker id we are waiting for and the secret; else the link closes. */
-    private WorkerSlot hello(int kind, DataInputStream body, Link link) throws IOException {
+    /** A worker's hello: its slot, and which of the slot's processes says it. */
+    private record Hello(WorkerSlot slot, int incarnation) {
+    }
+
+    /** The first frame: {@code HELLO} with the secret and a worker id this cluster has; else the link closes. */
+    private Hello hello(int kind, DataInputStream body) throws IOException {
         if (kind != Link.HELLO) {
             throw new IOException("a connection that did not start with hello (frame kind " + kind + ")");
         }
@@ -254,9 +266,7 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
         if (id < 1 || id > slots.size()) {
             throw new IOException("a hello from worker " + id + ", which this cluster does not have");
         }
-        WorkerSlot slot = slots.get(id - 1);
-        slot.online(link, incarnation);
-        return slot;
+        return new Hello(slots.get(id - 1), incarnation);
     }
 
     @Override
