@@ -21,9 +21,15 @@ public interface ClusterPrimary extends ClusterNode, AutoCloseable {
      * the worker's place, and the old one is disconnected (it stops accepting, answers what it was
      * asked and exits). Then the next worker. Workers that never call {@code listening} hold it up.
      *
-     * @return completes when the last old process has exited; exceptionally if a new process
-     *         exited before it listened (its worker keeps its old process; later workers are not
-     *         replaced)
+     * <p>One runs at a time. A request made while one runs is queued: one more rolling restart
+     * follows the running one, and every request made before it starts shares it (they get the
+     * same completion). So each request is followed by a whole rolling restart that began after it
+     * (the workers then run what was deployed when it was asked), and two requests at once never
+     * start two processes for one worker.
+     *
+     * @return completes when the last old process of the rolling restart that serves this request
+     *         has exited; exceptionally if a new process exited before it listened (its worker
+     *         keeps its old process; later workers are not replaced; a queued one runs still)
      */
     CompletionStage<Void> rollingRestart();
 

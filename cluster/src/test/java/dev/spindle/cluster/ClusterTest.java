@@ -429,6 +429,53 @@ class ClusterTest {
     }
 
     @Test
+    void shouldQueueARollingRestartRequestedWhileOneRunsAndTrackEveryProcess() throws Exception {
+        int port = freePort();
+        ClusterPrimary cluster = start(CONFIG.withWorkerMain(TestWorker.class, "listen", Integer.toString(port)));
+        for (int i = 0; i < 2; i++) {
+            await(ClusterEvent.Listening.class, e -> true);
+        }
+        // As two deploys' POST /rolling-restart 0.2 s apart would: the second and third while the first runs.
+        var first = cluster.rollingRestart().toCompletableFuture();
+        var second = cluster.rollingRestart().toCompletableFuture();
+        var third = cluster.rollingRestart().toCompletableFuture();
+        second.get(90, java.util.concurrent.TimeUnit.SECONDS);
+        third.get(1, java.util.concurrent.TimeUnit.SECONDS); // the same restart as the second's
+        assertThat(first).isCompleted();
+        // Queued, not run at once beside the first; the third joined the second: two restarts in all.
+        assertThat(cluster.workers()).extracting(Worker::incarnation).containsExactly(3, 3);
+        assertTracksEveryProcess(cluster);
+    }
+
+    @Test
+    void shouldTrackEveryProcessWhenARollingRestartMeetsARestartAfterACrash() throws Exception {
+        int port = freePort();
+        // A restart 300 ms after a crash: the rolling restart's new JVM takes longer to listen.
+        ClusterPrimary cluster = start(CONFIG.withWorkerMain(TestWorker.class, "listen", Integer.toString(port))
+                .withRestarts(Duration.ofMillis(300), Duration.ofMillis(300), 5, Duration.ofMinutes(1)));
+        for (int i = 0; i < 2; i++) {
+            await(ClusterEvent.Listening.class, e -> true);
+        }
+        Worker worker = cluster.worker(1);
+        worker.send("crash");
+        assertThat(await(ClusterEvent.Exited.class, e -> e.worker() == worker).restarting()).isTrue();
+        cluster.rollingRestart().toCompletableFuture().get(90, java.util.concurrent.TimeUnit.SECONDS);
+        assertTracksEveryProcess(cluster);
+    }
+
+    /** Every worker process alive is a worker's current one, and answers it. */
+    private void assertTracksEveryProcess(ClusterPrimary cluster) {
+        List<Long> current = cluster.workers().stream().map(w -> w.pid().orElseThrow()).toList();
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList())
+                .as("worker processes alive").containsExactlyInAnyOrderElementsOf(current);
+        for (Worker worker : cluster.workers()) {
+            assertThat(worker.send("ping")).isTrue();
+            assertThat(await(ClusterEvent.Message.class, m -> m.worker() == worker).message())
+                    .isEqualTo("echo ping from " + worker.id());
+        }
+    }
+
+    @Test
     void shouldFailOnlyTheRequestsInFlightOnAWorkerKilledUnderLoad() throws Exception {
         killUnderLoad(Balancing.ROUND_ROBIN);
     }

@@ -291,12 +291,52 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
     /** Linux 5.14+: whether a closing listening socket hands its queued connections to the others of its port. */
     private static final Path MIGRATE_REQ = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
 
+    /** Guards {@link #restarting} and {@link #queuedRestart}. */
+    private final Object restarts = new Object();
+    /** Whether a rolling restart runs. */
+    private boolean restarting;
+    /** The rolling restart to run after the one that runs, shared by every request made meanwhile; or null. */
+    private CompletableFuture<Void> queuedRestart;
+
     @Override
     public CompletionStage<Void> rollingRestart() {
+        CompletableFuture<Void> done;
+        synchronized (restarts) {
+            if (restarting) {
+                if (queuedRestart == null) {
+                    queuedRestart = new CompletableFuture<>();
+                    LOG.info("cluster: a rolling restart runs; another one follows it");
+                }
+                return queuedRestart.copy();
+            }
+            restarting = true;
+            done = new CompletableFuture<>();
+        }
+        Thread.ofVirtual().name("spindle-cluster-rolling-restart").start(() -> {
+            for (CompletableFuture<Void> next = done; next != null; ) {
+                Throwable failure = restartEveryWorker();
+                CompletableFuture<Void> finished = next;
+                synchronized (restarts) { // before completing: a request made as it completes starts anew
+                    next = queuedRestart;
+                    queuedRestart = null;
+                    restarting = next != null;
+                }
+                if (failure == null) {
+                    finished.complete(null);
+                } else {
+                    finished.completeExceptionally(failure);
+                }
+            }
+        });
+        return done.copy();
+    }
+
+    /** Replaces each worker in turn. {@return null, or why it stopped} */
+    private Throwable restartEveryWorker() {
         try {
-            // Round-robin's shared socket never closes while another worker holds it: nothing to reset.
             if (config.balancing() == Balancing.REUSE_PORT && Files.exists(MIGRATE_REQ)
                     && Files.readString(MIGRATE_REQ).strip().equals("0")) {
+                // Round-robin's shared socket never closes while another worker holds it: nothing to reset.
                 LOG.warn("cluster: rolling restart with SO_REUSEPORT and net.ipv4.tcp_migrate_req = 0: a connection that "
                         + "reaches a replaced worker's socket in the instant it closes is reset by the kernel (clients retry); "
                         + "sysctl -w net.ipv4.tcp_migrate_req=1 has the kernel hand such connections to the other workers");
@@ -304,24 +344,19 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
         } catch (IOException e) {
             LOG.debug("cluster: cannot read {}", MIGRATE_REQ, e);
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread.ofVirtual().name("spindle-cluster-rolling-restart").start(() -> {
-            try {
-                for (WorkerSlot slot : slots) {
-                    if (closed.get()) {
-                        throw new IllegalStateException("the cluster closed during the rolling restart");
-                    }
-                    LOG.info("cluster: rolling restart: replacing worker {}", slot.id());
-                    slot.replace().toCompletableFuture().join();
+        try {
+            for (WorkerSlot slot : slots) {
+                if (closed.get()) {
+                    throw new IllegalStateException("the cluster closed during the rolling restart");
                 }
-                done.complete(null);
-            } catch (RuntimeException e) {
-                LOG.error("cluster: rolling restart stopped", e);
-                done.completeExceptionally(e instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-                        ? c.getCause() : e);
+                LOG.info("cluster: rolling restart: replacing worker {}", slot.id());
+                slot.replace().toCompletableFuture().join();
             }
-        });
-        return done.copy();
+            return null;
+        } catch (RuntimeException e) {
+            LOG.error("cluster: rolling restart stopped", e);
+            return e instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : e;
+        }
     }
 
     @Override

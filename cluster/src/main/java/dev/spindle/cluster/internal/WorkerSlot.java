@@ -27,9 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One worker slot of the primary: its processes (one {@link Life} each: the current one, and
  * during a rolling restart the one it replaces), their links once they said hello, and the restart
- * policy. State changes under {@link #lock}, which is never held around anything that blocks
- * (events are {@code tell}s), so the events of one process are told in order: Forked, Online,
- * ..., Disconnected, Exited.
+ * policy. State changes under {@link #lock}, so the events of one process are told in order
+ * (events are {@code tell}s): Forked, Online, ..., Disconnected, Exited. The lock is held around
+ * nothing that blocks but the fork itself, so that starting a process and recording it are one
+ * step: every process the slot starts is current, a rolling restart's replacement, or asked to end.
  */
 final class WorkerSlot implements Worker {
 
@@ -62,8 +63,6 @@ final class WorkerSlot implements Worker {
         /** Asked to end (disconnect, kill, cluster close, replaced): its exit is not a crash. */
         boolean stopRequested;
         boolean disconnectedTold;
-        /** Started to replace the current process (a rolling restart), not to take an empty place. */
-        boolean replacing;
         final CompletableFuture<Void> listening = new CompletableFuture<>();
         /** Completes with how the process ended ("code 3", "SIGKILL"). */
         final CompletableFuture<String> exited = new CompletableFuture<>();
@@ -83,51 +82,72 @@ final class WorkerSlot implements Worker {
         this.id = id;
     }
 
-    /** Starts a process for this slot, which becomes its current one. */
+    /**
+     * Starts a process for this slot into an empty place (the cluster's start, a restart after a
+     * crash); nothing if a process is current already (a rolling restart filled the place first).
+     */
     void fork() {
         start(false);
     }
 
     /**
      * A rolling restart's step: starts a new process beside the current one; once the new one
-     * listens, it becomes current and the old one is disconnected (it drains and exits).
+     * listens, it becomes current and the process current then (the old one, or one restarted
+     * after the old one crashed meanwhile) is disconnected (it drains and exits). Into an empty
+     * place the new process is current at once. One at a time per slot ({@link PrimaryImpl} runs
+     * one rolling restart at a time).
      *
-     * @return completes when the old process has exited; exceptionally if the new one died first
+     * @return completes when the process it replaced has exited; exceptionally if the new one exited
+     *         before it listened
      */
     CompletionStage<Void> replace() {
-        Life old;
-        synchronized (lock) {
-            old = current;
-        }
-        Life next = start(old != null);
+        Life next = start(true);
         if (next == null) {
-            return CompletableFuture.failedFuture(new IOException("cannot start a new process for worker " + id));
-        }
-        if (old == null) {
-            return next.listening;
+            return CompletableFuture.failedFuture(new IOException(primary.closing() ? "the cluster is closing"
+                    : "cannot start a new process for worker " + id));
         }
         CompletableFuture<Void> step = new CompletableFuture<>();
-        next.exited.thenAccept(how -> step.completeExceptionally(new IOException("the new process of worker " + id
-                + " (pid " + next.process.pid() + ") exited (" + how + ") before it listened; its link: "
-                + (next.linkEnd != null ? next.linkEnd : next.link != null ? "open" : "never admitted"))));
+        next.exited.thenAccept(how -> {
+            if (!next.listening.isDone()) {
+                step.completeExceptionally(new IOException("the new process of worker " + id + " (pid "
+                        + next.process.pid() + ") exited (" + how + ") before it listened; its link: "
+                        + (next.linkEnd != null ? next.linkEnd : next.link != null ? "open" : "never admitted")));
+            }
+        });
         next.listening.thenRun(() -> {
-            Link oldLink;
-            Process oldProcess;
+            Life previous;
+            boolean gone;
             synchronized (lock) {
-                current = next;
-                old.stopRequested = true;
-                oldLink = old.link;
-                oldProcess = old.process;
+                gone = !lives.contains(next); // exited as it listened: the place stays as it is
+                previous = current;
+                if (!gone) {
+                    current = next;
+                }
             }
-            if (oldLink == null || !oldLink.send(Link.DISCONNECT, out -> { })) {
-                oldProcess.destroy();
+            if (gone) {
+                step.completeExceptionally(new IOException("the new process of worker " + id + " (pid "
+                        + next.process.pid() + ") exited as it listened"));
+            } else if (previous == null || previous == next) {
+                step.complete(null);
+            } else {
+                stop(previous);
+                previous.exited.thenRun(() -> step.complete(null));
             }
-            old.exited.thenRun(() -> step.complete(null));
         });
         return step;
     }
 
-    private Life start(boolean replacing) {
+    /**
+     * Forks a process, its rings and its record as one step under the lock, so that no process is
+     * ever started that the slot does not track: none once the cluster closes ({@link #stop}
+     * copies {@link #lives} under the lock after the primary says it is closing), and without
+     * {@code replace} none while a process is current.
+     *
+     * @param replace start beside the current process (it takes the place once it listens), or
+     *        into the empty place if there is none; otherwise only into an empty place
+     * @return the new process, or null if none was started
+     */
+    private Life start(boolean replace) {
         ProcessBuilder builder = new ProcessBuilder(Launch.command(primary.config)).inheritIO();
         Path logs = primary.config.workerLogs();
         if (logs != null) {
@@ -139,44 +159,42 @@ final class WorkerSlot implements Worker {
                 LOG.warn("cluster: cannot write worker {}'s output to {}; it goes to the primary's", id, logs, e);
             }
         }
-        int number;
-        synchronized (lock) {
-            number = ++incarnations;
-        }
-        Path rings = primary.directory.resolve("worker-" + id + "." + number);
-        builder.environment().put(Cluster.WORKER_ID_ENV, Integer.toString(id));
-        builder.environment().put(WorkerImpl.INCARNATION_ENV, Integer.toString(number));
-        builder.environment().put(WorkerImpl.SOCKET_ENV, primary.socket.toString());
-        builder.environment().put(WorkerImpl.SECRET_ENV, primary.secretHex());
-        builder.environment().put(WorkerImpl.RINGS_ENV, rings.toString());
-        builder.environment().put(WorkerImpl.BALANCING_ENV, primary.config.balancing().name());
-        ShmRing up = null;
-        ShmRing down = null;
         Life life;
-        try {
-            int capacity = Link.ringCapacity(primary.config.maxFrameBytes());
-            up = ShmRing.create(WorkerImpl.up(rings), capacity);
-            down = ShmRing.create(WorkerImpl.down(rings), capacity);
-            life = new Life(number, rings, up, down);
-            life.replacing = replacing;
-            synchronized (lock) {
-                life.process = builder.start();
-                lives.add(life);
-                if (!replacing) {
-                    current = life;
-                }
-                primary.events.tell(new ClusterEvent.Forked(this, life.process.pid()));
+        synchronized (lock) {
+            if (primary.closing() || !replace && current != null) {
+                return null;
             }
-        } catch (IOException e) {
-            closeRings(up, down, rings);
-            LOG.error("cluster: cannot start worker {}: {}", id, String.join(" ", builder.command()), e);
-            if (!replacing) {
-                synchronized (lock) {
+            boolean replacing = current != null;
+            int number = ++incarnations;
+            Path rings = primary.directory.resolve("worker-" + id + "." + number);
+            builder.environment().put(Cluster.WORKER_ID_ENV, Integer.toString(id));
+            builder.environment().put(WorkerImpl.INCARNATION_ENV, Integer.toString(number));
+            builder.environment().put(WorkerImpl.SOCKET_ENV, primary.socket.toString());
+            builder.environment().put(WorkerImpl.SECRET_ENV, primary.secretHex());
+            builder.environment().put(WorkerImpl.RINGS_ENV, rings.toString());
+            builder.environment().put(WorkerImpl.BALANCING_ENV, primary.config.balancing().name());
+            ShmRing up = null;
+            ShmRing down = null;
+            try {
+                int capacity = Link.ringCapacity(primary.config.maxFrameBytes());
+                up = ShmRing.create(WorkerImpl.up(rings), capacity);
+                down = ShmRing.create(WorkerImpl.down(rings), capacity);
+                life = new Life(number, rings, up, down);
+                life.process = builder.start();
+            } catch (IOException e) {
+                closeRings(up, down, rings);
+                LOG.error("cluster: cannot start worker {}: {}", id, String.join(" ", builder.command()), e);
+                if (!replacing) {
                     gaveUp = true;
                     primary.events.tell(new ClusterEvent.GaveUp(this, crashes.size()));
                 }
+                return null;
             }
-            return null;
+            lives.add(life);
+            if (!replacing) {
+                current = life;
+            }
+            primary.events.tell(new ClusterEvent.Forked(this, life.process.pid()));
         }
         life.process.onExit().thenAccept(p -> exited(life));
         return life;
