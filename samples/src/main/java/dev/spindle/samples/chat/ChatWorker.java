@@ -65,6 +65,7 @@ final class ChatWorker {
             Map<String, ActorRef<Room.Msg>> rooms = new LinkedHashMap<>();
             for (String room : SpindleChat.ROOMS) {
                 rooms.put(room, system.spawn(Room.create(room, id, stats), "room-" + room));
+                stats.tell(new Watch("room-" + room, rooms.get(room)));
             }
             ActorRef<WorkerEvent> inbox = system.spawn((ctx, event) -> {
                 switch (event) {
@@ -84,10 +85,12 @@ final class ChatWorker {
                 }
                 return Behavior.same();
             }, "inbox");
+            stats.tell(new Watch("inbox", inbox));
             ClusterWorker worker = Cluster.joinAsWorker(system, SpindleChat.config(), inbox);
             self.complete(worker);
 
             ActorRef<HttpRequest> api = system.spawn(api(worker, rooms, stats), "api");
+            stats.tell(new Watch("api", api));
             ActorRef<Object> slow = system.spawn(slowService(), "slow");
             Router router = Router.builder()
                     .get("/", api)
@@ -185,6 +188,13 @@ final class ChatWorker {
     record Session(int delta) {
     }
 
+    /** An actor whose mailbox depth the stats report. */
+    record Watch(String name, ActorRef<?> actor) {
+    }
+
+    private record Start() {
+    }
+
     private record Tick() {
     }
 
@@ -193,13 +203,18 @@ final class ChatWorker {
 
     /**
      * Gathers the rooms' figures and the worker's own, reports them to the primary every second,
-     * and answers {@code /api/stats} with what the primary knows of every worker.
+     * and answers {@code /api/stats} with what the primary knows of every worker. Mailbox depths
+     * are read from here, not by each actor of itself: inside its own turn an actor's mailbox
+     * still counts the message in hand (the mailbox publishes what it took after the batch), so an
+     * idle room reported 1. The ticks come half a second after the rooms' own, which would
+     * otherwise be waiting in their mailboxes at that instant.
      */
     static Behavior<Object> stats(int id, CompletableFuture<ClusterWorker> worker, CompletableFuture<HttpServer> http,
             ActorSystem system) {
         return Behavior.setup(ctx -> {
-            ctx.setInterval(Duration.ofSeconds(1), new Tick());
+            ctx.setTimeout(Duration.ofMillis(500), new Start());
             Map<String, Room.Stats> rooms = new LinkedHashMap<>();
+            Map<String, ActorRef<?>> watched = new LinkedHashMap<>();
             Map<Long, Pending> pending = new HashMap<>();
             long[] posted = {0};
             int[] sessions = {0};
@@ -207,6 +222,8 @@ final class ChatWorker {
             return (c, msg) -> {
                 switch (msg) {
                     case Room.Stats s -> rooms.put(s.room(), s);
+                    case Watch(String name, ActorRef<?> actor) -> watched.put(name, actor);
+                    case Start s -> c.setInterval(Duration.ofSeconds(1), new Tick());
                     case Posted p -> posted[0]++;
                     case Session s -> sessions[0] += s.delta();
                     case HttpRequest request -> {
@@ -229,7 +246,7 @@ final class ChatWorker {
                             return late;
                         });
                         if (worker.isDone()) {
-                            worker.join().send(new Report(id, report(c, rooms, posted[0], sessions[0], http, system)));
+                            worker.join().send(new Report(id, report(rooms, watched, posted[0], sessions[0], http, system)));
                         }
                     }
                     default -> c.log().warn("stats: unexpected {}", msg);
@@ -239,8 +256,8 @@ final class ChatWorker {
         });
     }
 
-    private static String report(ActorContext<Object> ctx, Map<String, Room.Stats> rooms, long posted, int sessions,
-            CompletableFuture<HttpServer> http, ActorSystem system) {
+    private static String report(Map<String, Room.Stats> rooms, Map<String, ActorRef<?>> watched, long posted,
+            int sessions, CompletableFuture<HttpServer> http, ActorSystem system) {
         int streams = 0;
         long delivered = 0;
         long dropped = 0;
@@ -249,9 +266,8 @@ final class ChatWorker {
             streams += s.streams();
             delivered = Math.max(delivered, s.delivered());
             dropped += s.dropped();
-            mailboxes.add(Json.quote("room-" + s.room()) + ":" + s.mailbox());
         }
-        mailboxes.add("\"stats\":" + ctx.mailboxSize());
+        watched.forEach((name, actor) -> mailboxes.add(Json.quote(name) + ":" + system.stats(actor).mailboxDepth()));
         return "{\"pid\":" + ProcessHandle.current().pid() + ",\"httpConnections\":"
                 + (http.isDone() ? http.join().openConnections() : 0) + ",\"sseStreams\":" + streams + ",\"tcpSessions\":"
                 + sessions + ",\"posted\":" + posted + ",\"deliveredPerRoomMax\":" + delivered + ",\"droppedSlowClients\":"

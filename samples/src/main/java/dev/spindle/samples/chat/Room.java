@@ -78,7 +78,7 @@ final class Room {
     }
 
     /** How one room is doing, for {@code /api/stats}. */
-    record Stats(String room, int streams, int sessions, int mailbox, long delivered, long dropped) {
+    record Stats(String room, int streams, int sessions, long delivered, long dropped) {
     }
 
     /** Bytes queued for one stream past which its client counts as not reading, and is dropped. */
@@ -133,7 +133,7 @@ final class Room {
                             if (++ticks % 15 == 0) {
                                 writeAll(": keep-alive\n\n");
                             }
-                            stats.tell(new Stats(name, streams.size(), sessions.size(), c.mailboxSize(), delivered, dropped));
+                            stats.tell(new Stats(name, streams.size(), sessions.size(), delivered, dropped));
                         }
                     }
                     return Behavior.same();

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -117,6 +118,16 @@ class SpindleChatTest {
         RunningChat.Reply stats = http("GET", "/api/stats", null);
         assertThat(stats.status()).isEqualTo(200);
         assertThat(stats.body()).contains("\"worker\":1", "\"worker\":2", "\"online\":true", "\"general\":4");
+
+        // Idle now: every mailbox both workers report is empty (a depth read in the actor's own
+        // turn counted the message in hand, so an idle chat showed 1).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        List<String> depths = List.of();
+        while (depths.size() < 2 || !depths.stream().allMatch(d -> d.matches("(\"[\\w-]+\":0,?)+"))) {
+            assertThat(System.nanoTime() - deadline).as("idle mailboxes within 15 s: %s", depths).isNegative();
+            depths = Pattern.compile("\"mailboxes\":\\{([^}]*)}").matcher(http("GET", "/api/stats", null).body())
+                    .results().map(m -> m.group(1)).toList();
+        }
     }
 
     @Test
