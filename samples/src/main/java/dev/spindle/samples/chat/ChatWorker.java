@@ -55,7 +55,7 @@ final class ChatWorker {
     }
 
     /** Runs until the primary disconnects this worker or goes away. */
-    static void run(ActorSystem system, int httpPort, int tcpPort) throws Exception {
+    static void run(ActorSystem system, ChatConfig config, int httpPort, int tcpPort) throws Exception {
         int id = Cluster.workerId();
         CompletableFuture<ClusterWorker> self = new CompletableFuture<>();
         CompletableFuture<HttpServer> http = new CompletableFuture<>();
@@ -64,7 +64,7 @@ final class ChatWorker {
             ActorRef<Object> stats = system.spawn(stats(id, self, http, system), "stats");
             Map<String, ActorRef<Room.Msg>> rooms = new LinkedHashMap<>();
             for (String room : SpindleChat.ROOMS) {
-                rooms.put(room, system.spawn(Room.create(room, id, stats), "room-" + room));
+                rooms.put(room, system.spawn(Room.create(room, id, config, stats), "room-" + room));
                 stats.tell(new Watch("room-" + room, rooms.get(room)));
             }
             ActorRef<WorkerEvent> inbox = system.spawn((ctx, event) -> {
@@ -72,7 +72,9 @@ final class ChatWorker {
                     case WorkerEvent.Message(Said said) -> rooms.get(said.room()).tell(new Room.Msg.Deliver(said));
                     case WorkerEvent.Message(Snapshot snapshot) -> {
                         snapshot.recent().forEach(said -> rooms.get(said.room()).tell(new Room.Msg.Deliver(said)));
-                        rooms.values().forEach(room -> room.tell(new Room.Msg.Ready()));
+                        if (snapshot.complete()) {
+                            rooms.values().forEach(room -> room.tell(new Room.Msg.Ready()));
+                        }
                     }
                     case WorkerEvent.Message(StatsAnswer answer) -> stats.tell(answer);
                     case WorkerEvent.Message(Object other) -> ctx.log().warn("the primary sent {}", other);
@@ -339,7 +341,7 @@ final class ChatWorker {
                             boolean slow;
                             try {
                                 slow = !connection.write(("[#" + said.room() + "] " + said.user() + ": " + said.text()
-                                        + "\n").getBytes(StandardCharsets.UTF_8)) && connection.queuedBytes() > Room.DROP_MARK;
+                                        + "\n").getBytes(StandardCharsets.UTF_8)) && connection.queuedBytes() > Room.PACE_MARK;
                             } catch (WriteQueueFullException e) {
                                 slow = true;
                             }

@@ -14,10 +14,9 @@ import dev.spindle.samples.chat.Protocol.StatsAsked;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -34,8 +33,7 @@ final class Hub implements Behavior<ClusterEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
     private final CompletableFuture<ClusterPrimary> primary;
-    private final Map<String, Long> lastSeq = new HashMap<>();
-    private final Map<String, Deque<Said>> recent = new HashMap<>();
+    private final Map<String, History> recent = new LinkedHashMap<>();
     private final Map<Integer, String> reports = new HashMap<>();
     /**
      * The process (pid) of each worker that has its snapshot. A restarted worker's link is up
@@ -44,11 +42,10 @@ final class Hub implements Behavior<ClusterEvent> {
      */
     private final Map<Integer, Long> snapshotted = new HashMap<>();
 
-    Hub(CompletableFuture<ClusterPrimary> primary) {
+    Hub(CompletableFuture<ClusterPrimary> primary, ChatConfig config) {
         this.primary = primary;
         for (String room : SpindleChat.ROOMS) {
-            lastSeq.put(room, 0L);
-            recent.put(room, new ArrayDeque<>());
+            recent.put(room, new History(config.history()));
         }
     }
 
@@ -58,24 +55,28 @@ final class Hub implements Behavior<ClusterEvent> {
             case ClusterEvent.Forked(Worker w, long pid) -> LOG.info("worker {} forked (pid {})", w.id(), pid);
             case ClusterEvent.Online(Worker w) -> {
                 List<Said> all = new ArrayList<>();
-                recent.values().forEach(all::addAll);
-                w.send(new Snapshot(all)); // before any later message: one link keeps its order
+                recent.values().forEach(history -> all.addAll(history.toList()));
+                // Before any later message (one link keeps its order), in parts that each fit in
+                // a frame of the link, the last one saying so.
+                int from = 0;
+                do {
+                    int to = Math.min(all.size(), from + Snapshot.PART);
+                    w.send(new Snapshot(List.copyOf(all.subList(from, to)), to == all.size()));
+                    from = to;
+                } while (from < all.size());
                 snapshotted.put(w.id(), w.pid().orElse(-1));
                 LOG.info("worker {} online; sent it {} recent messages", w.id(), all.size());
             }
             case ClusterEvent.Listening(Worker w, var address) -> LOG.info("worker {} listening on {}", w.id(), address);
             case ClusterEvent.Message(Worker w, Post post) -> {
-                Deque<Said> log = recent.get(post.room());
-                if (log == null) {
+                History history = recent.get(post.room());
+                if (history == null) {
                     LOG.warn("worker {} posted to an unknown room {}", w.id(), post.room());
                     return Behavior.same();
                 }
-                long seq = lastSeq.merge(post.room(), 1L, Long::sum);
-                Said said = new Said(post.room(), seq, post.user(), post.text(), System.currentTimeMillis(), post.worker());
-                log.addLast(said);
-                if (log.size() > SpindleChat.HISTORY) {
-                    log.removeFirst();
-                }
+                Said said = new Said(post.room(), history.last() + 1, post.user(), post.text(), System.currentTimeMillis(),
+                        post.worker());
+                history.add(said);
                 for (Worker each : primary.join().workers()) {
                     if (each.pid().isPresent() && snapshotted.getOrDefault(each.id(), -1L) == each.pid().getAsLong()) {
                         each.send(said); // a worker that is down, or not yet online, gets it in its snapshot
@@ -103,7 +104,7 @@ final class Hub implements Behavior<ClusterEvent> {
                     + ",\"report\":" + reports.getOrDefault(w.id(), "null") + "}");
         }
         StringJoiner rooms = new StringJoiner(",", ",\"rooms\":{", "}}");
-        lastSeq.forEach((room, seq) -> rooms.add(Json.quote(room) + ":" + seq));
+        recent.forEach((room, history) -> rooms.add(Json.quote(room) + ":" + history.last()));
         return workers + rooms.toString();
     }
 }

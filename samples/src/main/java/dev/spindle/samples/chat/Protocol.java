@@ -29,8 +29,14 @@ final class Protocol {
         }
     }
 
-    /** Primary → a worker that came online: what each room said recently, oldest first. */
-    record Snapshot(List<Said> recent) {
+    /**
+     * Primary → a worker that came online: what each room said recently, oldest first, in parts of
+     * at most {@link #PART} messages; the last part is {@code complete}.
+     */
+    record Snapshot(List<Said> recent, boolean complete) {
+
+        /** Messages per part: at most ~1.7 KB each encoded (500 characters of text), so a part fits the link's 1 MiB frame. */
+        static final int PART = 256;
     }
 
     /** Worker → primary, every second: how the worker is doing, as JSON. */
@@ -69,20 +75,22 @@ final class Protocol {
                 }, in -> new Post(in.readUTF(), in.readUTF(), in.readUTF(), in.readInt())))
                 .withCodec(11, Said.class, Codec.of(Protocol::writeSaid, Protocol::readSaid))
                 .withCodec(12, Snapshot.class, Codec.of((s, out) -> {
+                    out.writeBoolean(s.complete());
                     out.writeInt(s.recent().size());
                     for (Said said : s.recent()) {
                         writeSaid(said, out);
                     }
                 }, in -> {
+                    boolean complete = in.readBoolean();
                     int n = in.readInt();
-                    if (n < 0 || n > 100_000) {
-                        throw new IOException("a snapshot of " + n + " messages");
+                    if (n < 0 || n > Snapshot.PART) {
+                        throw new IOException("a snapshot part of " + n + " messages");
                     }
                     List<Said> recent = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) {
                         recent.add(readSaid(in));
                     }
-                    return new Snapshot(recent);
+                    return new Snapshot(recent, complete);
                 }))
                 .withCodec(13, Report.class, Codec.of((r, out) -> {
                     out.writeInt(r.worker());

@@ -3,7 +3,6 @@ package dev.spindle.samples.chat;
 import dev.spindle.actors.ActorContext;
 import dev.spindle.actors.ActorRef;
 import dev.spindle.actors.Behavior;
-import dev.spindle.io.WriteQueueFullException;
 import dev.spindle.io.http.HttpRequest;
 import dev.spindle.io.http.ResponseWriter;
 import dev.spindle.io.http.ResponseWriterEvent;
@@ -14,23 +13,28 @@ import javax.crypto.spec.PBEKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.StringJoiner;
 
 /**
- * One chat room in one worker: its recent messages, in the order the primary gave them, and this
- * worker's members (Server-Sent Event streams and TCP sessions), each of which gets every message.
- * A member that stops reading is dropped when its queue passes a mark (256 KiB). The room's
- * state is its own: no locks.
+ * One chat room in one worker: its recent messages ({@link History}), in the order the primary
+ * gave them, and this worker's members (Server-Sent Event streams and TCP sessions), each of which
+ * gets every message.
+ *
+ * <p>Each stream is a {@link Reader} that knows the last message it was given. It is written to
+ * while its queue is under {@link #PACE_MARK}; past it, the room stops writing to it and resumes
+ * from the history when the queue drains (a {@code Drained} event, or a later message or tick that
+ * finds it under the mark). So a reader a burst behind catches up at its own pace, and one that
+ * fell out of the history is told what it missed ({@code event: gap}), never skipped silently. A
+ * stream that takes none of its waiting bytes for {@link ChatConfig#stallLimit()} is not reading:
+ * it is told ({@code event: dropped}), ended, aborted if it still takes nothing, and counted. The
+ * room's state is its own: no locks.
  */
 final class Room {
 
@@ -72,7 +76,7 @@ final class Room {
         record Ready() implements Msg {
         }
 
-        /** Once a second: tell the stats actor how the room is doing; now and then a keep-alive comment. */
+        /** Once a second: look for stalled streams, tell the stats actor how the room is doing; now and then a keep-alive. */
         record Tick() implements Msg {
         }
     }
@@ -81,8 +85,12 @@ final class Room {
     record Stats(String room, int streams, int sessions, long delivered, long dropped) {
     }
 
-    /** Bytes queued for one stream past which its client counts as not reading, and is dropped. */
-    static final long DROP_MARK = 256 * 1024;
+    /**
+     * Bytes queued for one stream past which nothing more is written to it until it drains: what a
+     * reader may be sent ahead of what it has taken. (A TCP member past it is disconnected: the
+     * TCP door does not replay.)
+     */
+    static final long PACE_MARK = 256 * 1024;
 
     /** Messages a new subscriber without {@code Last-Event-ID} gets first. */
     static final int BACKLOG = 20;
@@ -92,14 +100,32 @@ final class Room {
     private Room() {
     }
 
-    static Behavior<Msg> create(String name, int worker, ActorRef<? super Stats> stats) {
+    /** One stream and how far it has got. Actor-thread only (its room's). */
+    private static final class Reader {
+        final ResponseWriter stream;
+        /** The last message written to it, or passed over with a gap notice. */
+        long sent;
+        /** Bytes written to it, and how many of them had gone to the connection at the last tick. */
+        long written;
+        long taken;
+        /** Since when bytes have waited for it and none were taken (System.nanoTime), or 0. */
+        long stuckSince;
+
+        Reader(ResponseWriter stream, long sent) {
+            this.stream = stream;
+            this.sent = sent;
+        }
+    }
+
+    static Behavior<Msg> create(String name, int worker, ChatConfig config, ActorRef<? super Stats> stats) {
         return Behavior.setup(ctx -> {
             ctx.setInterval(Duration.ofSeconds(1), new Msg.Tick());
             return new Behavior<>() {
-                private final Deque<Said> recent = new ArrayDeque<>();
-                private final Set<ResponseWriter> streams = new LinkedHashSet<>();
+                private final History history = new History(config.history());
+                private final Map<ResponseWriter, Reader> readers = new LinkedHashMap<>();
+                /** Dropped streams, told and ended, with when: aborted if they still take nothing. */
+                private final Map<ResponseWriter, Long> leaving = new HashMap<>();
                 private final List<ActorRef<? super Said>> sessions = new ArrayList<>();
-                private long lastSeq;
                 private boolean ready;
                 private long delivered;
                 private long dropped;
@@ -115,14 +141,20 @@ final class Room {
                             ready = true;
                             c.unstashAll();
                         }
-                        case Msg.Stream(ResponseWriterEvent.Closed closed) -> streams.remove(closed.writer());
+                        case Msg.Stream(ResponseWriterEvent.Closed closed) -> {
+                            readers.remove(closed.writer());
+                            leaving.remove(closed.writer());
+                        }
                         case Msg.Stream(ResponseWriterEvent.Drained drained) -> {
-                            // never waited for: a stream past the mark is dropped
+                            Reader reader = readers.get(drained.writer());
+                            if (reader != null) {
+                                catchUp(reader);
+                            }
                         }
                         case Msg.Join(var member) -> sessions.add(member);
                         case Msg.Leave(var member) -> sessions.remove(member);
                         case Msg.ReportAsked(HttpRequest request) -> {
-                            List<Said> transcript = List.copyOf(recent);
+                            List<Said> transcript = history.toList();
                             c.offload(() -> report(name, transcript), json -> new Msg.Reported(request, json),
                                     failure -> new Msg.ReportFailed(request, failure));
                         }
@@ -130,25 +162,20 @@ final class Room {
                         case Msg.ReportFailed(HttpRequest request, Throwable cause) ->
                                 request.respond(500, "application/json", "{\"error\":" + Json.quote(String.valueOf(cause)) + "}");
                         case Msg.Tick() -> {
-                            if (++ticks % 15 == 0) {
-                                writeAll(": keep-alive\n\n");
-                            }
-                            stats.tell(new Stats(name, streams.size(), sessions.size(), delivered, dropped));
+                            tick(++ticks % 15 == 0);
+                            stats.tell(new Stats(name, readers.size(), sessions.size(), delivered, dropped));
                         }
                     }
                     return Behavior.same();
                 }
 
                 private void deliver(Said said) {
-                    if (said.seq() <= lastSeq) {
+                    if (!history.add(said)) {
                         return; // seen already (the snapshot of a worker that came back overlaps)
                     }
-                    lastSeq = said.seq();
-                    recent.addLast(said);
-                    if (recent.size() > SpindleChat.HISTORY) {
-                        recent.removeFirst();
+                    for (Reader reader : readers.values()) {
+                        catchUp(reader);
                     }
-                    writeAll(event(said));
                     for (ActorRef<? super Said> session : sessions) {
                         session.tell(said);
                     }
@@ -156,44 +183,87 @@ final class Room {
                 }
 
                 /**
-                 * Writes to every stream. Past the connection's high-water mark a stream keeps
-                 * queuing (a reader a burst behind catches up); one whose queue passes
-                 * {@link #DROP_MARK} is not reading: dropped, not buffered for.
+                 * Writes to {@code reader} what it has not had, oldest first, while its queue is
+                 * under the mark: first a gap notice if the next message it needs has left the
+                 * history.
                  */
-                private void writeAll(String text) {
-                    for (Iterator<ResponseWriter> each = streams.iterator(); each.hasNext(); ) {
-                        ResponseWriter stream = each.next();
-                        boolean slow;
-                        try {
-                            slow = !stream.write(text) && stream.queuedBytes() > DROP_MARK;
-                        } catch (WriteQueueFullException e) {
-                            slow = true;
-                        }
-                        if (slow) {
-                            stream.abort(); // its Closed comes later, as a message
-                            each.remove();
-                            dropped++;
+                private void catchUp(Reader reader) {
+                    while (reader.sent < history.last() && reader.stream.queuedBytes() < PACE_MARK) {
+                        if (reader.sent + 1 < history.first()) {
+                            long to = history.first() - 1;
+                            write(reader, "id: " + to + "\nevent: gap\ndata: {\"from\":" + (reader.sent + 1) + ",\"to\":" + to
+                                    + ",\"missed\":" + (to - reader.sent) + "}\n\n");
+                            reader.sent = to;
+                        } else {
+                            write(reader, event(history.get(reader.sent + 1)));
+                            reader.sent++;
                         }
                     }
+                }
+
+                private void write(Reader reader, String text) {
+                    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+                    // Under the mark, far from the server's maxQueuedBytes: this write is taken.
+                    reader.stream.write(bytes);
+                    reader.written += bytes.length;
+                }
+
+                /**
+                 * Once a second: a stream with bytes waiting that took none of them since the last
+                 * tick is stuck; stuck for the stall limit, it is dropped. One dropped a stall
+                 * limit ago that has not taken its notice is aborted.
+                 */
+                private void tick(boolean keepAlive) {
+                    long now = System.nanoTime();
+                    for (Iterator<Reader> each = readers.values().iterator(); each.hasNext(); ) {
+                        Reader reader = each.next();
+                        catchUp(reader);
+                        long queued = reader.stream.queuedBytes();
+                        long taken = reader.written - queued;
+                        if (taken > reader.taken || queued == 0) {
+                            reader.stuckSince = 0;
+                        } else if (reader.stuckSince == 0) {
+                            reader.stuckSince = now;
+                        } else if (now - reader.stuckSince >= config.stallLimit().toNanos()) {
+                            drop(reader, now);
+                            each.remove();
+                            continue;
+                        }
+                        reader.taken = taken;
+                        if (keepAlive && queued == 0) {
+                            write(reader, ": keep-alive\n\n");
+                        }
+                    }
+                    leaving.entrySet().removeIf(left -> {
+                        boolean late = now - left.getValue() >= config.stallLimit().toNanos();
+                        if (late) {
+                            left.getKey().abort(); // its Closed comes later, as a message
+                        }
+                        return late;
+                    });
+                }
+
+                private void drop(Reader reader, long now) {
+                    write(reader, "event: dropped\ndata: {\"reason\":\"took nothing for " + config.stallLimit().toSeconds()
+                            + " s\",\"last\":" + reader.sent + "}\n\n");
+                    reader.stream.end();
+                    leaving.put(reader.stream, now);
+                    dropped++;
                 }
 
                 private void subscribe(ActorContext<Msg> c, HttpRequest request) {
                     ResponseWriter stream = request.response().header("Content-Type", "text/event-stream")
                             .header("Cache-Control", "no-cache").stream(c.self(), Msg.Stream::new);
-                    StringBuilder first = new StringBuilder("retry: 1000\nevent: hello\ndata: {\"room\":")
-                            .append(Json.quote(name)).append(",\"worker\":").append(worker).append(",\"pid\":")
-                            .append(ProcessHandle.current().pid()).append("}\n\n");
                     long after = lastEventId(request);
-                    int skip = after >= 0 ? 0 : Math.max(0, recent.size() - BACKLOG);
-                    for (Said said : recent) {
-                        if (skip > 0) {
-                            skip--;
-                        } else if (said.seq() > after) {
-                            first.append(event(said));
-                        }
-                    }
-                    stream.write(first.toString()); // at most the room's history: below the drop mark
-                    streams.add(stream);
+                    // Without Last-Event-ID: the latest few. From a room's earlier life (the
+                    // primary restarted, numbering from 1 again): what the room has.
+                    long sent = after < 0 ? Math.max(history.first() - 1, history.last() - BACKLOG)
+                            : Math.min(after, history.last());
+                    Reader reader = new Reader(stream, sent);
+                    write(reader, "retry: 1000\nevent: hello\ndata: {\"room\":" + Json.quote(name) + ",\"worker\":" + worker
+                            + ",\"pid\":" + ProcessHandle.current().pid() + "}\n\n");
+                    readers.put(stream, reader);
+                    catchUp(reader);
                 }
             };
         });

@@ -23,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
  * room its order). {@code nc localhost 9090} joins the same rooms from a terminal. See the README
  * for the API, the CPU and blocking routes, and killing a worker while the rooms go on.
  *
- * <p>{@code -Dport=N} (8080), {@code -DtcpPort=N} (9090), {@code -Dworkers=N} (one per core).
+ * <p>{@code -Dport=N} (8080), {@code -DtcpPort=N} (9090), {@code -Dworkers=N} (one per core),
+ * {@code -Dhistory=N} (messages each room keeps, 2,000; see {@link ChatConfig}).
  * Ctrl-C stops the primary, which first stops every worker gracefully.
  */
 public final class SpindleChat {
@@ -32,8 +33,6 @@ public final class SpindleChat {
 
     /** The rooms; another name is answered 404. */
     static final List<String> ROOMS = List.of("general", "random", "help");
-    /** Messages each room keeps for newcomers and for clients that reconnect. */
-    static final int HISTORY = 200;
 
     private SpindleChat() {
     }
@@ -51,7 +50,7 @@ public final class SpindleChat {
         int tcpPort = Integer.getInteger("tcpPort", 9090);
         try (ActorSystem system = ActorSystem.create(Cluster.isPrimary() ? "chat-primary" : "chat-worker-" + Cluster.workerId())) {
             if (Cluster.isPrimary()) {
-                try (ClusterPrimary primary = startPrimary(system, config())) {
+                try (ClusterPrimary primary = startPrimary(system, config(), ChatConfig.defaults())) {
                     LOG.info("Spindle Chat: {} workers; open http://localhost:{}/ or nc localhost {}; Ctrl-C stops",
                             primary.workers().size(), port, tcpPort);
                     CountDownLatch stop = new CountDownLatch(1);
@@ -59,15 +58,15 @@ public final class SpindleChat {
                     stop.await();
                 }
             } else {
-                ChatWorker.run(system, port, tcpPort);
+                ChatWorker.run(system, ChatConfig.defaults(), port, tcpPort);
             }
         }
     }
 
     /** Starts the primary: the hub actor, then the workers. */
-    static ClusterPrimary startPrimary(ActorSystem system, ClusterConfig config) throws IOException {
+    static ClusterPrimary startPrimary(ActorSystem system, ClusterConfig config, ChatConfig chat) throws IOException {
         CompletableFuture<ClusterPrimary> started = new CompletableFuture<>();
-        ActorRef<ClusterEvent> hub = system.spawn(new Hub(started), "hub");
+        ActorRef<ClusterEvent> hub = system.spawn(new Hub(started, chat), "hub");
         ClusterPrimary primary = Cluster.startPrimary(system, config, hub);
         started.complete(primary);
         return primary;

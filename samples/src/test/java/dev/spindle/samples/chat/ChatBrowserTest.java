@@ -25,7 +25,9 @@ class ChatBrowserTest {
     void twoPeopleOnDifferentWorkersShouldTalkThroughThePage() throws Exception {
         String executable = Chromium.find();
         assertThat(executable).as("Chromium (samples/browser-test installs it)").isNotNull();
-        try (RunningChat chat = RunningChat.start(2); Chromium browser = Chromium.launch(executable)) {
+        // A short history, so that a reconnect can miss more than the rooms keep.
+        try (RunningChat chat = RunningChat.start(2, ChatConfig.defaults().withHistory(5));
+                Chromium browser = Chromium.launch(executable)) {
             String base = "http://127.0.0.1:" + chat.port() + "/";
             Chromium.Page ann = browser.open(base + "?name=ann&room=general");
             String annWorker = ann.await("document.body.dataset.streamWorker", WAIT);
@@ -61,6 +63,22 @@ class ChatBrowserTest {
             ann.await("document.getElementById('stats').textContent.includes('worker 2')", WAIT);
             ann.screenshot(Path.of("target/chat-ann.png"));
             bob.screenshot(Path.of("target/chat-bob.png"));
+
+            // Bob's worker dies; more is said in #random than it keeps before his page reconnects
+            // (EventSource waits a second): the page says how many messages he missed.
+            ProcessHandle.of(chat.primary().worker(Integer.parseInt(bob.eval("document.body.dataset.streamWorker")))
+                    .pid().orElseThrow()).orElseThrow().destroyForcibly();
+            for (int i = 1; i <= 12; i++) {
+                RunningChat.Reply posted = chat.http("POST", "/api/rooms/random/messages",
+                        "{\"user\":\"ann\",\"text\":\"while bob was away " + i + "\"}");
+                if (posted == null || posted.status() != 202) {
+                    i--; // reached the dead worker: again
+                }
+            }
+            // He had seen 1; the room keeps the last 5 of 13, so 2 to 8 are missed.
+            bob.await("document.getElementById('log').innerText.includes('7 messages missed')", WAIT);
+            bob.await("document.getElementById('log').innerText.includes('ann: while bob was away 12')", WAIT);
+            bob.screenshot(Path.of("target/chat-bob-gap.png"));
         }
     }
 

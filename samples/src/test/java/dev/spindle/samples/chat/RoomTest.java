@@ -19,12 +19,15 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A room actor in one process: a member that never reads is dropped, the others go on. */
+/** A room actor in one process: gaps told, bursts paced, a member that never reads dropped and told, the others go on. */
 class RoomTest {
+
+    private static final ChatConfig CONFIG = ChatConfig.defaults();
 
     private final ActorTestKit kit = ActorTestKit.create();
     private final Io io = Io.create(IoConfig.defaults().withLoops(1));
@@ -36,24 +39,19 @@ class RoomTest {
     }
 
     @Test
-    void shouldDropAStreamThatNeverReadsAtItsHighWaterMarkAndKeepServingTheOthers() throws Exception {
+    void shouldDropOnlyAStreamThatTakesNothingForTheStallLimitTellItAndKeepServingTheOthers() throws Exception {
         TestProbe<Room.Stats> stats = kit.createProbe();
-        ActorRef<Room.Msg> room = kit.spawn(Room.create("general", 1, stats.ref()));
+        ActorRef<Room.Msg> room = kit.spawn(Room.create("general", 1, CONFIG.withStallLimit(Duration.ofSeconds(2)), stats.ref()));
         room.tell(new Room.Msg.Ready());
         HttpServer server = serve(room);
 
         try (Socket stalled = new Socket(); Socket reader = new Socket()) {
-            stalled.setReceiveBufferSize(4096); // and never read
-            for (Socket s : new Socket[] {stalled, reader}) {
-                s.connect(server.localAddress(), 5_000);
-                s.setSoTimeout(20_000);
-                s.getOutputStream().write("GET /events HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            BufferedReader in = new BufferedReader(new InputStreamReader(reader.getInputStream(), StandardCharsets.UTF_8));
-            assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+            stalled.setReceiveBufferSize(4096); // and it reads nothing more until it is dropped
+            BufferedReader in = subscribe(server, reader, -1);
+            BufferedReader late = subscribe(server, stalled, -1);
             awaitStreams(stats, 2);
 
-            // Messages until the stalled stream's queue passes the drop mark (the kernel's buffers
+            // Messages until the stalled stream has taken nothing for 2 s (the kernel's buffers
             // fill first), in bursts the other member reads between.
             String text = "x".repeat(ChatWorker.MAX_TEXT);
             long seq = 0;
@@ -65,21 +63,72 @@ class RoomTest {
                     for (int i = 0; i < 100; i++) {
                         room.tell(new Room.Msg.Deliver(new Said("general", ++seq, "ann", text, 0, 1)));
                     }
-                    readUntil(in, seq);
+                    readUntil(in, "id: " + seq);
                 }
                 latest = stats.receiveMessage(); // the next report (once a second)
             }
             assertThat(latest.dropped()).isEqualTo(1);
             assertThat(latest.streams()).as("the reader is still a member").isEqualTo(1);
             room.tell(new Room.Msg.Deliver(new Said("general", ++seq, "bob", "still here", 0, 1)));
-            readUntil(in, seq);
+            readUntil(in, "id: " + seq);
+
+            // The dropped client is told, last, if it ever reads again; then its answer ends.
+            readUntil(late, "event: dropped");
+            assertThat(late.readLine()).startsWith("data: {\"reason\":");
+        }
+    }
+
+    @Test
+    void shouldPaceABurstToAReaderThatIsBehindInsteadOfDroppingIt() throws Exception {
+        TestProbe<Room.Stats> stats = kit.createProbe();
+        ActorRef<Room.Msg> room = kit.spawn(Room.create("general", 1, CONFIG.withHistory(5_000), stats.ref()));
+        room.tell(new Room.Msg.Ready());
+        HttpServer server = serve(room);
+        try (Socket behind = new Socket()) {
+            behind.setReceiveBufferSize(4096);
+            BufferedReader in = subscribe(server, behind, -1);
+            awaitStreams(stats, 1);
+            // A burst of 1.6 MB (after a stall, say) that it reads only once the room has it all.
+            String text = "y".repeat(ChatWorker.MAX_TEXT);
+            for (int seq = 1; seq <= 3_000; seq++) {
+                room.tell(new Room.Msg.Deliver(new Said("general", seq, "ann", text, 0, 1)));
+            }
+            while (stats.receiveMessage().delivered() < 3_000) {
+                // the next report
+            }
+            for (int seq = 1; seq <= 3_000; seq++) {
+                assertThat(nextEventLine(in)).isEqualTo("id: " + seq);
+            }
+            Room.Stats after = stats.receiveMessage();
+            assertThat(after.dropped()).isZero();
+            assertThat(after.streams()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldTellAReconnectingClientWhatFellOutOfTheHistoryThenGiveTheRest() throws Exception {
+        TestProbe<Room.Stats> stats = kit.createProbe();
+        ActorRef<Room.Msg> room = kit.spawn(Room.create("general", 1, CONFIG.withHistory(5), stats.ref()));
+        for (long seq = 1; seq <= 10; seq++) {
+            room.tell(new Room.Msg.Deliver(new Said("general", seq, "ann", "message " + seq, 0, 1)));
+        }
+        room.tell(new Room.Msg.Ready());
+        HttpServer server = serve(room);
+        try (Socket client = new Socket()) {
+            BufferedReader in = subscribe(server, client, 2); // it saw 1 and 2; the room keeps 6 to 10
+            List<String> lines = new ArrayList<>();
+            while (!lines.contains("id: 10")) {
+                lines.add(nextEventLine(in));
+            }
+            assertThat(lines).containsExactly("id: 5", "event: gap", "data: {\"from\":3,\"to\":5,\"missed\":3}",
+                    "id: 6", "id: 7", "id: 8", "id: 9", "id: 10");
         }
     }
 
     @Test
     void shouldHoldSubscriptionsUntilTheSnapshotAndThenGiveWhatWasMissedOnce() throws Exception {
         TestProbe<Room.Stats> stats = kit.createProbe();
-        ActorRef<Room.Msg> room = kit.spawn(Room.create("general", 1, stats.ref()));
+        ActorRef<Room.Msg> room = kit.spawn(Room.create("general", 1, CONFIG, stats.ref()));
         HttpServer server = serve(room);
         try (Socket client = new Socket()) {
             client.connect(server.localAddress(), 5_000);
@@ -93,7 +142,7 @@ class RoomTest {
             }
             room.tell(new Room.Msg.Ready());
             room.tell(new Room.Msg.Deliver(new Said("general", 4, "ann", "message 4", 0, 1)));
-            List<String> ids = new java.util.ArrayList<>();
+            List<String> ids = new ArrayList<>();
             for (String line; ids.size() < 3 && (line = in.readLine()) != null; ) {
                 if (line.startsWith("id: ")) {
                     ids.add(line);
@@ -108,19 +157,40 @@ class RoomTest {
                 Router.builder().route(HttpMethod.GET, "/events", room, Room.Msg.Subscribe::new).build());
     }
 
+    /** Subscribes on {@code socket} (with {@code Last-Event-ID} unless negative) and reads the answer's status line. */
+    private static BufferedReader subscribe(HttpServer server, Socket socket, long lastEventId) throws Exception {
+        socket.connect(server.localAddress(), 5_000);
+        socket.getOutputStream().write(("GET /events HTTP/1.1\r\nHost: x\r\n"
+                + (lastEventId >= 0 ? "Last-Event-ID: " + lastEventId + "\r\n" : "") + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.setSoTimeout(20_000);
+        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+        return in;
+    }
+
     private static void awaitStreams(TestProbe<Room.Stats> stats, int streams) {
         while (stats.receiveMessage().streams() < streams) {
             // the next report, a second later (receiveMessage waits with a deadline)
         }
     }
 
-    /** Reads the reader's stream until the message numbered {@code seq}. */
-    private static void readUntil(BufferedReader in, long seq) throws Exception {
+    /** {@return the next line of a message or gap event: its id, or a gap's event and data lines} */
+    private static String nextEventLine(BufferedReader in) throws Exception {
         for (String line; (line = in.readLine()) != null; ) {
-            if (line.equals("id: " + seq)) {
+            if (line.startsWith("id: ") || line.equals("event: gap") || line.startsWith("data: {\"from\":")) {
+                return line;
+            }
+        }
+        throw new AssertionError("the stream ended");
+    }
+
+    /** Reads the stream until the line {@code wanted}. */
+    private static void readUntil(BufferedReader in, String wanted) throws Exception {
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.equals(wanted)) {
                 return;
             }
         }
-        throw new AssertionError("the reader's stream ended before message " + seq);
+        throw new AssertionError("the stream ended before '" + wanted + "'");
     }
 }

@@ -25,12 +25,17 @@ record RunningChat(ActorSystem system, ClusterPrimary primary, int port, int tcp
 
     /** {@return a chat of {@code workers} workers, each of them answering} */
     static RunningChat start(int workers) throws Exception {
+        return start(workers, ChatConfig.defaults());
+    }
+
+    /** {@return a chat of {@code workers} workers with the history of {@code chat}, each of them answering} */
+    static RunningChat start(int workers, ChatConfig chatConfig) throws Exception {
         int port = freePort();
         int tcpPort = freePort();
         ClusterConfig config = SpindleChat.config().withWorkers(workers).withWorkerMain(SpindleChat.class)
-                .withExtraJvmArgs("-Dport=" + port, "-DtcpPort=" + tcpPort);
+                .withExtraJvmArgs("-Dport=" + port, "-DtcpPort=" + tcpPort, "-Dhistory=" + chatConfig.history());
         ActorSystem system = ActorSystem.create("chat-test");
-        RunningChat chat = new RunningChat(system, SpindleChat.startPrimary(system, config), port, tcpPort);
+        RunningChat chat = new RunningChat(system, SpindleChat.startPrimary(system, config, chatConfig), port, tcpPort);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         Set<String> answering = new HashSet<>();
         while (answering.size() < workers || !chat.tcpOpen()) {
