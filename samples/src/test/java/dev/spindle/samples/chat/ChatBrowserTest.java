@@ -59,6 +59,12 @@ class ChatBrowserTest {
             assertThat(ann.eval("document.getElementById('log').innerText")).doesNotContain("anyone in random?");
             assertThat(bob.eval("document.getElementById('log').innerText")).doesNotContain("still in general");
 
+            // A word longer than the column wraps instead of widening the log.
+            say(ann, "a".repeat(300));
+            ann.await("document.getElementById('log').innerText.includes('ann: " + "a".repeat(300) + "')", WAIT);
+            assertThat(ann.eval("String(document.getElementById('log').scrollWidth <= document.getElementById('log').clientWidth)"))
+                    .isEqualTo("true");
+
             // The workers' panel fills in from /api/stats.
             ann.await("document.getElementById('stats').textContent.includes('worker 2')", WAIT);
             ann.screenshot(Path.of("target/chat-ann.png"));

@@ -158,16 +158,27 @@ final class Chromium implements AutoCloseable {
 
         /**
          * {@return the expression's value once it is true-ish, within {@code max}} The page itself
-         * looks again every 50 ms (its own timers); we wait for the answer.
+         * looks again every 50 ms (its own timers); we wait for the answer. A new tab may still
+         * show its first, blank document, which the page replaces: then we ask the page again.
          */
         String await(String expression, Duration max) throws Exception {
-            String poll = "new Promise((resolve, reject) => { const start = Date.now(); (function check() {"
-                    + " let v; try { v = (" + expression + "); } catch (e) { v = null; }"
-                    + " if (v) { resolve(encodeURIComponent(String(v))); }"
-                    + " else if (Date.now() - start > " + max.toMillis() + ") { reject(new Error('not within "
-                    + max.toMillis() + " ms; the page says: ' + document.body.innerText.slice(0, 400))); }"
-                    + " else { setTimeout(check, 50); } })(); })";
-            return evaluate(poll, true);
+            long deadline = System.nanoTime() + max.toNanos();
+            while (true) {
+                long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                String poll = "new Promise((resolve, reject) => { const start = Date.now(); (function check() {"
+                        + " let v; try { v = (" + expression + "); } catch (e) { v = null; }"
+                        + " if (v) { resolve(encodeURIComponent(String(v))); }"
+                        + " else if (Date.now() - start > " + left + ") { reject(new Error('not within "
+                        + max.toMillis() + " ms; the page says: ' + document.body.innerText.slice(0, 400))); }"
+                        + " else { setTimeout(check, 50); } })(); })";
+                try {
+                    return evaluate(poll, true);
+                } catch (IOException e) {
+                    if (!e.getMessage().contains("Execution context was destroyed") || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                }
+            }
         }
 
         private String evaluate(String expression, boolean promise) throws Exception {
