@@ -3,6 +3,7 @@ package dev.spindle.samples;
 import dev.spindle.actors.ActorRef;
 import dev.spindle.actors.ActorSystem;
 import dev.spindle.actors.Behavior;
+import dev.spindle.actors.Cancellable;
 import dev.spindle.io.Io;
 import dev.spindle.io.http.HttpMethod;
 import dev.spindle.io.http.HttpRequest;
@@ -22,13 +23,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
 /**
  * A small HTTP server: each route is an actor, requests arrive as messages, answers go back with
  * {@code respond}. A handler may block (see {@code /slow}) or offload CPU work to a worker
- * ({@code /fib/:n}) without holding up anyone else. Run, then try it with curl:
+ * ({@code /fib/:n}, n from 0 to 39; the work stops if the client leaves) without holding up anyone else. Run, then try it with curl:
  * <pre>
  * mvn -B -ntp -pl samples -am verify -DskipTests -Prun -Dsample=dev.spindle.samples.HttpHello
  * curl -i localhost:8080/hello
@@ -43,17 +46,23 @@ import java.util.zip.CRC32;
  */
 public final class HttpHello {
 
-    /** The Fibonacci actor's protocol: requests from the router, results from its workers. */
+    /** The Fibonacci actor's protocol: requests from the router, results from its workers, what happens to each answer. */
     sealed interface Fib {
         record Asked(HttpRequest request) implements Fib {
         }
 
-        record Computed(HttpRequest request, long n, long value) implements Fib {
+        record Computed(ResponseWriter answer, int n, long value) implements Fib {
         }
 
-        record Failed(HttpRequest request, Throwable cause) implements Fib {
+        record Failed(ResponseWriter answer, Throwable cause) implements Fib {
+        }
+
+        record Answer(ResponseWriterEvent event) implements Fib {
         }
     }
+
+    /** The largest n of {@code /fib/:n}: fib(39) is about 0.6 s of CPU on a small VM, fib(40) over a second. */
+    static final int MAX_FIB = 39;
 
     /** The clock's protocol: subscribers (requests), its own ticks, and what happens to each stream. */
     sealed interface Clock {
@@ -181,34 +190,66 @@ public final class HttpHello {
         };
     }
 
-    /** CPU work goes to a worker; the result comes back as a message, and the actor answers. */
-    static Behavior<Fib> fibonacci() {
-        return (ctx, msg) -> {
-            switch (msg) {
-                case Fib.Asked(HttpRequest request) -> {
-                    long n = parse(request.pathParam("n"));
-                    if (n < 0 || n > 80) {
-                        request.respond(400, "text/plain", "n must be 0 to 80\n");
-                    } else {
-                        ctx.offload(() -> fib(n), value -> new Fib.Computed(request, n, value),
-                                failure -> new Fib.Failed(request, failure));
+    /**
+     * CPU work goes to a worker; the result comes back as a message, and the actor answers. The
+     * answer is streamed, its head sent at once, because a streamed answer is told when its client
+     * leaves ({@link ResponseWriterEvent.Closed}) and a plain one is not: then the work is
+     * cancelled (its worker interrupted) and counted in {@code abandoned}.
+     */
+    static Behavior<Fib> fibonacci(AtomicLong abandoned) {
+        return Behavior.setup(ctx -> {
+            Map<ResponseWriter, Cancellable> computing = new HashMap<>();
+            return (c, msg) -> {
+                switch (msg) {
+                    case Fib.Asked(HttpRequest request) -> {
+                        int n = parse(request.pathParam("n"));
+                        if (n < 0 || n > MAX_FIB) {
+                            request.respond(400, "text/plain", "n must be a whole number from 0 to " + MAX_FIB + "\n");
+                            return Behavior.same();
+                        }
+                        ResponseWriter answer = request.response().header("Content-Type", "text/plain; charset=utf-8")
+                                .stream(c.self(), Fib.Answer::new);
+                        computing.put(answer, c.offload(() -> fib(n), value -> new Fib.Computed(answer, n, value),
+                                failure -> new Fib.Failed(answer, failure)));
+                    }
+                    case Fib.Computed(ResponseWriter answer, int n, long value) -> {
+                        computing.remove(answer);
+                        answer.write("fib(" + n + ") = " + value + "\n");
+                        answer.end();
+                    }
+                    case Fib.Failed(ResponseWriter answer, Throwable cause) -> {
+                        computing.remove(answer);
+                        c.log().warn("fib failed", cause);
+                        answer.abort(); // the head said 200: a reset tells the client this is no answer
+                    }
+                    case Fib.Answer(ResponseWriterEvent.Closed closed) -> {
+                        Cancellable work = computing.remove(closed.writer());
+                        if (work != null && work.cancel()) {
+                            abandoned.incrementAndGet();
+                            c.log().info("a client left before its fib was computed: stopped");
+                        }
+                    }
+                    case Fib.Answer(ResponseWriterEvent.Drained drained) -> {
+                        // one line: never past the high-water mark
                     }
                 }
-                case Fib.Computed(HttpRequest request, long n, long value) ->
-                        request.respond(200, "text/plain", "fib(" + n + ") = " + value + "\n");
-                case Fib.Failed(HttpRequest request, Throwable cause) -> request.respond(500, "text/plain", cause + "\n");
-            }
-            return Behavior.same();
-        };
+                return Behavior.same();
+            };
+        });
     }
 
-    static long fib(long n) {
+    /** The naive recursion, on purpose (CPU work); it throws once its thread is interrupted. */
+    static long fib(int n) {
+        if (n > 20 && Thread.currentThread().isInterrupted()) { // about 1 call in 10,000 looks
+            throw new CancellationException("interrupted");
+        }
         return n < 2 ? n : fib(n - 1) + fib(n - 2);
     }
 
-    private static long parse(String s) {
+    /** {@return {@code s} as a number from 0, or -1 if it is none} */
+    private static int parse(String s) {
         try {
-            return Long.parseLong(s);
+            return Integer.parseInt(s);
         } catch (NumberFormatException e) {
             return -1;
         }
@@ -217,7 +258,7 @@ public final class HttpHello {
     /** Starts the server on {@code port} (0: any free one) and returns it. */
     static HttpServer start(ActorSystem system, Io io, int port) throws java.io.IOException {
         ActorRef<HttpRequest> hello = system.spawn(hello(), "hello");
-        ActorRef<Fib> fib = system.spawn(fibonacci(), "fib");
+        ActorRef<Fib> fib = system.spawn(fibonacci(new AtomicLong()), "fib");
         ActorRef<Upload> uploads = system.spawn(uploads(), "uploads");
         Router router = Router.builder()
                 .get("/", hello)

@@ -1,5 +1,6 @@
 package dev.spindle.samples;
 
+import dev.spindle.actors.ActorRef;
 import dev.spindle.actors.ActorSystem;
 import dev.spindle.cluster.ClusterConfig;
 import dev.spindle.cluster.ClusterPrimary;
@@ -7,7 +8,10 @@ import dev.spindle.cluster.Worker;
 import dev.spindle.io.Io;
 import dev.spindle.io.IoConfig;
 import dev.spindle.io.TcpListener;
+import dev.spindle.io.http.HttpMethod;
 import dev.spindle.io.http.HttpServer;
+import dev.spindle.io.http.HttpServerOptions;
+import dev.spindle.io.http.Router;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -18,8 +22,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,16 +77,21 @@ class SamplesTest {
 
     /** {@return the body of {@code method path} on a new connection, or null if nothing listens yet} */
     private static String httpOrNull(int port, String method, String path) throws Exception {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
-                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            String response = response(port, method, path);
             int body = response.indexOf("\r\n\r\n");
             return body < 0 ? null : response.substring(body + 4);
         } catch (java.net.SocketException e) { // refused, or reset by a worker that is going away
             return null;
+        }
+    }
+
+    /** {@return the whole answer to {@code method path} on a new connection} */
+    private static String response(int port, String method, String path) throws Exception {
+        try (Socket socket = connect(port)) {
+            socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
@@ -97,6 +108,31 @@ class SamplesTest {
                 assertThat(body(in)).isEqualTo("Hello, World!");
                 assertThat(body(in)).isEqualTo("fib(20) = 6765\n");
                 assertThat(body(in)).isEqualTo("5 bytes (5 so far)\n");
+            }
+        }
+    }
+
+    @Test
+    void httpHelloShouldRefuseAFibonacciNumberItCannotComputeQuicklyAndStopOneWhoseClientLeft() throws Exception {
+        AtomicLong abandoned = new AtomicLong();
+        try (ActorSystem system = ActorSystem.create("http-hello-fib-test"); Io io = Io.create(IoConfig.defaults().withLoops(1))) {
+            ActorRef<HttpHello.Fib> fib = system.spawn(HttpHello.fibonacci(abandoned), "fib");
+            HttpServer server = HttpServer.listen(io, new InetSocketAddress("127.0.0.1", 0), HttpServerOptions.defaults(),
+                    Router.builder().route(HttpMethod.GET, "/fib/:n", fib, HttpHello.Fib.Asked::new).build());
+            int port = server.localAddress().getPort();
+            for (String n : List.of("forty", "-1", "40", "99999999999999999999")) {
+                assertThat(response(port, "GET", "/fib/" + n)).as("/fib/%s", n).startsWith("HTTP/1.1 400")
+                        .contains("\r\n\r\nn must be a whole number from 0 to 39");
+            }
+            // A client asks for the slowest, and leaves: the worker computing it is stopped.
+            try (Socket client = connect(port)) {
+                client.getOutputStream().write("GET /fib/39 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(reader(client).readLine()).isEqualTo("HTTP/1.1 200 OK"); // the head comes at once
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (abandoned.get() == 0) {
+                assertThat(System.nanoTime() - deadline).as("fib(39) stopped within 10 s").isNegative();
+                Thread.onSpinWait();
             }
         }
     }
@@ -166,7 +202,7 @@ class SamplesTest {
         return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
     }
 
-    /** Reads one answer (headers, then a Content-Length body) and returns its body. */
+    /** Reads one answer (headers, then a Content-Length or chunked body of ASCII text) and returns its body. */
     private static String body(BufferedReader in) throws Exception {
         assertThat(in.readLine()).startsWith("HTTP/1.1 200");
         int length = -1;
@@ -175,6 +211,18 @@ class SamplesTest {
                 length = Integer.parseInt(line.substring(15).trim());
             }
         }
+        if (length < 0) { // chunked: size lines in hex, each chunk, then a chunk of 0
+            StringBuilder body = new StringBuilder();
+            for (int size; (size = Integer.parseInt(in.readLine(), 16)) > 0; in.readLine()) {
+                body.append(read(in, size));
+            }
+            assertThat(in.readLine()).isEmpty();
+            return body.toString();
+        }
+        return read(in, length);
+    }
+
+    private static String read(BufferedReader in, int length) throws Exception {
         char[] body = new char[length];
         int read = 0;
         while (read < length) {
