@@ -14,7 +14,6 @@ import dev.spindle.io.TcpConnection;
 import dev.spindle.io.TcpEvent;
 import dev.spindle.io.TcpListener;
 import dev.spindle.io.TcpOptions;
-import dev.spindle.io.WriteQueueFullException;
 import dev.spindle.io.http.HttpMethod;
 import dev.spindle.io.http.HttpRequest;
 import dev.spindle.io.http.HttpServer;
@@ -308,8 +307,9 @@ final class ChatWorker {
 
     /**
      * A TCP member, {@code nc localhost 9090}: asks a name and a room, then every line is a message;
-     * {@code /join <room>} moves, {@code /quit} leaves. Everything said in the room comes back as
-     * {@code [#room] user: text}; a member that does not read is dropped once 256 KiB wait for it.
+     * {@code /join <room>} moves, {@code /quit} leaves. The room writes everything said in it to
+     * the connection as {@code [#room] user: text}, paced as for a stream (this actor passes on
+     * {@code WritesDrained}).
      */
     static Behavior<Object> session(ClusterWorker worker, Map<String, ActorRef<Room.Msg>> rooms, ActorRef<Object> stats,
             TcpConnection connection) {
@@ -337,18 +337,8 @@ final class ChatWorker {
                                 }
                             }
                         }
-                        case Said said -> {
-                            boolean slow;
-                            try {
-                                slow = !connection.write(("[#" + said.room() + "] " + said.user() + ": " + said.text()
-                                        + "\n").getBytes(StandardCharsets.UTF_8)) && connection.queuedBytes() > Room.PACE_MARK;
-                            } catch (WriteQueueFullException e) {
-                                slow = true;
-                            }
-                            if (slow) {
-                                connection.abort(); // not reading: dropped rather than buffered for
-                            }
-                        }
+                        case TcpEvent.WritesDrained drained when room != null ->
+                                rooms.get(room).tell(new Room.Msg.Writable(connection)); // the room writes what is said
                         case TcpEvent.Closed closed -> {
                             leave(c);
                             stats.tell(new Session(-1));
@@ -377,8 +367,8 @@ final class ChatWorker {
                         }
                         leave(c);
                         room = wanted;
-                        rooms.get(room).tell(new Room.Msg.Join(c.self()));
                         say(connection, "You are in #" + room + ". Type to talk; /join <room> moves, /quit leaves.\n");
+                        rooms.get(room).tell(new Room.Msg.Join(connection));
                     } else if (text.length() > MAX_TEXT) {
                         say(connection, "Too long: at most " + MAX_TEXT + " characters.\n");
                     } else {
@@ -389,7 +379,7 @@ final class ChatWorker {
 
                 private void leave(ActorContext<Object> c) {
                     if (room != null) {
-                        rooms.get(room).tell(new Room.Msg.Leave(c.self()));
+                        rooms.get(room).tell(new Room.Msg.Leave(connection));
                         room = null;
                     }
                 }

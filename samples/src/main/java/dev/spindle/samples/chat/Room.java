@@ -3,6 +3,7 @@ package dev.spindle.samples.chat;
 import dev.spindle.actors.ActorContext;
 import dev.spindle.actors.ActorRef;
 import dev.spindle.actors.Behavior;
+import dev.spindle.io.TcpConnection;
 import dev.spindle.io.http.HttpRequest;
 import dev.spindle.io.http.ResponseWriter;
 import dev.spindle.io.http.ResponseWriterEvent;
@@ -13,7 +14,6 @@ import javax.crypto.spec.PBEKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -27,14 +27,14 @@ import java.util.StringJoiner;
  * gave them, and this worker's members (Server-Sent Event streams and TCP sessions), each of which
  * gets every message.
  *
- * <p>Each stream is a {@link Reader} that knows the last message it was given. It is written to
- * while its queue is under {@link #PACE_MARK}; past it, the room stops writing to it and resumes
- * from the history when the queue drains (a {@code Drained} event, or a later message or tick that
- * finds it under the mark). So a reader a burst behind catches up at its own pace, and one that
- * fell out of the history is told what it missed ({@code event: gap}), never skipped silently. A
- * stream that takes none of its waiting bytes for {@link ChatConfig#stallLimit()} is not reading:
- * it is told ({@code event: dropped}), ended, aborted if it still takes nothing, and counted. The
- * room's state is its own: no locks.
+ * <p>Each member is a {@link Reader} that knows the last message it was given, and its
+ * {@link Outlet}. It is written to while its queue is under {@link #PACE_MARK}; past it, the room
+ * stops writing to it and resumes from the history when the queue drains (a drained event, or a
+ * later message or tick that finds it under the mark). So a member a burst behind catches up at
+ * its own pace, and one that fell out of the history is told what it missed (a gap notice), never
+ * skipped silently. A member that takes none of its waiting bytes for
+ * {@link ChatConfig#stallLimit()} is not reading: it is told, ended, aborted if it still takes
+ * nothing, and counted. The room's state is its own: no locks.
  */
 final class Room {
 
@@ -52,11 +52,15 @@ final class Room {
         record Stream(ResponseWriterEvent event) implements Msg {
         }
 
-        /** A TCP session joins, or leaves. */
-        record Join(ActorRef<? super Said> member) implements Msg {
+        /** A TCP session joins (from the next message on), or leaves. */
+        record Join(TcpConnection member) implements Msg {
         }
 
-        record Leave(ActorRef<? super Said> member) implements Msg {
+        record Leave(TcpConnection member) implements Msg {
+        }
+
+        /** A TCP session's queue has drained ({@link dev.spindle.io.TcpEvent.WritesDrained}, which its session actor gets). */
+        record Writable(TcpConnection member) implements Msg {
         }
 
         /** {@code GET /api/rooms/:room/report}: who said most, and a slow digest of the transcript. */
@@ -86,9 +90,8 @@ final class Room {
     }
 
     /**
-     * Bytes queued for one stream past which nothing more is written to it until it drains: what a
-     * reader may be sent ahead of what it has taken. (A TCP member past it is disconnected: the
-     * TCP door does not replay.)
+     * Bytes queued for one member past which nothing more is written to it until it drains: what a
+     * reader may be sent ahead of what it has taken.
      */
     static final long PACE_MARK = 256 * 1024;
 
@@ -100,9 +103,9 @@ final class Room {
     private Room() {
     }
 
-    /** One stream and how far it has got. Actor-thread only (its room's). */
+    /** One member and how far it has got. Actor-thread only (its room's). */
     private static final class Reader {
-        final ResponseWriter stream;
+        final Outlet outlet;
         /** The last message written to it, or passed over with a gap notice. */
         long sent;
         /** Bytes written to it, and how many of them had gone to the connection at the last tick. */
@@ -111,8 +114,8 @@ final class Room {
         /** Since when bytes have waited for it and none were taken (System.nanoTime), or 0. */
         long stuckSince;
 
-        Reader(ResponseWriter stream, long sent) {
-            this.stream = stream;
+        Reader(Outlet outlet, long sent) {
+            this.outlet = outlet;
             this.sent = sent;
         }
     }
@@ -122,10 +125,9 @@ final class Room {
             ctx.setInterval(Duration.ofSeconds(1), new Msg.Tick());
             return new Behavior<>() {
                 private final History history = new History(config.history());
-                private final Map<ResponseWriter, Reader> readers = new LinkedHashMap<>();
-                /** Dropped streams, told and ended, with when: aborted if they still take nothing. */
-                private final Map<ResponseWriter, Long> leaving = new HashMap<>();
-                private final List<ActorRef<? super Said>> sessions = new ArrayList<>();
+                private final Map<Outlet, Reader> readers = new LinkedHashMap<>();
+                /** Dropped members, told and ended, with when: aborted if they still take nothing. */
+                private final Map<Outlet, Long> leaving = new HashMap<>();
                 private boolean ready;
                 private long delivered;
                 private long dropped;
@@ -141,18 +143,14 @@ final class Room {
                             ready = true;
                             c.unstashAll();
                         }
-                        case Msg.Stream(ResponseWriterEvent.Closed closed) -> {
-                            readers.remove(closed.writer());
-                            leaving.remove(closed.writer());
+                        case Msg.Stream(ResponseWriterEvent.Closed closed) -> remove(new Outlet.Sse(closed.writer()));
+                        case Msg.Stream(ResponseWriterEvent.Drained drained) -> drained(new Outlet.Sse(drained.writer()));
+                        case Msg.Join(TcpConnection member) -> {
+                            Outlet.Tcp outlet = new Outlet.Tcp(member, name);
+                            readers.put(outlet, new Reader(outlet, history.last()));
                         }
-                        case Msg.Stream(ResponseWriterEvent.Drained drained) -> {
-                            Reader reader = readers.get(drained.writer());
-                            if (reader != null) {
-                                catchUp(reader);
-                            }
-                        }
-                        case Msg.Join(var member) -> sessions.add(member);
-                        case Msg.Leave(var member) -> sessions.remove(member);
+                        case Msg.Leave(TcpConnection member) -> remove(new Outlet.Tcp(member, name));
+                        case Msg.Writable(TcpConnection member) -> drained(new Outlet.Tcp(member, name));
                         case Msg.ReportAsked(HttpRequest request) -> {
                             List<Said> transcript = history.toList();
                             c.offload(() -> report(name, transcript), json -> new Msg.Reported(request, json),
@@ -163,7 +161,8 @@ final class Room {
                                 request.respond(500, "application/json", "{\"error\":" + Json.quote(String.valueOf(cause)) + "}");
                         case Msg.Tick() -> {
                             tick(++ticks % 15 == 0);
-                            stats.tell(new Stats(name, readers.size(), sessions.size(), delivered, dropped));
+                            int streams = (int) readers.keySet().stream().filter(Outlet.Sse.class::isInstance).count();
+                            stats.tell(new Stats(name, streams, readers.size() - streams, delivered, dropped));
                         }
                     }
                     return Behavior.same();
@@ -176,10 +175,19 @@ final class Room {
                     for (Reader reader : readers.values()) {
                         catchUp(reader);
                     }
-                    for (ActorRef<? super Said> session : sessions) {
-                        session.tell(said);
-                    }
                     delivered++;
+                }
+
+                private void drained(Outlet outlet) {
+                    Reader reader = readers.get(outlet);
+                    if (reader != null) {
+                        catchUp(reader);
+                    }
+                }
+
+                private void remove(Outlet outlet) {
+                    readers.remove(outlet);
+                    leaving.remove(outlet);
                 }
 
                 /**
@@ -188,14 +196,12 @@ final class Room {
                  * history.
                  */
                 private void catchUp(Reader reader) {
-                    while (reader.sent < history.last() && reader.stream.queuedBytes() < PACE_MARK) {
+                    while (reader.sent < history.last() && reader.outlet.queuedBytes() < PACE_MARK) {
                         if (reader.sent + 1 < history.first()) {
-                            long to = history.first() - 1;
-                            write(reader, "id: " + to + "\nevent: gap\ndata: {\"from\":" + (reader.sent + 1) + ",\"to\":" + to
-                                    + ",\"missed\":" + (to - reader.sent) + "}\n\n");
-                            reader.sent = to;
+                            write(reader, reader.outlet.gap(reader.sent + 1, history.first() - 1));
+                            reader.sent = history.first() - 1;
                         } else {
-                            write(reader, event(history.get(reader.sent + 1)));
+                            write(reader, reader.outlet.message(history.get(reader.sent + 1)));
                             reader.sent++;
                         }
                     }
@@ -203,13 +209,12 @@ final class Room {
 
                 private void write(Reader reader, String text) {
                     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-                    // Under the mark, far from the server's maxQueuedBytes: this write is taken.
-                    reader.stream.write(bytes);
+                    reader.outlet.write(bytes);
                     reader.written += bytes.length;
                 }
 
                 /**
-                 * Once a second: a stream with bytes waiting that took none of them since the last
+                 * Once a second: a member with bytes waiting that took none of them since the last
                  * tick is stuck; stuck for the stall limit, it is dropped. One dropped a stall
                  * limit ago that has not taken its notice is aborted.
                  */
@@ -218,7 +223,7 @@ final class Room {
                     for (Iterator<Reader> each = readers.values().iterator(); each.hasNext(); ) {
                         Reader reader = each.next();
                         catchUp(reader);
-                        long queued = reader.stream.queuedBytes();
+                        long queued = reader.outlet.queuedBytes();
                         long taken = reader.written - queued;
                         if (taken > reader.taken || queued == 0) {
                             reader.stuckSince = 0;
@@ -230,24 +235,23 @@ final class Room {
                             continue;
                         }
                         reader.taken = taken;
-                        if (keepAlive && queued == 0) {
+                        if (keepAlive && queued == 0 && reader.outlet instanceof Outlet.Sse) {
                             write(reader, ": keep-alive\n\n");
                         }
                     }
                     leaving.entrySet().removeIf(left -> {
                         boolean late = now - left.getValue() >= config.stallLimit().toNanos();
                         if (late) {
-                            left.getKey().abort(); // its Closed comes later, as a message
+                            left.getKey().abort(); // its Closed (or the session's Leave) comes later, as a message
                         }
                         return late;
                     });
                 }
 
                 private void drop(Reader reader, long now) {
-                    write(reader, "event: dropped\ndata: {\"reason\":\"took nothing for " + config.stallLimit().toSeconds()
-                            + " s\",\"last\":" + reader.sent + "}\n\n");
-                    reader.stream.end();
-                    leaving.put(reader.stream, now);
+                    write(reader, reader.outlet.dropped("took nothing for " + config.stallLimit().toSeconds() + " s", reader.sent));
+                    reader.outlet.end();
+                    leaving.put(reader.outlet, now);
                     dropped++;
                 }
 
@@ -259,10 +263,10 @@ final class Room {
                     // primary restarted, numbering from 1 again): what the room has.
                     long sent = after < 0 ? Math.max(history.first() - 1, history.last() - BACKLOG)
                             : Math.min(after, history.last());
-                    Reader reader = new Reader(stream, sent);
+                    Reader reader = new Reader(new Outlet.Sse(stream), sent);
                     write(reader, "retry: 1000\nevent: hello\ndata: {\"room\":" + Json.quote(name) + ",\"worker\":" + worker
                             + ",\"pid\":" + ProcessHandle.current().pid() + "}\n\n");
-                    readers.put(stream, reader);
+                    readers.put(reader.outlet, reader);
                     catchUp(reader);
                 }
             };
@@ -284,10 +288,6 @@ final class Room {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    static String event(Said said) {
-        return "id: " + said.seq() + "\nevent: message\ndata: " + said.json() + "\n\n";
     }
 
     /** CPU work, on a virtual-thread worker: who said most, and a deliberately slow digest. */

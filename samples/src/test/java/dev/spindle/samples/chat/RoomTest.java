@@ -1,10 +1,15 @@
 package dev.spindle.samples.chat;
 
 import dev.spindle.actors.ActorRef;
+import dev.spindle.actors.Behavior;
 import dev.spindle.actors.testkit.ActorTestKit;
 import dev.spindle.actors.testkit.TestProbe;
 import dev.spindle.io.Io;
 import dev.spindle.io.IoConfig;
+import dev.spindle.io.TcpConnection;
+import dev.spindle.io.TcpEvent;
+import dev.spindle.io.TcpListener;
+import dev.spindle.io.TcpOptions;
 import dev.spindle.io.http.HttpMethod;
 import dev.spindle.io.http.HttpServer;
 import dev.spindle.io.http.HttpServerOptions;
@@ -88,20 +93,37 @@ class RoomTest {
             behind.setReceiveBufferSize(4096);
             BufferedReader in = subscribe(server, behind, -1);
             awaitStreams(stats, 1);
-            // A burst of 1.6 MB (after a stall, say) that it reads only once the room has it all.
-            String text = "y".repeat(ChatWorker.MAX_TEXT);
-            for (int seq = 1; seq <= 3_000; seq++) {
-                room.tell(new Room.Msg.Deliver(new Said("general", seq, "ann", text, 0, 1)));
-            }
-            while (stats.receiveMessage().delivered() < 3_000) {
-                // the next report
-            }
+            String text = burst(room, stats);
             for (int seq = 1; seq <= 3_000; seq++) {
                 assertThat(nextEventLine(in)).isEqualTo("id: " + seq);
             }
             Room.Stats after = stats.receiveMessage();
             assertThat(after.dropped()).isZero();
             assertThat(after.streams()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldPaceABurstToATcpMemberThatIsBehindInsteadOfDroppingIt() throws Exception {
+        TestProbe<Room.Stats> stats = kit.createProbe();
+        ActorRef<Room.Msg> room = kit.spawn(Room.create("general", 1, CONFIG.withHistory(5_000), stats.ref()));
+        room.tell(new Room.Msg.Ready());
+        TcpListener listener = io.listen(new InetSocketAddress("127.0.0.1", 0), TcpOptions.defaults(), kit.spawn(member(room)));
+        try (Socket behind = new Socket()) {
+            behind.setReceiveBufferSize(4096);
+            behind.connect(listener.localAddress(), 5_000);
+            behind.setSoTimeout(20_000);
+            while (stats.receiveMessage().sessions() < 1) {
+                // the next report
+            }
+            String text = burst(room, stats);
+            BufferedReader in = new BufferedReader(new InputStreamReader(behind.getInputStream(), StandardCharsets.UTF_8));
+            for (int seq = 1; seq <= 3_000; seq++) {
+                assertThat(in.readLine()).as("line %d", seq).isEqualTo("[#general] ann: " + text);
+            }
+            Room.Stats after = stats.receiveMessage();
+            assertThat(after.dropped()).isZero();
+            assertThat(after.sessions()).isEqualTo(1);
         }
     }
 
@@ -155,6 +177,36 @@ class RoomTest {
     private HttpServer serve(ActorRef<Room.Msg> room) throws java.io.IOException {
         return HttpServer.listen(io, new InetSocketAddress("127.0.0.1", 0), HttpServerOptions.defaults(),
                 Router.builder().route(HttpMethod.GET, "/events", room, Room.Msg.Subscribe::new).build());
+    }
+
+    /**
+     * Delivers a burst of 3,000 messages of 500 characters (1.6 MB, as after a stall) and waits
+     * until the room has handled them all, before the member reads any.
+     *
+     * @return their text
+     */
+    private static String burst(ActorRef<Room.Msg> room, TestProbe<Room.Stats> stats) {
+        String text = "y".repeat(ChatWorker.MAX_TEXT);
+        for (int seq = 1; seq <= 3_000; seq++) {
+            room.tell(new Room.Msg.Deliver(new Said("general", seq, "ann", text, 0, 1)));
+        }
+        while (stats.receiveMessage().delivered() < 3_000) {
+            // the next report
+        }
+        return text;
+    }
+
+    /** What a chat session does for its room: joins with its connection, and says when its queue drained. */
+    private static Behavior<TcpEvent> member(ActorRef<Room.Msg> room) {
+        return (ctx, event) -> {
+            if (event instanceof TcpEvent.Accepted(var listener, TcpConnection connection)) {
+                connection.register(ctx.self());
+                room.tell(new Room.Msg.Join(connection));
+            } else if (event instanceof TcpEvent.WritesDrained(TcpConnection connection)) {
+                room.tell(new Room.Msg.Writable(connection));
+            }
+            return Behavior.same();
+        };
     }
 
     /** Subscribes on {@code socket} (with {@code Last-Event-ID} unless negative) and reads the answer's status line. */
