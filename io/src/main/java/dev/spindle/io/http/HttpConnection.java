@@ -520,7 +520,11 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             }
             putFramed(out, chunk, chunked);
         }
-        if (!unwritten.isEmpty() || !stream.finished()) {
+        // The server shuts down: an event stream never ends by itself, so it ends here, cleanly,
+        // after what its writer had queued (an EventSource reconnects, to another worker in a
+        // cluster). Any other stream runs on: a download ended early would look complete.
+        boolean endedByShutdown = draining && chunked && head.response.eventStream && !stream.finished();
+        if (!unwritten.isEmpty() || (!stream.finished() && !endedByShutdown)) {
             return false;
         }
         if (body && stream.declaredLength >= 0 && stream.sent != stream.declaredLength) {
@@ -534,7 +538,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             }
             out.put(ResponseEncoder.LAST_CHUNK);
         }
-        stream.close(null);
+        stream.close(endedByShutdown ? new IOException("the server is shutting down: it ended the event stream") : null);
         return true;
     }
 
@@ -718,7 +722,8 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
      * half received is finished first (or times out). An idle keep-alive connection answers one
      * more request if it comes soon (a busy client sends its next one within microseconds, and
      * closing under it would lose that request), else the sweep closes it after
-     * {@link #DRAIN_IDLE_NANOS}.
+     * {@link #DRAIN_IDLE_NANOS}. A Server-Sent Events answer in flight ends cleanly after what its
+     * writer had queued (its writer hears why); any other streamed answer runs on to its end.
      */
     void drain() {
         if (closed || draining) {
@@ -729,9 +734,11 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         if (last != null && !parser.inProgress()) {
             last.closeAfter = true;
             noMoreRequests = true;
-            flush();
         }
         // else: a request half received, or none yet: its dispatch makes it the last
+        if (!inFlight.isEmpty()) {
+            flush(); // what is owed goes out; an event stream ends
+        }
     }
 
     /**

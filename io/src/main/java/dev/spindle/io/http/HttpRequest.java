@@ -306,6 +306,8 @@ public final class HttpRequest implements AwaitsAnswer {
         private long declaredLength = -1;
         /** A streamed answer, or null. */
         StreamedAnswer stream;
+        /** Its {@code Content-Type} is {@code text/event-stream}: Server-Sent Events, which never end by themselves. */
+        boolean eventStream;
         private boolean sent;
 
         Response(HttpRequest request) {
@@ -318,6 +320,7 @@ public final class HttpRequest implements AwaitsAnswer {
             body = EMPTY;
             declaredLength = -1;
             stream = null;
+            eventStream = false;
             sent = false;
         }
 
@@ -356,6 +359,9 @@ public final class HttpRequest implements AwaitsAnswer {
             }
             if (name.equalsIgnoreCase("Transfer-Encoding")) {
                 throw new IllegalArgumentException("the server sets Transfer-Encoding itself (see stream())");
+            }
+            if (name.equalsIgnoreCase("Content-Type")) {
+                eventStream = value.regionMatches(true, 0, "text/event-stream", 0, 17);
             }
             int need = headersLength + name.length() + value.length() + 4;
             if (need > headers.length) {

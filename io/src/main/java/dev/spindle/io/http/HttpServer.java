@@ -149,7 +149,10 @@ public final class HttpServer implements AutoCloseable {
      * served first); each open connection answers what it was asked, the last answer with
      * {@code Connection: close}, and closes. An idle keep-alive connection answers one more request
      * if it comes within a second (a busy client's next one is on its way, perhaps held up by a
-     * busy machine), else it closes at the next sweep (every 250 ms). Whatever is still open after {@code grace} is closed
+     * busy machine), else it closes at the next sweep (every 250 ms). A Server-Sent Events answer
+     * ({@code text/event-stream}), which never ends by itself, is ended cleanly after what its
+     * writer had queued, and its writer hears {@link ResponseWriterEvent.Closed} with the reason; any
+     * other streamed answer runs on to its end. Whatever is still open after {@code grace} is closed
      * (its unanswered requests get no answer). Clients are told to reconnect, so a server behind a
      * shared port (a cluster worker being replaced) loses no request.
      *

@@ -116,6 +116,55 @@ class HttpStreamingTest {
     }
 
     @Test
+    void shouldEndAnEventStreamCleanlyWhenTheServerShutsDown() throws Exception {
+        // Issue 16: a graceful shutdown cut a Server-Sent Events stream (curl: exit 18, transfer
+        // closed with outstanding read data) instead of ending it, so a client could not tell it
+        // from a failure; and, never ending by itself, it held the shutdown for its whole grace.
+        HttpServer server = serve(HttpServerOptions.defaults(), (request, self) -> {
+            ResponseWriter stream = request.response().header("Content-Type", "text/event-stream").stream(self);
+            stream.write("data: first\n\n");
+        });
+        try (Client client = new Client(server)) {
+            client.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(client.readHead().status()).isEqualTo(200);
+            long started = System.nanoTime();
+            CompletableFuture<Void> drained = server.shutdown(java.time.Duration.ofSeconds(30)).toCompletableFuture();
+            assertThat(readChunks(client.in)).isEqualTo("data: first\n\n");
+            assertThat(client.in.read()).as("the connection closes after the stream's end").isEqualTo(-1);
+            drained.get(10, TimeUnit.SECONDS);
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).as("seconds to shut down").isLessThan(10);
+        }
+        assertThat(nextEvent()).isInstanceOfSatisfying(ResponseWriterEvent.Closed.class,
+                c -> assertThat(c.cause()).hasMessageContaining("shutting down"));
+    }
+
+    @Test
+    void shouldLetAStreamThatIsNoEventStreamRunOnWhenTheServerShutsDown() throws Exception {
+        // A chunked download ended early would look complete: it runs on until it ends (or the grace does).
+        ResponseWriter[] writer = new ResponseWriter[1];
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        HttpServer server = serve(HttpServerOptions.defaults(), (request, self) -> {
+            writer[0] = request.response().header("Content-Type", "application/octet-stream").stream(self);
+            writer[0].write("part 1;");
+            started.complete(null);
+        });
+        try (Client client = new Client(server)) {
+            client.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(client.readHead().status()).isEqualTo(200);
+            started.get(10, TimeUnit.SECONDS);
+            assertThat(line(client.in)).isEqualTo("7");
+            assertThat(new String(client.in.readNBytes(9), StandardCharsets.US_ASCII)).isEqualTo("part 1;\r\n");
+            CompletableFuture<Void> drained = server.shutdown(java.time.Duration.ofSeconds(30)).toCompletableFuture();
+            client.expectNothingWithin(java.time.Duration.ofMillis(300)); // not ended by the server
+            writer[0].write("part 2");
+            writer[0].end();
+            assertThat(readChunks(client.in)).isEqualTo("part 2");
+            drained.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(nextEvent()).isInstanceOfSatisfying(ResponseWriterEvent.Closed.class, c -> assertThat(c.cause()).isNull());
+    }
+
+    @Test
     void shouldSendADeclaredLengthRawAndResetWhenTheStreamEndsShort() throws Exception {
         HttpServer server = serve(HttpServerOptions.defaults(), (request, self) -> {
             ResponseWriter stream = request.response().header("Content-Length", "5").stream(self);
