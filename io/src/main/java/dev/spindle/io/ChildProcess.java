@@ -5,8 +5,25 @@ public interface ChildProcess {
 
     long pid();
 
-    /** Queues {@code data} (copied) for the child's standard input; {@code false} once stdin is closed. */
+    /**
+     * Queues {@code data} (copied) for the child's standard input, with Node's flow control:
+     * {@return {@code true} while the bytes queued are below the high-water mark (64 KiB);
+     * {@code false} from there on (a {@link ProcessEvent.StdinDrained} follows at 16 KiB) and once
+     * stdin is closed}
+     *
+     * @throws WriteQueueFullException if 4 MiB already wait: the child is not reading
+     */
     boolean write(byte[] data);
+
+    /**
+     * Stops reading the child's stdout and stderr: no more output is told until
+     * {@link #resumeOutput}; the pipes fill and the child waits on its writes (Node's
+     * {@code stdout.pause()}). Without it, output is told as fast as the child writes it.
+     */
+    void pauseOutput();
+
+    /** Reads the child's output again after {@link #pauseOutput}. */
+    void resumeOutput();
 
     /** Closes the child's standard input, after what was queued (its end-of-file). */
     void closeStdin();

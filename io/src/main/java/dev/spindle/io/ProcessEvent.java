@@ -19,6 +19,13 @@ public sealed interface ProcessEvent {
     }
 
     /**
+     * A {@link ChildProcess#write} had returned {@code false} (the child's input queue reached its
+     * high-water mark) and the queue has now fallen to the low-water mark: write again.
+     */
+    record StdinDrained(ChildProcess process) implements ProcessEvent {
+    }
+
+    /**
      * The child ended. {@code signal} names the signal that ended it ({@code "TERM"}, {@code "KILL"},
      * ...), or is null if it exited; {@code timedOut} says whether Spindle sent it SIGTERM because
      * its {@link ProcessSpec#timeout()} passed.

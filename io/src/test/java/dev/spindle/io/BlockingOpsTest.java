@@ -124,6 +124,68 @@ class BlockingOpsTest {
     }
 
     @Test
+    void shouldBoundWhatWaitsForAChildThatDoesNotReadItsInput() {
+        TestProbe<ProcessEvent> probe = kit.createProbe();
+        io.spawn(ProcessSpec.of("sleep", "30"), probe.ref()); // reads nothing
+        ChildProcess sleeper = probe.expectMessageClass(ProcessEvent.Started.class).process();
+        try {
+            byte[] block = new byte[16 * 1024];
+            long queued = 0;
+            boolean belowMark = true;
+            try {
+                while (queued < 64L << 20) {
+                    belowMark &= sleeper.write(block);
+                    queued += block.length;
+                }
+                throw new AssertionError("64 MiB queued for a child that reads nothing");
+            } catch (WriteQueueFullException refused) {
+                assertThat(refused).hasMessageContaining("not reading");
+            }
+            assertThat(belowMark).as("write said false at the high-water mark").isFalse();
+            assertThat(queued).as("bytes accepted before the refusal").isLessThanOrEqualTo((4L << 20) + (1L << 20));
+        } finally {
+            sleeper.kill("KILL");
+        }
+        fish(probe, ProcessEvent.Exited.class);
+    }
+
+    @Test
+    void shouldTellWhenTheChildsInputHasDrained() {
+        TestProbe<ProcessEvent> probe = kit.createProbe();
+        io.spawn(ProcessSpec.of("sh", "-c", "cat > /dev/null"), probe.ref());
+        ChildProcess cat = probe.expectMessageClass(ProcessEvent.Started.class).process();
+        byte[] block = new byte[16 * 1024];
+        while (cat.write(block)) {
+            // until the high-water mark
+        }
+        assertThat(fish(probe, ProcessEvent.StdinDrained.class).process()).isSameAs(cat);
+        cat.closeStdin();
+        assertThat(fish(probe, ProcessEvent.Exited.class).code()).isZero();
+    }
+
+    @Test
+    void shouldStopReadingAChildsOutputWhilePausedAndGoOnWhenResumed() {
+        TestProbe<ProcessEvent> probe = kit.createProbe();
+        io.spawn(ProcessSpec.of("yes"), probe.ref()); // output without end
+        ChildProcess yes = probe.expectMessageClass(ProcessEvent.Started.class).process();
+        try {
+            yes.pauseOutput();
+            // What was read before the pause took effect, then nothing for half a second: the pipe
+            // fills and yes waits. Unpaused, yes never goes quiet (it writes hundreds of MB/s).
+            long told = 0;
+            for (ProcessEvent event; (event = nextWithin(probe, Duration.ofMillis(500))) != null; ) {
+                told += ((ProcessEvent.Stdout) event).data().length;
+                assertThat(told).as("bytes told since the start; output never stopped").isLessThan(256L << 20);
+            }
+            yes.resumeOutput();
+            assertThat(probe.expectMessageClass(ProcessEvent.Stdout.class).data()).startsWith('y', '\n');
+        } finally {
+            yes.kill("KILL");
+        }
+        fish(probe, ProcessEvent.Exited.class);
+    }
+
+    @Test
     void shouldKillWithASignalAndTimeOut() {
         TestProbe<ProcessEvent> probe = kit.createProbe();
         io.spawn(ProcessSpec.of("sleep", "30"), probe.ref());
@@ -145,6 +207,25 @@ class BlockingOpsTest {
         io.spawn(ProcessSpec.of("/no/such/program"), probe.ref());
         assertThat(probe.expectMessageClass(ProcessEvent.SpawnFailed.class).spec().command())
                 .containsExactly("/no/such/program");
+    }
+
+    /** {@return the next message of {@code type}, skipping others (output chunks, say)} */
+    private static <T extends ProcessEvent> T fish(TestProbe<ProcessEvent> probe, Class<T> type) {
+        for (;;) {
+            ProcessEvent event = probe.receiveMessage();
+            if (type.isInstance(event)) {
+                return type.cast(event);
+            }
+        }
+    }
+
+    /** {@return the next message if one comes within {@code max}, else null} */
+    private static ProcessEvent nextWithin(TestProbe<ProcessEvent> probe, Duration max) {
+        try {
+            return probe.receiveMessage(max);
+        } catch (AssertionError none) {
+            return null;
+        }
     }
 
     private static Path realPath(Path path) {

@@ -3,6 +3,7 @@ package dev.spindle.io.internal;
 import dev.spindle.io.ChildProcess;
 import dev.spindle.io.ProcessEvent;
 import dev.spindle.io.ProcessSpec;
+import dev.spindle.io.TcpOptions;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,14 @@ final class ChildProcessImpl implements ChildProcess {
     private final Process process;
     private final Recipient<ProcessEvent, ?> to;
     private final MpscUnboundedAtomicArrayQueue<byte[]> stdin = new MpscUnboundedAtomicArrayQueue<>(16);
+    /** The bytes queued for stdin, with TCP's default marks (64 KiB, 16 KiB, refused past 4 MiB). */
+    private final WriteBudget stdinBudget = new WriteBudget(TcpOptions.defaults());
     private volatile boolean stdinClosed;
+    private volatile boolean outputPaused;
+    /** The child has ended: paused readers read what its pipes still hold, so Exited can follow. */
+    private volatile boolean ended;
+    private volatile Thread stdoutReader;
+    private volatile Thread stderrReader;
     private volatile boolean timedOut;
     private volatile Thread writer;
 
@@ -76,10 +84,14 @@ final class ChildProcessImpl implements ChildProcess {
     }
 
     private void serve(ProcessSpec spec) {
-        Thread out = Thread.ofVirtual().name("spindle-io-stdout").start(
+        Thread out = Thread.ofVirtual().name("spindle-io-stdout").unstarted(
                 () -> pump(process.getInputStream(), true));
-        Thread err = Thread.ofVirtual().name("spindle-io-stderr").start(
+        Thread err = Thread.ofVirtual().name("spindle-io-stderr").unstarted(
                 () -> pump(process.getErrorStream(), false));
+        stdoutReader = out;
+        stderrReader = err;
+        out.start();
+        err.start();
         writer = Thread.ofVirtual().name("spindle-io-stdin").start(this::feed);
         try {
             boolean exited = spec.timeout() == null ? waitFor(0) : waitFor(spec.timeout().toNanos());
@@ -88,6 +100,9 @@ final class ChildProcessImpl implements ChildProcess {
                 process.destroy();
                 process.waitFor();
             }
+            ended = true;
+            LockSupport.unpark(out);
+            LockSupport.unpark(err);
             out.join();
             err.join();
         } catch (InterruptedException e) {
@@ -111,13 +126,22 @@ final class ChildProcessImpl implements ChildProcess {
     private void pump(InputStream in, boolean stdout) {
         byte[] buffer = new byte[16 * 1024];
         try (in) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
+            for (int n; awaitResumed() && (n = in.read(buffer)) > 0; ) {
                 byte[] chunk = Arrays.copyOf(buffer, n);
                 to.deliver(stdout ? new ProcessEvent.Stdout(this, chunk) : new ProcessEvent.Stderr(this, chunk));
             }
         } catch (IOException e) {
             LOG.debug("child {}: {} closed", pid(), stdout ? "stdout" : "stderr", e);
         }
+    }
+
+    /** A reader: waits while output is paused. {@return true (a condition of the read loop)} */
+    private boolean awaitResumed() {
+        // Re-checked after each wake-up: resumeOutput and the end set their flag before they unpark.
+        while (outputPaused && !ended) {
+            LockSupport.park(this);
+        }
+        return true;
     }
 
     private void feed() {
@@ -136,6 +160,9 @@ final class ChildProcessImpl implements ChildProcess {
                 }
                 in.write(next);
                 in.flush();
+                if (stdinBudget.release(next.length)) {
+                    to.deliver(new ProcessEvent.StdinDrained(this));
+                }
             }
         } catch (IOException e) {
             // The child closed its stdin or exited: later writes go nowhere, as with Node's EPIPE.
@@ -153,9 +180,22 @@ final class ChildProcessImpl implements ChildProcess {
         if (stdinClosed) {
             return false;
         }
+        boolean below = stdinBudget.reserve(data.length, this);
         stdin.offer(data.clone());
         LockSupport.unpark(writer);
-        return true;
+        return below;
+    }
+
+    @Override
+    public void pauseOutput() {
+        outputPaused = true;
+    }
+
+    @Override
+    public void resumeOutput() {
+        outputPaused = false;
+        LockSupport.unpark(stdoutReader);
+        LockSupport.unpark(stderrReader);
     }
 
     @Override
