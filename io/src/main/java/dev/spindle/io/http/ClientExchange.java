@@ -41,6 +41,8 @@ final class ClientExchange implements ResponseStream {
     private HttpHeaders headers;
     private byte[] body;
     private int bodyLength;
+    /** The most the body array grows to: the declared length, or the limit. */
+    private int bodyCap;
     private long streamed;
 
     ClientExchange(HostPool pool, ClientRequest request, Recipient<HttpClientEvent, ?> receiver, boolean streaming) {
@@ -89,9 +91,20 @@ final class ClientExchange implements ResponseStream {
         if (known > maxBodySize) {
             return false;
         }
-        body = known > 0 ? new byte[(int) known] : HttpRequest.EMPTY;
+        // Room for what has come, not for what the server declared (a hostile or stalled server
+        // would make us hold it): exact up to 16 KiB, then grown with the bytes, capped at the length.
+        body = known > 0 ? new byte[(int) Math.min(known, FIRST_BODY_ARRAY)] : HttpRequest.EMPTY;
+        bodyCap = known > 0 ? (int) known : maxBodySize;
         bodyLength = 0;
         return true;
+    }
+
+    /** The first body array of a response that declared its length: that length, up to this. */
+    private static final int FIRST_BODY_ARRAY = 16 * 1024;
+
+    /** {@return the size of the array the body is collected into (a test's view of the memory held)} */
+    int bodyCapacity() {
+        return body == null ? 0 : body.length;
     }
 
     /** Body bytes at {@code from} in {@code in}: {@return false if they pass the limit} */
@@ -108,7 +121,7 @@ final class ClientExchange implements ResponseStream {
             return false;
         }
         if (bodyLength + length > body.length) {
-            body = Arrays.copyOf(body, Math.min(maxBodySize, Math.max(bodyLength + length, 2 * body.length + 1024)));
+            body = Arrays.copyOf(body, Math.min(bodyCap, Math.max(bodyLength + length, 2 * body.length + 1024)));
         }
         in.get(from, body, bodyLength, length);
         bodyLength += length;

@@ -214,4 +214,18 @@ class ResponseParserTest {
         assertThat(parser.bodyLength).isEqualTo(6);
         assertThat(parser.parse(in, false, false)).as("the end needs no demand").isEqualTo(ResponseParser.DONE);
     }
+
+    @Test
+    void shouldHoldMemoryForTheResponseBytesReceivedNotForTheDeclaredLength() {
+        // Issue 16's rule for the client too: a server that declares 8 MB and sends ten bytes holds ten bytes' worth.
+        ResponseParser parser = new ResponseParser(16 * 1024, 100);
+        ByteBuffer in = ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 8000000\r\n\r\n0123456789"
+                .getBytes(StandardCharsets.US_ASCII));
+        assertThat(parser.parse(in, false, true)).isEqualTo(ResponseParser.HEAD);
+        ClientExchange exchange = new ClientExchange(null, ClientRequest.get("http://localhost/"), null, false);
+        assertThat(exchange.onHead(parser, 16 << 20)).isTrue();
+        assertThat(parser.parse(in, false, true)).isEqualTo(ResponseParser.BODY);
+        assertThat(exchange.onBody(in, parser.bodyStart, parser.bodyLength, 16 << 20)).isTrue();
+        assertThat(exchange.bodyCapacity()).as("body array after 10 of 8 MB declared").isLessThanOrEqualTo(64 * 1024);
+    }
 }
