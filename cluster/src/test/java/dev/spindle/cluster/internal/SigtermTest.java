@@ -8,10 +8,12 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,10 +40,23 @@ class SigtermTest {
             for (String pid : Arrays.copyOfRange(line.split(" "), 1, 3)) {
                 workers.add(ProcessHandle.of(Long.parseLong(pid)).orElseThrow());
             }
-            Thread.ofPlatform().daemon().start(() -> out.lines().forEach(l -> { })); // keep its output flowing
+            // Keeps its output flowing until the end of the stream, which must come as an end, not
+            // as the stream closed under the reader ("UncheckedIOException: Stream closed").
+            AtomicReference<Throwable> readerFailed = new AtomicReference<>();
+            Thread reader = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    out.lines().forEach(l -> { });
+                } catch (RuntimeException e) {
+                    readerFailed.set(e);
+                }
+            });
 
-            primary.destroy(); // SIGTERM
+            // SIGTERM through the handle: Process.destroy() would also close the streams at once,
+            // under the reader's feet.
+            primary.toHandle().destroy();
             assertThat(primary.waitFor(30, TimeUnit.SECONDS)).as("the primary exited within 30 s").isTrue();
+            assertThat(reader.join(Duration.ofSeconds(10))).as("its output ended").isTrue();
+            assertThat(readerFailed.get()).as("how reading its output ended").isNull();
             for (ProcessHandle worker : workers) {
                 // Disconnected by the primary's shutdown hook: each ended by itself, before the primary.
                 assertThat(worker.isAlive()).as("worker %d is gone", worker.pid()).isFalse();
