@@ -32,16 +32,48 @@ import java.util.Objects;
  *                         stdout and stderr, as Node's workers share theirs
  * @param balancing        how workers listening on one address share its connections (default
  *                         {@link Balancing#REUSE_PORT}); the primary's choice is the workers'
+ * @param sendTimeout      how long a send to another process waits for room in its full ring
+ *                         (default 1 s); then that process is behind: messages to it are dropped
+ *                         (counted, dead letters, {@link ClusterEvent.Overflow}) without waiting,
+ *                         until it reads again. A hung process never blocks its senders for longer
+ * @param liveness         how the primary finds a worker that stopped answering (heartbeats)
  */
 public record ClusterConfig(int workers, String workerMain, List<String> workerArgs, List<String> extraJvmArgs,
         Duration restartBackoff, Duration maxRestartBackoff, int maxRestarts, Duration crashWindow,
-        Duration shutdownTimeout, int maxFrameBytes, List<Registration<?>> codecs, Path workerLogs, Balancing balancing) {
+        Duration shutdownTimeout, int maxFrameBytes, List<Registration<?>> codecs, Path workerLogs, Balancing balancing,
+        Duration sendTimeout, Liveness liveness) {
 
     /** One message type: its wire id, class and codec. */
     public record Registration<T>(int id, Class<T> type, Codec<T> codec) {
         public Registration {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(codec, "codec");
+        }
+    }
+
+    /** What the primary does with a worker that stopped answering its heartbeat. */
+    public enum OnUnresponsive {
+        /** Kill it (SIGKILL) and restart it as after a crash, after telling {@link ClusterEvent.Unresponsive}. */
+        RESTART,
+        /** Only tell {@link ClusterEvent.Unresponsive} (once per silence), and let the watcher decide. */
+        REPORT
+    }
+
+    /**
+     * Immutable. The primary's heartbeat: every {@code interval} it pings each worker process over
+     * IPC; one that has written nothing (not even the answer) for {@code timeout} is
+     * {@link ClusterEvent.Unresponsive}, and {@code onUnresponsive} says what follows.
+     */
+    public record Liveness(Duration interval, Duration timeout, OnUnresponsive onUnresponsive) {
+        public Liveness {
+            Objects.requireNonNull(onUnresponsive, "onUnresponsive");
+            if (interval == null || interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("liveness.interval must be positive: " + interval);
+            }
+            if (timeout == null || timeout.compareTo(interval.multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException("liveness.timeout must be at least twice the interval ("
+                        + interval + "): " + timeout);
+            }
         }
     }
 
@@ -63,58 +95,80 @@ public record ClusterConfig(int workers, String workerMain, List<String> workerA
         Objects.requireNonNull(crashWindow, "crashWindow");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(balancing, "balancing");
+        Objects.requireNonNull(liveness, "liveness");
+        if (sendTimeout == null || sendTimeout.isNegative()) {
+            throw new IllegalArgumentException("sendTimeout must not be negative: " + sendTimeout);
+        }
     }
 
-    /** {@return one worker per core, restarts after 100 ms doubling to 10 s, at most 5 crashes a minute, 10 s to shut down} */
+    /**
+     * {@return one worker per core, restarts after 100 ms doubling to 10 s, at most 5 crashes a
+     * minute, 10 s to shut down, sends waiting 1 s at most, a heartbeat every second and a worker
+     * silent for 10 s killed and restarted}
+     */
     public static ClusterConfig defaults() {
         return new ClusterConfig(Runtime.getRuntime().availableProcessors(), null, null, List.of(),
                 Duration.ofMillis(100), Duration.ofSeconds(10), 5, Duration.ofMinutes(1), Duration.ofSeconds(10),
                 1 << 20, List.of(new Registration<>(0, String.class, Codec.STRING),
-                        new Registration<>(1, byte[].class, Codec.BYTES)), null, Balancing.REUSE_PORT);
+                        new Registration<>(1, byte[].class, Codec.BYTES)), null, Balancing.REUSE_PORT,
+                Duration.ofSeconds(1), new Liveness(Duration.ofSeconds(1), Duration.ofSeconds(10), OnUnresponsive.RESTART));
     }
 
     public ClusterConfig withWorkers(int count) {
         return new ClusterConfig(count, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing);
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout, liveness);
     }
 
     /** {@return a copy whose workers run {@code main} with {@code args} instead of the primary's main class and arguments} */
     public ClusterConfig withWorkerMain(Class<?> main, String... args) {
         return new ClusterConfig(workers, main.getName(), List.of(args), extraJvmArgs, restartBackoff,
-                maxRestartBackoff, maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing);
+                maxRestartBackoff, maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout, liveness);
     }
 
     public ClusterConfig withExtraJvmArgs(String... args) {
         return new ClusterConfig(workers, workerMain, workerArgs, List.of(args), restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing);
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout, liveness);
     }
 
     /** {@return a copy with this restart backoff and crash-loop guard} */
     public ClusterConfig withRestarts(Duration backoff, Duration maxBackoff, int maxCrashes, Duration window) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, backoff, maxBackoff, maxCrashes,
-                window, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing);
+                window, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout, liveness);
     }
 
     public ClusterConfig withShutdownTimeout(Duration timeout) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, timeout, maxFrameBytes, codecs, workerLogs, balancing);
+                maxRestarts, crashWindow, timeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout, liveness);
     }
 
     public ClusterConfig withMaxFrameBytes(int bytes) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, bytes, codecs, workerLogs, balancing);
+                maxRestarts, crashWindow, shutdownTimeout, bytes, codecs, workerLogs, balancing, sendTimeout, liveness);
     }
 
     /** {@return a copy whose workers write their output to {@code directory}/worker-&lt;id&gt;.log instead of the primary's} */
     public ClusterConfig withWorkerLogs(Path directory) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, directory, balancing);
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, directory, balancing, sendTimeout, liveness);
     }
 
     /** {@return a copy whose workers share the addresses they listen on this way} */
     public ClusterConfig withBalancing(Balancing policy) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, policy);
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, policy, sendTimeout, liveness);
+    }
+
+    /** {@return a copy whose sends wait at most {@code timeout} for room in a full ring (zero: never)} */
+    public ClusterConfig withSendTimeout(Duration timeout) {
+        return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, timeout, liveness);
+    }
+
+    /** {@return a copy whose primary pings every {@code interval}, and acts on a worker silent for {@code timeout}} */
+    public ClusterConfig withLiveness(Duration interval, Duration timeout, OnUnresponsive action) {
+        return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout,
+                new Liveness(interval, timeout, action));
     }
 
     /**
@@ -132,6 +186,6 @@ public record ClusterConfig(int workers, String workerMain, List<String> workerA
         List<Registration<?>> more = new ArrayList<>(codecs);
         more.add(new Registration<>(id, type, codec));
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, Collections.unmodifiableList(more), workerLogs, balancing);
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, Collections.unmodifiableList(more), workerLogs, balancing, sendTimeout, liveness);
     }
 }

@@ -4,9 +4,10 @@ import java.net.InetSocketAddress;
 
 /**
  * Immutable. What the primary tells the actor that watches its workers (Node's {@code cluster}
- * events). Per worker process, in order: {@link Forked}, {@link Online}, any {@link Listening} and
- * {@link Message}s, {@link Disconnected} once its link is gone, and {@link Exited} last; a worker
- * that is restarted starts again with {@link Forked}.
+ * events). Per worker process, in order: {@link Forked}, {@link Online}, any {@link Listening},
+ * {@link Message}s, {@link Overflow}s and {@link Unresponsive}s, {@link Disconnected} once its
+ * link is gone, and {@link Exited} last; a worker that is restarted starts again with
+ * {@link Forked}.
  */
 public sealed interface ClusterEvent {
 
@@ -24,6 +25,23 @@ public sealed interface ClusterEvent {
 
     /** The worker sent {@code message} ({@link ClusterWorker#send}). */
     record Message(Worker worker, Object message) implements ClusterEvent {
+    }
+
+    /**
+     * The worker's process left its IPC ring full for {@link ClusterConfig#sendTimeout()}: messages
+     * to it are dropped without waiting until it reads again, each counted in
+     * {@link Worker#undelivered()} and published as a dead letter. Told once per stall.
+     */
+    record Overflow(Worker worker) implements ClusterEvent {
+    }
+
+    /**
+     * The worker's process {@code pid} has written nothing over IPC, not even an answer to a
+     * heartbeat, for {@code silentFor} ({@link ClusterConfig#liveness()}): stopped, hung, or
+     * thrashing. {@code killed}: it is being killed and will be restarted as after a crash (the
+     * policy {@link ClusterConfig.OnUnresponsive#RESTART}); else only reported, once per silence.
+     */
+    record Unresponsive(Worker worker, long pid, java.time.Duration silentFor, boolean killed) implements ClusterEvent {
     }
 
     /** The worker's link to the primary closed: nothing more can be sent to it. */

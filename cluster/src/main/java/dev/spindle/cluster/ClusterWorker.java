@@ -23,7 +23,10 @@ public interface ClusterWorker extends ClusterNode, AutoCloseable {
      * Sends {@code message} to the primary ({@link ClusterEvent.Message}), in order after earlier
      * sends from this thread.
      *
-     * @return false if the link is closed: the message is counted in {@link #undelivered()}
+     * @return false if the link is closed, or the primary left its IPC ring full for
+     *         {@link ClusterConfig#sendTimeout()} (then it waits no more until the primary reads
+     *         again, and the message is a dead letter too): the message is counted in
+     *         {@link #undelivered()}
      * @throws IllegalArgumentException if no codec is registered for the message's type
      */
     boolean send(Object message);

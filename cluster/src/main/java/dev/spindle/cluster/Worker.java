@@ -24,8 +24,10 @@ public interface Worker {
      * Sends {@code message} to the worker, in order after earlier sends from this thread; its type
      * needs a codec ({@link ClusterConfig#withCodec}).
      *
-     * @return false if the worker is not connected: the message is counted in
-     *         {@link #undelivered()}, never silently lost
+     * @return false if the worker is not connected, or left its IPC ring full for
+     *         {@link ClusterConfig#sendTimeout()} (then it waits no more until the worker reads
+     *         again, and the message is a dead letter too, {@link ClusterEvent.Overflow} told once
+     *         per stall): the message is counted in {@link #undelivered()}, never silently lost
      * @throws IllegalArgumentException if no codec is registered for the message's type
      */
     boolean send(Object message);

@@ -520,6 +520,256 @@ class ClusterTest {
         }
     }
 
+    @Test
+    void shouldKeepFeedingTheOtherWorkersWhenOneIsStoppedWithRoundRobin() throws Exception {
+        stoppedUnderLoad(Balancing.ROUND_ROBIN);
+    }
+
+    @Test
+    void shouldKeepFeedingTheOtherWorkersWhenOneIsStoppedWithReusePort() throws Exception {
+        stoppedUnderLoad(Balancing.REUSE_PORT);
+    }
+
+    /** The most the healthy worker may go without an echo while the other one is stopped. */
+    private static final Duration HEALTHY_GAP = Duration.ofSeconds(2);
+
+    /**
+     * {@code kill -STOP} of one of two HTTP workers while the primary sends 1 KiB to each in turn
+     * every millisecond (the chat's hub) and clients open a new connection per request: the
+     * healthy worker keeps echoing within {@link #HEALTHY_GAP}; the stopped one's ring overflows
+     * (told, counted, dead letters) and it is found unresponsive within the liveness timeout,
+     * killed and restarted. Its rings are 64 KiB: full after some 60 messages.
+     */
+    private void stoppedUnderLoad(Balancing balancing) throws Exception {
+        int port = freePort();
+        Duration silence = Duration.ofSeconds(1);
+        ClusterPrimary cluster = start(CONFIG.withBalancing(balancing).withMaxFrameBytes(16 * 1024)
+                .withSendTimeout(Duration.ofMillis(200))
+                .withLiveness(Duration.ofMillis(100), silence, ClusterConfig.OnUnresponsive.RESTART)
+                .withWorkerMain(TestWorker.class, "http", Integer.toString(port)));
+        long fullBefore = kit.system().deadLetters().count(DeadLetter.Reason.MAILBOX_FULL);
+        for (int i = 0; i < 2; i++) {
+            await(ClusterEvent.Listening.class, e -> true);
+        }
+        Worker stopped = cluster.worker(1);
+        Worker healthy = cluster.worker(2);
+        Feeder feeder = new Feeder(cluster);
+        NewConnections http = new NewConnections(port);
+        ProcessHandle frozen = null;
+        try {
+            await(ClusterEvent.Message.class, m -> m.worker() == stopped);
+            await(ClusterEvent.Message.class, m -> m.worker() == healthy);
+            frozen = ProcessHandle.of(stopped.pid().orElseThrow()).orElseThrow();
+            signal("STOP", frozen.pid());
+            long stoppedAt = System.nanoTime();
+            http.mark();
+            long lastHealthy = stoppedAt;
+            long longestGap = 0;
+            long deadline = stoppedAt + WAIT.toNanos();
+            boolean restarted = false;
+            long unresponsiveAt = 0;
+            int incarnation = stopped.incarnation();
+            // Until the stopped worker's successor echoes, the healthy one must never starve.
+            while (true) {
+                long now = System.nanoTime();
+                assertThat(Duration.ofNanos(now - lastHealthy)).as("worker 2 without an echo since %d ms after worker 1 "
+                        + "stopped (the feeder's longest send: %d ms, the one under way: %d ms); saw %s",
+                        (lastHealthy - stoppedAt) / 1_000_000, feeder.longestSend() / 1_000_000,
+                        feeder.sendingFor() / 1_000_000, tail(seen)).isLessThan(HEALTHY_GAP);
+                assertThat(now).as("worker 1 restarted and echoing within %s; saw %s; the primary logged %s", WAIT, tail(seen),
+                        RecordingLogs.containing("")).isLessThan(deadline);
+                ClusterEvent event;
+                try {
+                    event = events.receiveMessage(HEALTHY_GAP.minusNanos(now - lastHealthy).plusMillis(10));
+                } catch (AssertionError nothing) {
+                    continue; // the checks above say what is missing
+                }
+                if (!(event instanceof ClusterEvent.Message)) {
+                    seen.add(event);
+                }
+                if (event instanceof ClusterEvent.Message m && m.worker() == healthy) {
+                    long at = System.nanoTime();
+                    longestGap = Math.max(longestGap, at - lastHealthy);
+                    lastHealthy = at;
+                } else if (event instanceof ClusterEvent.Unresponsive u && u.worker() == stopped && unresponsiveAt == 0) {
+                    unresponsiveAt = System.nanoTime();
+                } else if (event instanceof ClusterEvent.Online o && o.worker() == stopped) {
+                    restarted = true;
+                } else if (event instanceof ClusterEvent.Message m && m.worker() == stopped && restarted) {
+                    break;
+                }
+            }
+            assertThat(stopped.incarnation()).isEqualTo(incarnation + 1);
+            long frozenPid = frozen.pid();
+            List<ClusterEvent> ofStopped = seen.stream().filter(e -> workerOf(e) == stopped).toList();
+            assertThat(ofStopped).as("worker 1's events after it stopped").anySatisfy(e -> assertThat(e)
+                    .isInstanceOf(ClusterEvent.Overflow.class));
+            assertThat(ofStopped).filteredOn(ClusterEvent.Unresponsive.class::isInstance)
+                    .map(e -> (ClusterEvent.Unresponsive) e).singleElement()
+                    .satisfies(u -> assertThat(u.pid()).isEqualTo(frozenPid), u -> assertThat(u.killed()).isTrue());
+            // (its successor may overflow too as it starts: 64 ms of the feed fill its ring)
+            assertThat(ofStopped.subList(0, ofStopped.indexOf(ofStopped.stream()
+                    .filter(ClusterEvent.Unresponsive.class::isInstance).findFirst().orElseThrow())))
+                    .filteredOn(ClusterEvent.Overflow.class::isInstance).as("one overflow per stall").hasSize(1);
+            assertThat(ofStopped).anySatisfy(e -> assertThat(e).isEqualTo(
+                    new ClusterEvent.Exited(stopped, frozenPid, 137, "SIGKILL", true)));
+            // silent from the stop (a ping is answered within the interval), told at the next beat
+            assertThat(Duration.ofNanos(unresponsiveAt - stoppedAt)).as("found unresponsive after")
+                    .isGreaterThanOrEqualTo(silence.minusMillis(100)).isLessThan(silence.plusSeconds(1));
+            assertThat(stopped.undelivered()).as("messages to the stopped worker dropped and counted").isPositive();
+            assertThat(kit.system().deadLetters().count(DeadLetter.Reason.MAILBOX_FULL) - fullBefore)
+                    .as("... and dead letters").isPositive();
+            // HTTP, while worker 1 was stopped and until its successor served. Round-robin: a new
+            // connection waits in the shared queue until the other worker takes it, so only those
+            // the stopped one had accepted fail, at its kill: one per client at most. SO_REUSEPORT:
+            // those the kernel put in the stopped worker's own queue wait until the kill, and are
+            // reset, as are some made at once after it (the dying socket, as with kill -9). Never
+            // longer than the liveness timeout: none times out.
+            Map<String, Integer> outcomes = http.outcomes();
+            System.out.println(balancing + ": worker 2's longest wait for an echo " + longestGap / 1_000_000
+                    + " ms, worker 1 found unresponsive after " + (unresponsiveAt - stoppedAt) / 1_000_000
+                    + " ms; new connections while worker 1 was stopped: " + outcomes
+                    + ", slowest answer " + http.slowestAnswer().toMillis() + " ms");
+            assertThat(outcomes).as("new connections").doesNotContainKey("timed out")
+                    .allSatisfy((outcome, count) -> assertThat(outcome).isIn("worker 1", "worker 2", "reset", "closed unanswered"));
+            if (balancing == Balancing.ROUND_ROBIN) {
+                int failed = outcomes.getOrDefault("reset", 0) + outcomes.getOrDefault("closed unanswered", 0);
+                assertThat(failed).as("failed connections: %s", outcomes).isLessThanOrEqualTo(NewConnections.CLIENTS);
+            }
+        } finally {
+            feeder.stop();
+            http.stop();
+            if (frozen != null && frozen.isAlive()) {
+                signal("CONT", frozen.pid()); // so that it can end with the cluster
+            }
+        }
+    }
+
+    private static List<ClusterEvent> tail(List<ClusterEvent> events) {
+        return events.subList(Math.max(0, events.size() - 12), events.size());
+    }
+
+    /** {@code kill -s <name> <pid>}, waited for. */
+    private static void signal(String name, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** Sends 1 KiB to each worker in turn every millisecond, as the chat's hub passes a post on. */
+    private static final class Feeder {
+        private volatile boolean running = true;
+        private final java.util.concurrent.atomic.AtomicLong longestSend = new java.util.concurrent.atomic.AtomicLong();
+        private volatile long sendingSince;
+        private final Thread thread;
+
+        Feeder(ClusterPrimary cluster) {
+            byte[] payload = new byte[1024];
+            thread = Thread.ofPlatform().daemon().name("feeder").start(() -> {
+                while (running) {
+                    for (Worker worker : cluster.workers()) {
+                        long start = System.nanoTime();
+                        sendingSince = start;
+                        worker.send(payload);
+                        sendingSince = 0;
+                        longestSend.accumulateAndGet(System.nanoTime() - start, Math::max);
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                }
+            });
+        }
+
+        long longestSend() {
+            return longestSend.get();
+        }
+
+        /** {@return how long the send under way has taken, 0 if none} */
+        long sendingFor() {
+            long since = sendingSince;
+            return since == 0 ? 0 : System.nanoTime() - since;
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join(Duration.ofSeconds(5)); // a feeder blocked in send for ever stays behind, a daemon
+        }
+    }
+
+    /**
+     * Clients that each open a new connection for each {@code GET /} (5 s to connect and answer)
+     * and count, after {@link #mark}, who answered, how the others failed, and the slowest answer.
+     */
+    private static final class NewConnections {
+        static final int CLIENTS = 4;
+        private final Map<String, Integer> outcomes = new java.util.TreeMap<>();
+        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        private final java.util.concurrent.atomic.AtomicLong slowest = new java.util.concurrent.atomic.AtomicLong();
+        private volatile boolean running = true;
+        private volatile boolean marked;
+        private final List<Thread> threads = new ArrayList<>();
+
+        NewConnections(int port) {
+            for (int c = 0; c < CLIENTS; c++) {
+                threads.add(Thread.ofPlatform().daemon().name("new-connections-" + c).start(() -> run(port)));
+            }
+        }
+
+        private void run(int port) {
+            while (running) {
+                String outcome;
+                long start = System.nanoTime();
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+                    socket.setSoTimeout(5_000);
+                    socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                    int at = answer.indexOf("worker ");
+                    outcome = at < 0 ? "closed unanswered" : answer.substring(at, at + 8);
+                } catch (java.net.SocketTimeoutException e) {
+                    outcome = "timed out";
+                } catch (IOException e) {
+                    outcome = e.getMessage() != null && e.getMessage().contains("reset") ? "reset" : e.toString();
+                }
+                if (marked) {
+                    if (outcome.startsWith("worker ")) {
+                        slowest.accumulateAndGet(System.nanoTime() - start, Math::max);
+                    }
+                    lock.lock();
+                    try {
+                        outcomes.merge(outcome, 1, Integer::sum);
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            }
+        }
+
+        void mark() {
+            marked = true;
+        }
+
+        /** {@return the outcomes counted since the mark} */
+        Map<String, Integer> outcomes() {
+            lock.lock();
+            try {
+                return new java.util.TreeMap<>(outcomes);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        Duration slowestAnswer() {
+            return Duration.ofNanos(slowest.get());
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            for (Thread thread : threads) {
+                thread.join(Duration.ofSeconds(10));
+            }
+        }
+    }
+
     /**
      * Keep-alive HTTP clients on their own threads, asking {@code GET /} until closed: answers
      * counted, failures kept, and once {@link #recording} who answered.
@@ -685,6 +935,8 @@ class ClusterTest {
             case ClusterEvent.Disconnected e -> e.worker();
             case ClusterEvent.Exited e -> e.worker();
             case ClusterEvent.GaveUp e -> e.worker();
+            case ClusterEvent.Overflow e -> e.worker();
+            case ClusterEvent.Unresponsive e -> e.worker();
         };
     }
 }

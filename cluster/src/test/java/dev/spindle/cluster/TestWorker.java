@@ -147,7 +147,8 @@ public final class TestWorker {
 
     /**
      * HTTP on a port shared as the primary's balancing says: {@code GET /} answers
-     * {@code "worker <id> pid <pid>"}; on a disconnect the server drains, then the worker leaves.
+     * {@code "worker <id> pid <pid>"}; a {@code byte[]} message is echoed; on a disconnect the
+     * server drains, then the worker leaves.
      */
     private static void http(ActorSystem system, Io io, int port) throws Exception {
         CompletableFuture<ClusterWorker> self = new CompletableFuture<>();
@@ -164,6 +165,8 @@ public final class TestWorker {
                 });
             } else if (event instanceof WorkerEvent.PrimaryGone(var cause)) {
                 gone.complete(String.valueOf(cause));
+            } else if (event instanceof WorkerEvent.Message(byte[] bytes)) {
+                self.join().send(bytes); // echoed, as in echo mode
             }
             return Behavior.same();
         }, "http-inbox");

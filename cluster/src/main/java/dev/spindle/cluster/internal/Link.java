@@ -34,6 +34,11 @@ import java.util.concurrent.locks.LockSupport;
  * socket frames {@code [int length][byte kind][body]}. Frames from one sending thread arrive in the
  * order sent. A frame over the limit, or one its handler cannot read, closes the link with an error
  * logged, and nothing else; frames the peer never read are counted in {@link #undelivered()}.
+ *
+ * <p>A send never waits for ever: for room in a full ring at most the send timeout, after which
+ * the link is <em>stalled</em> and every send fails at once ({@link Sent#FULL}) until the peer has
+ * read enough for one to fit. The reader answers a {@link #PING} with a {@link #PONG} itself, and
+ * {@link #silentNanos} tells a heartbeat how long the peer has written nothing.
  */
 final class Link {
 
@@ -51,6 +56,20 @@ final class Link {
     static final int BYE = 5;
     /** Either way: a message for an exposed actor: {@code int targetProcess, UTF name}, then the message. */
     static final int TELL = 6;
+    /** Primary to worker: are you there? The link's reader answers {@link #PONG}. No body. */
+    static final int PING = 7;
+    /** Worker to primary: the answer to a {@link #PING}; only its arrival counts. No body. */
+    static final int PONG = 8;
+
+    /** What became of a frame handed to {@link #send}. */
+    enum Sent {
+        /** In the ring: the peer reads it unless it goes first. */
+        SENT,
+        /** The link is closed (or not yet on rings): the frame is counted as undelivered. */
+        CLOSED,
+        /** The ring stayed full for the send timeout, or the link is stalled: the frame is dropped. */
+        FULL
+    }
 
     /** How long a reader that found nothing spins before it sleeps: an answer within it costs no wake-up. */
     static final long SPIN_NANOS = Long.getLong("spindle.cluster.spinMicros", 50) * 1000;
@@ -62,6 +81,13 @@ final class Link {
 
         /** The link closed, {@code cause} null if orderly; called once. */
         void onClosed(IOException cause);
+
+        /**
+         * The peer left the ring full for the send timeout: sends are dropped until it reads.
+         * Called once per stall, on the thread whose send found it (logged by the link already).
+         */
+        default void onStalled() {
+        }
     }
 
     /** Writes a frame's body. */
@@ -74,16 +100,33 @@ final class Link {
 
     private final SocketChannel channel;
     private final int maxFrame;
+    private final long sendTimeoutNanos;
     private final String name;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong undelivered = new AtomicLong();
+    /** Frames dropped because the ring was full ({@link Sent#FULL}). */
+    private final AtomicLong overflowed = new AtomicLong();
+    /**
+     * The peer left the ring full for the send timeout: sends do not wait. Set by the CAS that
+     * reports the stall; cleared once the peer has read since (its head moved), not when a small
+     * frame happens to fit (a heartbeat's ping would end every stall). A healthy link's sends
+     * only read it.
+     */
+    private final AtomicBoolean stalled = new AtomicBoolean();
+    /** The peer's head in the out ring when the stall began. Benign race: two stalling senders write near values. */
+    private volatile long stalledHead;
+    // ---- heartbeat thread only ----
+    private long seenTail = -1;
+    private long seenHead = -1;
+    private long progressAt;
     private volatile Handler handler;
     private volatile ShmRing in;
     private volatile ShmRing out;
 
-    Link(SocketChannel channel, int maxFrame, String name) {
+    Link(SocketChannel channel, int maxFrame, java.time.Duration sendTimeout, String name) {
         this.channel = channel;
         this.maxFrame = maxFrame;
+        this.sendTimeoutNanos = sendTimeout.toNanos();
         this.name = name;
     }
 
@@ -132,30 +175,44 @@ final class Link {
     }
 
     /**
-     * Sends a frame of {@code kind} with the body {@code body} writes; waits while the ring is full
-     * (the other process is behind).
+     * Sends a frame of {@code kind} with the body {@code body} writes. While the ring is full (the
+     * other process is behind) it waits for room, at most the send timeout; past it the link is
+     * stalled and later sends do not wait until one fits again.
      *
-     * @return false if the link is closed (the frame is counted as undelivered)
+     * @return {@link Sent#SENT}; {@link Sent#CLOSED} if the link is closed (the frame is counted
+     *         as undelivered); {@link Sent#FULL} if the ring had no room in time (counted in
+     *         {@link #overflowed()})
      * @throws IllegalArgumentException if the frame is over the limit, or the body cannot be written
      */
-    boolean send(int kind, Body body) {
+    Sent send(int kind, Body body) {
+        return send(kind, body, true);
+    }
+
+    /** Like {@link #send(int, Body)}, never waiting for room: a heartbeat's ping and pong. */
+    Sent trySend(int kind, Body body) {
+        return send(kind, body, false);
+    }
+
+    private Sent send(int kind, Body body, boolean mayWait) {
         ShmRing ring = out;
         if (closed.get() || ring == null) {
             undelivered.incrementAndGet();
-            return false;
+            return Sent.CLOSED;
         }
         byte[] frame = encode(kind, body, false);
-        int idle = 0;
-        while (!ring.offer(kind, frame, 0, frame.length)) {
-            if (closed.get()) {
-                undelivered.incrementAndGet();
-                return false;
+        if (!ring.offer(kind, frame, 0, frame.length)) {
+            Sent failed = mayWait && !stillStalled(ring) ? awaitRoom(ring, kind, frame) : Sent.FULL;
+            if (failed != Sent.SENT) {
+                if (failed == Sent.FULL) {
+                    overflowed.incrementAndGet();
+                } else {
+                    undelivered.incrementAndGet();
+                }
+                return failed;
             }
-            if (++idle < 100) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.parkNanos(50_000);
-            }
+        }
+        if (stalled.get()) {
+            stillStalled(ring);
         }
         if (ring.claimWakeUp()) {
             try {
@@ -164,7 +221,76 @@ final class Link {
                 close(e); // the peer has gone: what it did not read is counted at close
             }
         }
-        return true;
+        return Sent.SENT;
+    }
+
+    /** {@return whether the link is stalled and the peer has read nothing since} One that has read ends the stall. */
+    private boolean stillStalled(ShmRing ring) {
+        if (!stalled.get()) {
+            return false;
+        }
+        if (ring.head() == stalledHead) {
+            return true;
+        }
+        if (stalled.compareAndSet(true, false)) {
+            LOG.info("IPC link {}: the other process reads again; {} frames were dropped so far", name, overflowed.get());
+        }
+        return false;
+    }
+
+    /** Waits for room for {@code frame}, at most the send timeout; then the link is stalled. */
+    private Sent awaitRoom(ShmRing ring, int kind, byte[] frame) {
+        long deadline = System.nanoTime() + sendTimeoutNanos;
+        int idle = 0;
+        do {
+            if (closed.get()) {
+                return Sent.CLOSED;
+            }
+            if (++idle < 100) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(50_000);
+            }
+            if (ring.offer(kind, frame, 0, frame.length)) {
+                return Sent.SENT;
+            }
+        } while (System.nanoTime() - deadline < 0 && !stalled.get());
+        stalledHead = ring.head();
+        if (stalled.compareAndSet(false, true)) {
+            LOG.warn("IPC link {}: the other process left the ring full for {} ms; messages to it are dropped, and "
+                    + "counted, until it reads again", name, sendTimeoutNanos / 1_000_000);
+            Handler h = handler;
+            if (h != null) {
+                h.onStalled();
+            }
+        }
+        return Sent.FULL;
+    }
+
+    /** {@return frames dropped because the ring was full} */
+    long overflowed() {
+        return overflowed.get();
+    }
+
+    /**
+     * Heartbeat thread only, once the rings are attached: {@return for how long the peer has
+     * written nothing into the ring this end reads, and this end has read nothing of it} News is
+     * the tail moving (the peer claimed room: a live peer answers every ping) or the head moving
+     * (this end reads what the peer wrote before: a reader that is behind must not take the peer
+     * for silent). Not "records wait to be read": a process stopped (SIGSTOP) between claiming
+     * and publishing a record, or between publishing it and waking the sleeping reader, leaves
+     * records that wait for ever; both happened in the tests, and passed for alive.
+     */
+    long silentNanos(long now) {
+        ShmRing ring = in;
+        long tail = ring.tail();
+        long head = ring.head();
+        if (tail != seenTail || head != seenHead) {
+            seenTail = tail;
+            seenHead = head;
+            progressAt = now;
+        }
+        return now - progressAt;
     }
 
     private byte[] encode(int kind, Body body, boolean framed) {
@@ -192,10 +318,8 @@ final class Link {
 
     /** Sends {@link #BYE}: the other side closes the link once it has read everything before it. */
     void closeAfterSent() {
-        if (out == null) {
-            close(null);
-        } else {
-            send(BYE, data -> { });
+        if (out == null || send(BYE, data -> { }) != Sent.SENT) {
+            close(null); // the peer cannot read it: no point waiting for it to close
         }
     }
 
@@ -285,6 +409,13 @@ final class Link {
         if (kind == BYE) {
             close(null);
             return true;
+        }
+        if (kind == PING) {
+            trySend(PONG, data -> { }); // full: the primary has unread frames of ours, news enough
+            return true;
+        }
+        if (kind == PONG) {
+            return true; // its arrival moved the ring's tail: that is all the heartbeat looks at
         }
         if (length > maxFrame) {
             throw new IllegalStateException("a frame of " + length + " bytes (the limit is " + maxFrame + ")");

@@ -89,32 +89,49 @@ public abstract class Node implements ClusterNode {
             return;
         }
         wire.check(message);
-        if (!sendTell(to.target, out -> {
+        Link.Sent sent = sendTell(to.target, out -> {
             out.writeInt(to.target);
             out.writeUTF(to.name);
             wire.encode(message, out);
-        })) {
-            system.deadLetters().publish(to, message, DeadLetter.Reason.STOPPED);
+        });
+        deadLetterUnless(sent, to, message);
+    }
+
+    /** A message that did not reach the ring is a dead letter: the process has gone, or was too far behind. */
+    void deadLetterUnless(Link.Sent sent, ActorRef<?> to, Object message) {
+        switch (sent) {
+            case SENT -> { }
+            case CLOSED -> system.deadLetters().publish(to, message, DeadLetter.Reason.STOPPED);
+            case FULL -> system.deadLetters().publish(to, message, DeadLetter.Reason.MAILBOX_FULL);
         }
     }
+
+    /** The name a dead letter of {@code ClusterWorker.send} / {@code Worker.send} is addressed to. */
+    static final String MESSAGES = "messages";
 
     /**
-     * Sends {@code message} on {@code link} (null: not connected) as a MESSAGE frame.
+     * Sends {@code message} on {@code link} (null: not connected) as a MESSAGE frame for process
+     * {@code target}.
      *
-     * @return false, counting it in {@code undelivered}, if it could not be handed to the link
+     * @return false, counting it in {@code undelivered}, if it could not be handed to the link; if
+     *         the link's ring was full, it is a dead letter ({@code MAILBOX_FULL}) too
      * @throws IllegalArgumentException if no codec takes its type
      */
-    boolean sendMessage(Link link, Object message, java.util.concurrent.atomic.AtomicLong undelivered) {
+    boolean sendMessage(Link link, int target, Object message, java.util.concurrent.atomic.AtomicLong undelivered) {
         wire.check(message);
-        if (link == null || !link.send(Link.MESSAGE, out -> wire.encode(message, out))) {
-            undelivered.incrementAndGet();
-            return false;
+        Link.Sent sent = link == null ? Link.Sent.CLOSED : link.send(Link.MESSAGE, out -> wire.encode(message, out));
+        if (sent == Link.Sent.SENT) {
+            return true;
         }
-        return true;
+        undelivered.incrementAndGet();
+        if (sent == Link.Sent.FULL) {
+            deadLetterUnless(sent, new RemoteRef<>(this, target, MESSAGES), message);
+        }
+        return false;
     }
 
-    /** Hands a TELL frame on towards {@code target}; {@return false if that process cannot be reached} */
-    abstract boolean sendTell(int target, Link.Body frame);
+    /** Hands a TELL frame on towards {@code target}; {@return whether it reached the ring} */
+    abstract Link.Sent sendTell(int target, Link.Body frame);
 
     /** A TELL frame for this process: read the message and hand it to the exposed actor. */
     void receiveTell(String name, DataInputStream message) throws IOException {

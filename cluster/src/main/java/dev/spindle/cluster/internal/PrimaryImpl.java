@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The primary: a private IPC socket (a Unix domain socket in a directory only this user can enter,
@@ -141,6 +142,7 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
         checkPlatform(config.balancing());
         PrimaryImpl primary = new PrimaryImpl(system, config, events);
         Thread.ofVirtual().name("spindle-cluster-accept").start(primary::acceptLoop);
+        Thread.ofVirtual().name("spindle-cluster-heartbeat").start(primary::heartbeats);
         Runtime.getRuntime().addShutdownHook(primary.shutdownHook);
         for (WorkerSlot slot : primary.slots) {
             slot.fork();
@@ -187,6 +189,22 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
         }
     }
 
+    /** Every {@code liveness.interval}: each slot pings its online processes and judges their silence. */
+    private void heartbeats() {
+        long interval = config.liveness().interval().toNanos();
+        while (!closed.get()) {
+            LockSupport.parkNanos(interval);
+            long now = System.nanoTime();
+            for (WorkerSlot slot : slots) {
+                try {
+                    slot.heartbeat(now);
+                } catch (RuntimeException e) {
+                    LOG.error("cluster: the heartbeat of worker {} failed", slot.id(), e);
+                }
+            }
+        }
+    }
+
     /** A new connection: it must be from this user and say hello with the secret, or it is closed. */
     private void admit(SocketChannel channel) {
         try {
@@ -200,7 +218,7 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
         } catch (IOException | UnsupportedOperationException e) {
             LOG.debug("cluster: cannot read the IPC peer's credentials; the secret decides", e);
         }
-        Link link = new Link(channel, config.maxFrameBytes(), "primary<-?");
+        Link link = new Link(channel, config.maxFrameBytes(), config.sendTimeout(), "primary<-?");
         AtomicBoolean admitted = new AtomicBoolean();
         link.startOnSocket(new Link.Handler() {
             /** Set on the hello's thread; read on the rings' reader, which the hello starts. */
@@ -227,6 +245,13 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
             public void onClosed(IOException cause) {
                 if (slot != null) {
                     slot.linkClosed(link, cause);
+                }
+            }
+
+            @Override
+            public void onStalled() {
+                if (slot != null) {
+                    slot.stalled(link);
                 }
             }
         });
@@ -270,22 +295,23 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
     }
 
     @Override
-    boolean sendTell(int target, Link.Body frame) {
-        return target >= 1 && target <= slots.size() && slots.get(target - 1).sendFrame(Link.TELL, frame);
+    Link.Sent sendTell(int target, Link.Body frame) {
+        return target >= 1 && target <= slots.size() ? slots.get(target - 1).sendFrame(Link.TELL, frame) : Link.Sent.CLOSED;
     }
 
     /** A worker's TELL for another worker: passed on as it came; a dead letter here if that worker is gone. */
     void relay(int target, byte[] rest) throws IOException {
-        if (sendTell(target, out -> {
+        Link.Sent sent = sendTell(target, out -> {
             out.writeInt(target);
             out.write(rest);
-        })) {
+        });
+        if (sent == Link.Sent.SENT) {
             return;
         }
         java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(rest));
         String name = in.readUTF();
         Object message = wire.decode(in);
-        system.deadLetters().publish(remote(target, name), message, dev.spindle.actors.DeadLetter.Reason.STOPPED);
+        deadLetterUnless(sent, remote(target, name), message);
     }
 
     /** Linux 5.14+: whether a closing listening socket hands its queued connections to the others of its port. */

@@ -202,6 +202,19 @@ final class ShmRing implements AutoCloseable {
         return count;
     }
 
+    /**
+     * Any thread: {@return how far writers have claimed} It moves whenever the writing process
+     * writes: the primary's heartbeat watches it in the ring a worker writes.
+     */
+    long tail() {
+        return (long) LONGS.getAcquire(map, TAIL);
+    }
+
+    /** Any thread: {@return how far the reader has read} Behind {@link #tail()} while records wait. */
+    long head() {
+        return (long) LONGS.getAcquire(map, HEAD);
+    }
+
     /** Reader: {@return whether a record is published at the head} */
     boolean hasRecord() {
         return (int) INTS.getAcquire(map, HEADER + (int) (readerHead & mask)) != 0;

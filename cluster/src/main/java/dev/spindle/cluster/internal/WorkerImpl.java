@@ -80,7 +80,7 @@ public final class WorkerImpl extends Node implements ClusterWorker {
         byte[] secret = HexFormat.of().parseHex(secretHex);
         SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
         String policy = System.getenv(BALANCING_ENV);
-        WorkerImpl worker = new WorkerImpl(system, id, config, new Link(channel, config.maxFrameBytes(), "worker-" + id),
+        WorkerImpl worker = new WorkerImpl(system, id, config, new Link(channel, config.maxFrameBytes(), config.sendTimeout(), "worker-" + id),
                 Path.of(socket).getParent(), policy == null ? config.balancing() : Balancing.valueOf(policy));
         ShmRing in = ShmRing.open(down(Path.of(rings)));
         ShmRing out = ShmRing.open(up(Path.of(rings)));
@@ -134,7 +134,7 @@ public final class WorkerImpl extends Node implements ClusterWorker {
     }
 
     @Override
-    boolean sendTell(int target, Link.Body frame) {
+    Link.Sent sendTell(int target, Link.Body frame) {
         return link.send(Link.TELL, frame); // the primary delivers it, or passes it on
     }
 
@@ -145,7 +145,7 @@ public final class WorkerImpl extends Node implements ClusterWorker {
 
     @Override
     public boolean send(Object message) {
-        return sendMessage(link, message, undelivered);
+        return sendMessage(link, PRIMARY, message, undelivered);
     }
 
     @Override

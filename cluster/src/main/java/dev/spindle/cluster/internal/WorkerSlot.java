@@ -68,6 +68,8 @@ final class WorkerSlot implements Worker {
         final CompletableFuture<String> exited = new CompletableFuture<>();
         /** Why its link ended, or its hello was refused: for the message of a process that ends before it listens. */
         volatile String linkEnd;
+        /** Told {@link ClusterEvent.Unresponsive} for its present silence. Heartbeat thread only. */
+        boolean silenceTold;
 
         Life(int number, Path rings, ShmRing up, ShmRing down) {
             this.number = number;
@@ -400,8 +402,8 @@ final class WorkerSlot implements Worker {
             l = life.link;
             p = life.process;
         }
-        if (l == null || !l.send(Link.DISCONNECT, out -> { })) {
-            p.destroy();
+        if (l == null || l.send(Link.DISCONNECT, out -> { }) != Link.Sent.SENT) {
+            p.destroy(); // a process too far behind to read it (stopped, say) is ended at the deadline
         }
     }
 
@@ -458,15 +460,67 @@ final class WorkerSlot implements Worker {
         return life == null ? null : life.link;
     }
 
-    /** Sends a frame to the current process; {@return false if none is connected} */
-    boolean sendFrame(int kind, Link.Body frame) {
+    /** Sends a frame to the current process; {@return whether it reached its ring} */
+    Link.Sent sendFrame(int kind, Link.Body frame) {
         Link l = currentLink();
-        return l != null && l.send(kind, frame);
+        return l == null ? Link.Sent.CLOSED : l.send(kind, frame);
     }
 
     @Override
     public boolean send(Object message) {
-        return primary.sendMessage(currentLink(), message, undelivered);
+        return primary.sendMessage(currentLink(), id, message, undelivered);
+    }
+
+    /** A process of this slot left its ring full for the send timeout: told once per stall. */
+    void stalled(Link link) {
+        synchronized (lock) {
+            Life life = lifeOf(link);
+            if (life != null && !life.disconnectedTold) {
+                primary.events.tell(new ClusterEvent.Overflow(this));
+            }
+        }
+    }
+
+    /**
+     * The heartbeat thread's visit: pings every process of the slot that is online, and tells
+     * {@link ClusterEvent.Unresponsive} about one silent for the liveness timeout (killing it if
+     * the policy says so; its exit is then a crash, restarted as any other).
+     */
+    void heartbeat(long now) {
+        ClusterConfig.Liveness liveness = primary.config.liveness();
+        List<Life> online;
+        synchronized (lock) {
+            online = lives.stream().filter(l -> l.link != null).toList();
+        }
+        for (Life life : online) {
+            Link l = life.link;
+            if (l == null) {
+                continue;
+            }
+            l.trySend(Link.PING, out -> { });
+            long silent = l.silentNanos(now);
+            if (silent < liveness.timeout().toNanos()) {
+                life.silenceTold = false;
+                continue;
+            }
+            if (life.silenceTold) {
+                continue;
+            }
+            life.silenceTold = true;
+            boolean kill = liveness.onUnresponsive() == ClusterConfig.OnUnresponsive.RESTART;
+            Duration silence = Duration.ofNanos(silent);
+            LOG.error("cluster: worker {} (pid {}) has written nothing for {} ms, not even an answer to a ping{}", id,
+                    life.process.pid(), silence.toMillis(), kill ? "; killing it (SIGKILL), it is restarted" : "");
+            synchronized (lock) {
+                if (!lives.contains(life) || life.disconnectedTold) {
+                    continue;
+                }
+                primary.events.tell(new ClusterEvent.Unresponsive(this, life.process.pid(), silence, kill));
+            }
+            if (kill) {
+                life.process.destroyForcibly(); // SIGKILL: a stopped process ends too
+            }
+        }
     }
 
     @Override

@@ -91,6 +91,8 @@ final class Hub implements Behavior<ClusterEvent> {
                     "worker {} (pid {}) exited ({}){}", w.id(), pid, signal != null ? signal : "code " + code,
                     restarting ? ", restarting it" : "");
             case ClusterEvent.GaveUp(Worker w, int crashes) -> LOG.warn("worker {} crashed {} times: given up", w.id(), crashes);
+            case ClusterEvent.Overflow(Worker w) -> LOG.warn("worker {} is behind: messages to it dropped", w.id());
+            case ClusterEvent.Unresponsive(Worker w, long pid, var silence, boolean killed) -> LOG.warn("worker {} unresponsive", w.id());
         }
         return Behavior.same();
     }
