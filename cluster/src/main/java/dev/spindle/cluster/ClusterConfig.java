@@ -37,11 +37,16 @@ import java.util.Objects;
  *                         (counted, dead letters, {@link ClusterEvent.Overflow}) without waiting,
  *                         until it reads again. A hung process never blocks its senders for longer
  * @param liveness         how the primary finds a worker that stopped answering (heartbeats)
+ * @param retryGivenUpAfter the cool-down after which a worker given up on (crash loop) is tried
+ *                         again, its crash count cleared; null (the default): never. Without it,
+ *                         once every worker is given up the primary closes and
+ *                         {@link ClusterPrimary#terminated()} fails, for {@code main} to exit
+ *                         non-zero and a supervisor to act
  */
 public record ClusterConfig(int workers, String workerMain, List<String> workerArgs, List<String> extraJvmArgs,
         Duration restartBackoff, Duration maxRestartBackoff, int maxRestarts, Duration crashWindow,
         Duration shutdownTimeout, int maxFrameBytes, List<Registration<?>> codecs, Path workerLogs, Balancing balancing,
-        Duration sendTimeout, Liveness liveness) {
+        Duration sendTimeout, Liveness liveness, Duration retryGivenUpAfter) {
 
     /** One message type: its wire id, class and codec. */
     public record Registration<T>(int id, Class<T> type, Codec<T> codec) {
@@ -96,6 +101,9 @@ public record ClusterConfig(int workers, String workerMain, List<String> workerA
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(balancing, "balancing");
         Objects.requireNonNull(liveness, "liveness");
+        if (retryGivenUpAfter != null && (retryGivenUpAfter.isNegative() || retryGivenUpAfter.isZero())) {
+            throw new IllegalArgumentException("retryGivenUpAfter must be positive, or null for never: " + retryGivenUpAfter);
+        }
         if (sendTimeout == null || sendTimeout.isNegative()) {
             throw new IllegalArgumentException("sendTimeout must not be negative: " + sendTimeout);
         }
@@ -111,64 +119,75 @@ public record ClusterConfig(int workers, String workerMain, List<String> workerA
                 Duration.ofMillis(100), Duration.ofSeconds(10), 5, Duration.ofMinutes(1), Duration.ofSeconds(10),
                 1 << 20, List.of(new Registration<>(0, String.class, Codec.STRING),
                         new Registration<>(1, byte[].class, Codec.BYTES)), null, Balancing.REUSE_PORT,
-                Duration.ofSeconds(1), new Liveness(Duration.ofSeconds(1), Duration.ofSeconds(10), OnUnresponsive.RESTART));
+                Duration.ofSeconds(1), new Liveness(Duration.ofSeconds(1), Duration.ofSeconds(10), OnUnresponsive.RESTART), null);
     }
 
     public ClusterConfig withWorkers(int count) {
         return new ClusterConfig(count, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout, liveness);
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout, liveness, retryGivenUpAfter);
     }
 
     /** {@return a copy whose workers run {@code main} with {@code args} instead of the primary's main class and arguments} */
     public ClusterConfig withWorkerMain(Class<?> main, String... args) {
         return new ClusterConfig(workers, main.getName(), List.of(args), extraJvmArgs, restartBackoff,
-                maxRestartBackoff, maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout, liveness);
+                maxRestartBackoff, maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout, liveness, retryGivenUpAfter);
     }
 
     public ClusterConfig withExtraJvmArgs(String... args) {
         return new ClusterConfig(workers, workerMain, workerArgs, List.of(args), restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout, liveness);
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout, liveness, retryGivenUpAfter);
     }
 
     /** {@return a copy with this restart backoff and crash-loop guard} */
     public ClusterConfig withRestarts(Duration backoff, Duration maxBackoff, int maxCrashes, Duration window) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, backoff, maxBackoff, maxCrashes,
-                window, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout, liveness);
+                window, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout, liveness, retryGivenUpAfter);
     }
 
     public ClusterConfig withShutdownTimeout(Duration timeout) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, timeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout, liveness);
+                maxRestarts, crashWindow, timeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout, liveness, retryGivenUpAfter);
     }
 
     public ClusterConfig withMaxFrameBytes(int bytes) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, bytes, codecs, workerLogs, balancing, sendTimeout, liveness);
+                maxRestarts, crashWindow, shutdownTimeout, bytes, codecs, workerLogs, balancing, sendTimeout, liveness, retryGivenUpAfter);
     }
 
     /** {@return a copy whose workers write their output to {@code directory}/worker-&lt;id&gt;.log instead of the primary's} */
     public ClusterConfig withWorkerLogs(Path directory) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, directory, balancing, sendTimeout, liveness);
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, directory, balancing, sendTimeout, liveness, retryGivenUpAfter);
     }
 
     /** {@return a copy whose workers share the addresses they listen on this way} */
     public ClusterConfig withBalancing(Balancing policy) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, policy, sendTimeout, liveness);
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, policy, sendTimeout, liveness, retryGivenUpAfter);
     }
 
     /** {@return a copy whose sends wait at most {@code timeout} for room in a full ring (zero: never)} */
     public ClusterConfig withSendTimeout(Duration timeout) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, timeout, liveness);
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, timeout, liveness, retryGivenUpAfter);
     }
 
     /** {@return a copy whose primary pings every {@code interval}, and acts on a worker silent for {@code timeout}} */
     public ClusterConfig withLiveness(Duration interval, Duration timeout, OnUnresponsive action) {
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
                 maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout,
-                new Liveness(interval, timeout, action));
+                new Liveness(interval, timeout, action), retryGivenUpAfter);
+    }
+
+    /**
+     * {@return a copy whose primary tries a worker it gave up on again after {@code coolDown} (null:
+     * never, the default)} Pick it longer than the crash window: what made the worker crash (a
+     * database down, a full disk) has time to go.
+     */
+    public ClusterConfig withRetryGivenUpAfter(Duration coolDown) {
+        return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, codecs, workerLogs, balancing, sendTimeout,
+                liveness, coolDown);
     }
 
     /**
@@ -186,6 +205,6 @@ public record ClusterConfig(int workers, String workerMain, List<String> workerA
         List<Registration<?>> more = new ArrayList<>(codecs);
         more.add(new Registration<>(id, type, codec));
         return new ClusterConfig(workers, workerMain, workerArgs, extraJvmArgs, restartBackoff, maxRestartBackoff,
-                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, Collections.unmodifiableList(more), workerLogs, balancing, sendTimeout, liveness);
+                maxRestarts, crashWindow, shutdownTimeout, maxFrameBytes, Collections.unmodifiableList(more), workerLogs, balancing, sendTimeout, liveness, retryGivenUpAfter);
     }
 }

@@ -60,8 +60,18 @@ public sealed interface ClusterEvent {
 
     /**
      * The worker crashed {@code crashes} times within the crash window: it is not restarted any
-     * more (the crash-loop guard); the cluster runs on with one worker fewer.
+     * more (the crash-loop guard), unless {@link ClusterConfig#retryGivenUpAfter()} tries it again
+     * after a cool-down; the cluster runs on with one worker fewer.
      */
     record GaveUp(Worker worker, int crashes) implements ClusterEvent {
+    }
+
+    /**
+     * Every worker has been given up ({@link GaveUp}): the cluster serves nothing. With
+     * {@code retryAfter} (the config's {@link ClusterConfig#retryGivenUpAfter()}) each is tried
+     * again after that cool-down; null: none will be, the primary closes and
+     * {@link ClusterPrimary#terminated()} fails.
+     */
+    record AllGaveUp(java.time.Duration retryAfter) implements ClusterEvent {
     }
 }

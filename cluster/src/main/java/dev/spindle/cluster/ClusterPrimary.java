@@ -34,6 +34,18 @@ public interface ClusterPrimary extends ClusterNode, AutoCloseable {
     CompletionStage<Void> rollingRestart();
 
     /**
+     * {@return completes when the primary has closed} Normally after {@link #close()}; exceptionally
+     * ({@link IllegalStateException}) when it closed itself because every worker was given up and
+     * none is to be retried ({@link ClusterEvent.AllGaveUp}). The library never exits the JVM;
+     * a {@code main} that wants a supervisor (systemd, Kubernetes) to see a dead cluster says:
+     * <pre>{@code
+     * primary.terminated().exceptionally(failure -> { System.exit(1); return null; });
+     * }</pre>
+     * Dependent actions run on the thread that completes it, holding no lock of the cluster's.
+     */
+    CompletionStage<Void> terminated();
+
+    /**
      * Disconnects every worker, waits up to {@link ClusterConfig#shutdownTimeout()} for them to
      * exit, kills those that did not, and removes the IPC socket. Idempotent.
      */

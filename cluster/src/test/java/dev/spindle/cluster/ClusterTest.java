@@ -210,7 +210,45 @@ class ClusterTest {
         List<Boolean> restarting = seen.stream().filter(e -> e instanceof ClusterEvent.Exited)
                 .map(e -> ((ClusterEvent.Exited) e).restarting()).toList();
         assertThat(restarting).containsExactly(true, true, false);
+        assertThat(await(ClusterEvent.AllGaveUp.class, e -> true).retryAfter()).isNull(); // its only worker
         events.expectNoMessage(Duration.ofMillis(300));
+    }
+
+    @Test
+    void shouldCloseAndFailTerminatedWhenEveryWorkerIsGivenUp() throws Exception {
+        ClusterPrimary cluster = start(CONFIG.withWorkerMain(TestWorker.class, "crash")
+                .withRestarts(Duration.ofMillis(10), Duration.ofMillis(50), 1, Duration.ofMinutes(1)));
+        await(ClusterEvent.GaveUp.class, e -> true);
+        await(ClusterEvent.GaveUp.class, e -> true);
+        assertThat(await(ClusterEvent.AllGaveUp.class, e -> true).retryAfter()).isNull();
+        // what main acts on (exit non-zero): the primary has closed, every file gone
+        assertThat(cluster.terminated().toCompletableFuture()).failsWithin(WAIT)
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(IllegalStateException.class)
+                .withMessageContaining("every worker was given up");
+        assertThat(RecordingLogs.containing("every worker (2) was given up")).hasSize(1);
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)).isEmpty();
+    }
+
+    @Test
+    void shouldRetryEveryGivenUpWorkerAfterTheCoolDown() throws Exception {
+        Duration coolDown = Duration.ofMillis(500);
+        ClusterPrimary cluster = start(CONFIG.withWorkerMain(TestWorker.class, "crash")
+                .withRestarts(Duration.ofMillis(10), Duration.ofMillis(50), 1, Duration.ofMinutes(1))
+                .withRetryGivenUpAfter(coolDown));
+        await(ClusterEvent.GaveUp.class, e -> true);
+        await(ClusterEvent.GaveUp.class, e -> true);
+        assertThat(await(ClusterEvent.AllGaveUp.class, e -> true).retryAfter()).isEqualTo(coolDown);
+        long allGone = System.nanoTime();
+        // each is tried again after the cool-down, with a fresh crash count: two forks each, given up again
+        for (int i = 0; i < 2; i++) {
+            await(ClusterEvent.Forked.class, e -> true);
+            assertThat(Duration.ofNanos(System.nanoTime() - allGone)).isGreaterThanOrEqualTo(coolDown.minusMillis(100));
+        }
+        assertThat(await(ClusterEvent.AllGaveUp.class, e -> true).retryAfter()).isEqualTo(coolDown);
+        assertThat(cluster.worker(1).incarnation()).isEqualTo(4);
+        assertThat(cluster.worker(2).incarnation()).isEqualTo(4);
+        assertThat(cluster.terminated().toCompletableFuture()).isNotDone();
     }
 
     @Test
@@ -937,6 +975,7 @@ class ClusterTest {
             case ClusterEvent.GaveUp e -> e.worker();
             case ClusterEvent.Overflow e -> e.worker();
             case ClusterEvent.Unresponsive e -> e.worker();
+            case ClusterEvent.AllGaveUp e -> null;
         };
     }
 }

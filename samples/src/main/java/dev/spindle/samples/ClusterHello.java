@@ -93,6 +93,7 @@ public final class ClusterHello {
                         restarting ? ", restarting it" : "");
                 case ClusterEvent.GaveUp(Worker w, int crashes) -> LOG.warn("worker {} crashed {} times: given up", w.id(), crashes);
                 case ClusterEvent.Overflow(Worker w) -> LOG.warn("worker {} is behind: messages to it dropped", w.id());
+                case ClusterEvent.AllGaveUp(var retryAfter) -> LOG.error("every worker was given up");
                 case ClusterEvent.Unresponsive(Worker w, long pid, var silence, boolean killed) -> LOG.warn("worker {} unresponsive", w.id());
             }
             return Behavior.same();

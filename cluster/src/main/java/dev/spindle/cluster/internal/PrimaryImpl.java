@@ -385,6 +385,45 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
         }
     }
 
+    /** Completes when {@link #close()} has finished; exceptionally if the primary closed because every worker was given up. */
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** Why the primary closes itself, or null: {@link #terminated} fails with it. */
+    private volatile Throwable closingBecause;
+    /** Slots given up on and not (yet) tried again. */
+    private final java.util.concurrent.atomic.AtomicInteger givenUp = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * A slot gave up on its worker (called outside its lock). The last one tells
+     * {@link ClusterEvent.AllGaveUp}; with no retry configured the primary then closes (on a
+     * thread of its own: the caller may be a process's exit handler) and {@link #terminated}
+     * fails. Node's cluster keeps a primary with no workers running, and says nothing.
+     */
+    void gaveUp() {
+        if (givenUp.incrementAndGet() != slots.size()) {
+            return;
+        }
+        Duration retry = config.retryGivenUpAfter();
+        LOG.error("cluster: every worker ({}) was given up after crash loops: nothing serves; {}", slots.size(),
+                retry == null ? "the primary closes (terminated() fails: main may exit non-zero)"
+                        : "each is tried again after " + retry.toMillis() + " ms");
+        events.tell(new ClusterEvent.AllGaveUp(retry));
+        if (retry == null) {
+            closingBecause = new IllegalStateException("every worker was given up after crash loops (" + slots.size()
+                    + " workers, more than " + config.maxRestarts() + " crashes each within " + config.crashWindow() + ")");
+            Thread.ofVirtual().name("spindle-cluster-gave-up").start(this::close);
+        }
+    }
+
+    /** A slot given up on tries its worker again. */
+    void retrying() {
+        givenUp.decrementAndGet();
+    }
+
+    @Override
+    public CompletionStage<Void> terminated() {
+        return terminated.copy();
+    }
+
     @Override
     public List<Worker> workers() {
         return List.copyOf(slots);
@@ -416,6 +455,19 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
     }
 
     private void closeOnce() {
+        try {
+            stopEverything();
+        } finally {
+            Throwable because = closingBecause;
+            if (because == null) {
+                terminated.complete(null);
+            } else {
+                terminated.completeExceptionally(because);
+            }
+        }
+    }
+
+    private void stopEverything() {
         if (Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);

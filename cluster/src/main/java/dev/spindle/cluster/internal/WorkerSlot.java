@@ -162,41 +162,49 @@ final class WorkerSlot implements Worker {
             }
         }
         Life life;
-        synchronized (lock) {
-            if (primary.closing() || !replace && current != null) {
-                return null;
-            }
-            boolean replacing = current != null;
-            int number = ++incarnations;
-            Path rings = primary.directory.resolve("worker-" + id + "." + number);
-            builder.environment().put(Cluster.WORKER_ID_ENV, Integer.toString(id));
-            builder.environment().put(WorkerImpl.INCARNATION_ENV, Integer.toString(number));
-            builder.environment().put(WorkerImpl.SOCKET_ENV, primary.socket.toString());
-            builder.environment().put(WorkerImpl.SECRET_ENV, primary.secretHex());
-            builder.environment().put(WorkerImpl.RINGS_ENV, rings.toString());
-            builder.environment().put(WorkerImpl.BALANCING_ENV, primary.config.balancing().name());
-            ShmRing up = null;
-            ShmRing down = null;
-            try {
-                int capacity = Link.ringCapacity(primary.config.maxFrameBytes());
-                up = ShmRing.create(WorkerImpl.up(rings), capacity);
-                down = ShmRing.create(WorkerImpl.down(rings), capacity);
-                life = new Life(number, rings, up, down);
-                life.process = builder.start();
-            } catch (IOException e) {
-                closeRings(up, down, rings);
-                LOG.error("cluster: cannot start worker {}: {}", id, String.join(" ", builder.command()), e);
-                if (!replacing) {
-                    gaveUp = true;
-                    primary.events.tell(new ClusterEvent.GaveUp(this, crashes.size()));
+        boolean gaveUpNow = false;
+        try {
+            synchronized (lock) {
+                if (primary.closing() || !replace && current != null) {
+                    return null;
                 }
-                return null;
+                boolean replacing = current != null;
+                int number = ++incarnations;
+                Path rings = primary.directory.resolve("worker-" + id + "." + number);
+                builder.environment().put(Cluster.WORKER_ID_ENV, Integer.toString(id));
+                builder.environment().put(WorkerImpl.INCARNATION_ENV, Integer.toString(number));
+                builder.environment().put(WorkerImpl.SOCKET_ENV, primary.socket.toString());
+                builder.environment().put(WorkerImpl.SECRET_ENV, primary.secretHex());
+                builder.environment().put(WorkerImpl.RINGS_ENV, rings.toString());
+                builder.environment().put(WorkerImpl.BALANCING_ENV, primary.config.balancing().name());
+                ShmRing up = null;
+                ShmRing down = null;
+                try {
+                    int capacity = Link.ringCapacity(primary.config.maxFrameBytes());
+                    up = ShmRing.create(WorkerImpl.up(rings), capacity);
+                    down = ShmRing.create(WorkerImpl.down(rings), capacity);
+                    life = new Life(number, rings, up, down);
+                    life.process = builder.start();
+                } catch (IOException e) {
+                    closeRings(up, down, rings);
+                    LOG.error("cluster: cannot start worker {}: {}", id, String.join(" ", builder.command()), e);
+                    if (!replacing) {
+                        gaveUp = true;
+                        gaveUpNow = true;
+                        primary.events.tell(new ClusterEvent.GaveUp(this, crashes.size()));
+                    }
+                    return null;
+                }
+                lives.add(life);
+                if (!replacing) {
+                    current = life;
+                }
+                primary.events.tell(new ClusterEvent.Forked(this, life.process.pid()));
             }
-            lives.add(life);
-            if (!replacing) {
-                current = life;
+        } finally {
+            if (gaveUpNow) {
+                afterGivingUp();
             }
-            primary.events.tell(new ClusterEvent.Forked(this, life.process.pid()));
         }
         life.process.onExit().thenAccept(p -> exited(life));
         return life;
@@ -358,6 +366,9 @@ final class WorkerSlot implements Worker {
             }
         }
         life.exited.complete(signal != null ? signal : "code " + code);
+        if (givingUp) {
+            afterGivingUp();
+        }
         if (delay != null) {
             LOG.warn("cluster: worker {} exited ({}); restarting it in {} ms", id,
                     signal != null ? signal : "code " + code, delay.toMillis());
@@ -373,6 +384,35 @@ final class WorkerSlot implements Worker {
                 }
             });
         }
+    }
+
+    /**
+     * Outside the lock (the primary looks at every slot): tells the primary, and with a cool-down
+     * configured tries this worker again after it, its crash count cleared.
+     */
+    private void afterGivingUp() {
+        primary.gaveUp();
+        Duration coolDown = primary.config.retryGivenUpAfter();
+        if (coolDown == null) {
+            return;
+        }
+        Thread.ofVirtual().name("spindle-cluster-retry-" + id).start(() -> {
+            try {
+                Thread.sleep(coolDown);
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (lock) {
+                if (primary.closing() || !gaveUp) {
+                    return;
+                }
+                gaveUp = false;
+                crashes.clear();
+            }
+            primary.retrying();
+            LOG.warn("cluster: trying worker {} again after a cool-down of {} ms", id, coolDown.toMillis());
+            fork();
+        });
     }
 
     /** {@return the delay before restart number {@code crashCount} in the window: doubling from the configured backoff} */
