@@ -16,9 +16,11 @@ public interface ChildProcess {
     boolean write(byte[] data);
 
     /**
-     * Stops reading the child's stdout and stderr: no more output is told until
-     * {@link #resumeOutput}; the pipes fill and the child waits on its writes (Node's
-     * {@code stdout.pause()}). Without it, output is told as fast as the child writes it.
+     * Stops reading the child's stdout and stderr: after at most one more chunk per stream (a
+     * read already under way), no more output is told until {@link #resumeOutput}; the pipes fill
+     * and the child waits on its writes (Node's {@code stdout.pause()}). Without it, output is
+     * told as fast as the child writes it. Once the child has ended, what its pipes hold is read
+     * whatever the pause, so that {@link ProcessEvent.Exited} can follow.
      */
     void pauseOutput();
 

@@ -166,10 +166,12 @@ class BlockingOpsTest {
     @Test
     void shouldStopReadingAChildsOutputWhilePausedAndGoOnWhenResumed() {
         TestProbe<ProcessEvent> probe = kit.createProbe();
-        io.spawn(ProcessSpec.of("yes"), probe.ref()); // output without end
+        // Output without end once it has read a line: paused before it starts.
+        io.spawn(ProcessSpec.of("sh", "-c", "read go; exec yes"), probe.ref());
         ChildProcess yes = probe.expectMessageClass(ProcessEvent.Started.class).process();
         try {
             yes.pauseOutput();
+            yes.write("go\n".getBytes(StandardCharsets.US_ASCII));
             // What was read before the pause took effect, then nothing for half a second: the pipe
             // fills and yes waits. Unpaused, yes never goes quiet (it writes hundreds of MB/s).
             long told = 0;

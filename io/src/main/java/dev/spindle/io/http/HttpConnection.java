@@ -34,6 +34,8 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
     /** After the last answer of a closing connection: how long to wait for the client's FIN before closing anyway. */
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Recycled requests a connection keeps for its next ones (each with its head and body arrays). */
+    private static final int FREE_REQUESTS = 4;
 
     private final HttpServer.LoopState state;
     private final IoLoop loop;
@@ -135,7 +137,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     }
 
     private void peerClosed() {
-        if (outputShut || (inFlight.isEmpty() && !parser.inProgress())) {
+        if (outputShut || (inFlight.isEmpty() && !parser.inProgress() && unwritten.isEmpty())) {
             close();
             return;
         }
@@ -160,7 +162,9 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     private void consume(ByteBuffer in) {
         while (in.hasRemaining() && !noMoreRequests) {
             if (current == null) {
-                if (inFlight.size() >= options.maxPipelined()) {
+                if (inFlight.size() >= options.maxPipelined() || !unwritten.isEmpty()) {
+                    // Too many in flight, or the client is not taking its answers: no new request
+                    // is started until it does (the bytes wait, and TCP slows the client).
                     keepUnparsed(in);
                     return;
                 }
@@ -352,10 +356,16 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
 
     private void flushFromTask() {
         flushScheduled.set(false);
-        if (closed) {
-            closeStreams(); // a stream may have started after the connection closed
-        } else {
-            flush();
+        try {
+            if (closed) {
+                closeStreams(); // a stream may have started after the connection closed
+            } else {
+                flush();
+            }
+        } catch (Throwable failure) {
+            // Half an answer may be on the wire: the connection cannot go on (the loop counts it).
+            close();
+            throw failure;
         }
     }
 
@@ -489,10 +499,17 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             stream.headSent = true;
         }
         boolean body = ResponseEncoder.hasBody(head);
-        boolean chunked = body && ResponseEncoder.chunked(head);
+        if (!body) {
+            stream.close(null); // HEAD (or a 204 or 304): the head is the whole answer; what is written is dropped
+            return true;
+        }
+        boolean chunked = ResponseEncoder.chunked(head);
+        if (draining && chunked && head.response.eventStream) {
+            stream.stopTaking(); // it ends after what it has queued (below)
+        }
         for (byte[] chunk; unwritten.isEmpty() && (chunk = stream.poll()) != null; ) {
-            if (!body || chunk.length == 0) {
-                continue; // HEAD: the head only; and an empty chunk would end a chunked body
+            if (chunk.length == 0) {
+                continue; // an empty chunk would end a chunked body
             }
             stream.sent += chunk.length;
             if (stream.declaredLength >= 0 && stream.sent > stream.declaredLength) {
@@ -527,7 +544,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         if (!unwritten.isEmpty() || (!stream.finished() && !endedByShutdown)) {
             return false;
         }
-        if (body && stream.declaredLength >= 0 && stream.sent != stream.declaredLength) {
+        if (stream.declaredLength >= 0 && stream.sent != stream.declaredLength) {
             abort(stream, new IOException("the answer ended after " + stream.sent + " of its Content-Length of "
                     + stream.declaredLength + " bytes"), out, false);
             return false;
@@ -655,8 +672,8 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         }
         request.sink = null;
         request.reset();
-        if (free.size() < options.maxPipelined()) {
-            free.addLast(request);
+        if (free.size() < Math.min(FREE_REQUESTS, options.maxPipelined())) {
+            free.addLast(request); // a few, not maxPipelined: an idle connection holds little
         }
     }
 
@@ -665,7 +682,8 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         if (noMoreRequests || (body != null && !body.wantsBytes())) {
             return; // a streamed body's reader has asked for nothing: what waits stays unread
         }
-        if (unparsed != null && inFlight.size() < options.maxPipelined()) {
+        // A request under way (a streamed body) goes on whatever is in flight; a new one waits for room.
+        if (unparsed != null && (current != null || (inFlight.size() < options.maxPipelined() && unwritten.isEmpty()))) {
             ByteBuffer pending = unparsed;
             unparsed = null;
             consume(pending);
@@ -755,7 +773,10 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             close();
             return;
         }
-        if (draining && inFlight.isEmpty() && !parser.inProgress() && now - lastActivity > DRAIN_IDLE_NANOS) {
+        if (closed) {
+            return; // the write it tried found the client gone
+        }
+        if (draining && inFlight.isEmpty() && unwritten.isEmpty() && !parser.inProgress() && now - lastActivity > DRAIN_IDLE_NANOS) {
             close(); // idle while the server shuts down: no request is on its way
             return;
         }
@@ -769,7 +790,8 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
                 && now - bodyWaitStarted > options.bodyTimeout().toNanos()) {
             fail(408, "request body not received within " + options.bodyTimeout().toMillis() + " ms");
             flush();
-        } else if (inFlight.isEmpty() && !parser.inProgress() && now - lastActivity > options.idleTimeout().toNanos()) {
+        } else if (inFlight.isEmpty() && unwritten.isEmpty() && !parser.inProgress()
+                && now - lastActivity > options.idleTimeout().toNanos()) {
             state.server.idleClosed.increment();
             close();
         }
@@ -780,7 +802,13 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
      * timeout} Told at sweeps from the count of bytes written, so writing costs no clock reading.
      */
     private boolean unreadTooLong(long now) {
-        if (unwritten.isEmpty()) {
+        if (!unwritten.isEmpty()) {
+            // The kernel wakes a writer only once a good part of its buffer is free (a third, of
+            // up to megabytes): a client reading slowly would look stalled for many seconds. So
+            // the sweep offers what waits; what the socket takes is progress.
+            flush();
+        }
+        if (closed || unwritten.isEmpty()) {
             stalled = false;
             return false;
         }
@@ -798,13 +826,16 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             return;
         }
         closed = true;
-        IoLoop.release(key, channel);
-        unwritten.clear();
-        closeStreams();
-        if (body != null) {
-            body.fail(new IOException("the connection closed before the body ended"));
+        try {
+            IoLoop.release(key, channel);
+            unwritten.clear();
+            closeStreams();
+            if (body != null) {
+                body.fail(new IOException("the connection closed before the body ended"));
+            }
+        } finally {
+            state.removed(this); // the count and the gate, whatever failed above
         }
-        state.removed(this);
     }
 
     @Override

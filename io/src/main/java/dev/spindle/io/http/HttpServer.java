@@ -200,9 +200,20 @@ public final class HttpServer implements AutoCloseable {
             options.tcp().acceptGate().released(); // once: this path throws nothing to the acceptor
             return;
         }
-        LoopState state = loops.computeIfAbsent(loop, l -> new LoopState(this, l));
-        HttpConnection connection = new HttpConnection(state, loop, channel);
-        state.add(connection);
+        HttpConnection connection = null;
+        try {
+            LoopState state = loops.computeIfAbsent(loop, l -> new LoopState(this, l));
+            connection = new HttpConnection(state, loop, channel);
+            state.add(connection);
+        } catch (Throwable failure) {
+            if (connection != null && connection.index >= 0) {
+                connection.close(); // it was counted in: closing counts it out, closes and tells the gate
+                loop.survived(failure, "setting up an HTTP connection");
+                return;
+            }
+            open.decrementAndGet(); // not counted in yet: the socket and the gate are the caller's
+            throw failure;
+        }
         try {
             connection.attach();
         } catch (IOException e) {
@@ -257,11 +268,6 @@ public final class HttpServer implements AutoCloseable {
 
         /** Drains every connection on this loop; closes what is left after {@code graceNanos}. */
         void drain(long graceNanos) {
-            for (int i = connections.size() - 1; i >= 0; i--) {
-                if (i < connections.size()) {
-                    connections.get(i).drain();
-                }
-            }
             loop.schedule(graceNanos, () -> {
                 for (int i = connections.size() - 1; i >= 0; i--) {
                     if (i < connections.size()) {
@@ -269,19 +275,40 @@ public final class HttpServer implements AutoCloseable {
                     }
                 }
             });
-        }
-
-        private void sweep() {
-            long now = System.nanoTime();
             for (int i = connections.size() - 1; i >= 0; i--) {
                 if (i < connections.size()) {
-                    connections.get(i).sweep(now);
+                    HttpConnection connection = connections.get(i);
+                    guarded(connection, "draining", () -> connection.drain());
                 }
             }
-            if (connections.isEmpty()) {
-                sweeping = false;
-            } else {
-                loop.schedule(SWEEP_NANOS, this::sweep);
+        }
+
+        /** Every connection's timeouts; a connection whose sweep fails is closed, and the sweep goes on. */
+        private void sweep() {
+            long now = System.nanoTime();
+            try {
+                for (int i = connections.size() - 1; i >= 0; i--) {
+                    if (i < connections.size()) {
+                        HttpConnection connection = connections.get(i);
+                        guarded(connection, "sweeping", () -> connection.sweep(now));
+                    }
+                }
+            } finally {
+                if (connections.isEmpty()) {
+                    sweeping = false;
+                } else {
+                    loop.schedule(SWEEP_NANOS, this::sweep);
+                }
+            }
+        }
+
+        /** Runs {@code work} for {@code connection}; if it throws (even an Error), the loop counts it and the connection closes. */
+        private void guarded(HttpConnection connection, String what, Runnable work) {
+            try {
+                work.run();
+            } catch (Throwable failure) {
+                loop.survived(failure, what + " an HTTP connection");
+                connection.close();
             }
         }
     }

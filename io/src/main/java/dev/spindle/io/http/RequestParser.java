@@ -58,6 +58,8 @@ final class RequestParser {
     private long chunkRemaining;
     private int chunkDigits;
     private int trailerBytes;
+    /** Chunk-extension bytes of the body in progress (ignored, but not without end: llhttp's CVE-2024-22019). */
+    private int extensionBytes;
     private int trailerLineLength;
     private int leadingEmptyLines;
     private int errorStatus;
@@ -179,6 +181,9 @@ final class RequestParser {
                 }
                 case CHUNK_EXT -> {
                     byte b = in.get();
+                    if (++extensionBytes > options.maxHeadSize()) {
+                        return fail(400, "chunk extensions larger than " + options.maxHeadSize() + " bytes");
+                    }
                     if (b == '\r') {
                         state = State.CHUNK_SIZE_LF;
                     } else if (!Ascii.isFieldChar(b)) {
@@ -311,6 +316,7 @@ final class RequestParser {
         if (request.chunked) {
             chunkRemaining = 0;
             chunkDigits = 0;
+            extensionBytes = 0;
             request.bodyLength = 0;
             state = State.CHUNK_SIZE;
         } else if (request.contentLength > 0) {

@@ -29,6 +29,8 @@ final class StreamedAnswer implements ResponseWriter {
     private volatile boolean ended;
     private volatile boolean aborted;
     private volatile boolean closed;
+    /** The server is shutting down: writes from now on are dropped, and the stream ends after what is queued. */
+    private volatile boolean takingNoMore;
 
     // ---- loop-confined ----
     boolean headSent;
@@ -51,7 +53,7 @@ final class StreamedAnswer implements ResponseWriter {
             throw new IllegalStateException("this stream has ended");
         }
         int size = data.length;
-        if (closed) {
+        if (closed || takingNoMore) {
             dropped.addAndGet(size);
             return false;
         }
@@ -105,6 +107,11 @@ final class StreamedAnswer implements ResponseWriter {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /** Loop. Takes no more writes (they are dropped and counted): the stream ends after what is queued. */
+    void stopTaking() {
+        takingNoMore = true;
     }
 
     /** Loop. {@return the next chunk queued, or null} The writer is told when the queue has drained. */

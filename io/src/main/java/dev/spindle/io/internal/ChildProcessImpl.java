@@ -167,6 +167,12 @@ final class ChildProcessImpl implements ChildProcess {
         } catch (IOException e) {
             // The child closed its stdin or exited: later writes go nowhere, as with Node's EPIPE.
             LOG.debug("child {}: stdin closed", pid(), e);
+        } finally {
+            // Nothing more is fed: write says false from now on, and what waited is let go.
+            stdinClosed = true;
+            for (byte[] left; (left = stdin.poll()) != null; ) {
+                stdinBudget.release(left.length);
+            }
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -152,6 +153,7 @@ public final class IoLoop implements Executor {
     }
 
     private void runAsHost(ActorHost host) {
+        int failedInARow = 0;
         while (!closing) {
             try {
                 select(host);
@@ -160,13 +162,19 @@ public final class IoLoop implements Executor {
                 }
                 runTasks();
                 runTimers();
+                failedInARow = 0;
             } catch (ClosedSelectorException gone) {
                 break;
             } catch (Throwable failure) {
+                if (Thread.currentThread() != owner) {
+                    return; // the loop went on on a new thread meanwhile: nothing here is ours
+                }
                 // Nothing here is the loop's own state half-changed: each channel, task and timer
                 // catches its own failures below. What reaches here came from the selector or the
-                // host; the loop survives it rather than leave a process that serves nobody.
+                // host; the loop survives it rather than leave a process that serves nobody, and
+                // backs off if it fails again and again (a broken selector), instead of spinning.
                 survived(failure, "the loop's own work");
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(1_000, 1L << Math.min(10, failedInARow++))));
             }
         }
         runTasks();
@@ -228,10 +236,12 @@ public final class IoLoop implements Executor {
     }
 
     /**
-     * Counts and logs a failure the loop survives. Logging may itself fail (out of memory): the
-     * count is kept first, and a failed log is not a second failure.
+     * Loop thread only. Counts and logs a failure the loop survives (its channels' code reports
+     * theirs here too). Logging may itself fail (out of memory): the count is kept first, and a
+     * failed log is not a second failure.
      */
-    private void survived(Throwable failure, String where) {
+    public void survived(Throwable failure, String where) {
+        assert inLoop();
         failures++; // the loop's thread is the only writer
         try {
             LOG.error("io loop {}: {} failed; the loop goes on ({} failures survived)", name, where, failures, failure);

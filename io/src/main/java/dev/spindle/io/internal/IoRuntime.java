@@ -187,19 +187,21 @@ public final class IoRuntime {
         loop.execute(() -> {
             try {
                 acceptor.accepted(loop, accepted, listener);
-            } catch (IOException | RuntimeException e) {
-                // The peer went away between accept and now (or set-up failed): the socket is
-                // closed and the gate told, as if it had opened and closed.
-                if (e instanceof IOException) {
-                    LOG.debug("accepted connection failed before it was set up", e);
-                } else {
-                    LOG.error("setting up an accepted connection failed", e);
-                }
+            } catch (Throwable e) {
+                // The peer went away between accept and now (or set-up failed, even with an Error):
+                // the socket is closed and the gate told, as if it had opened and closed.
                 listener.gate().released();
                 try {
                     accepted.close();
                 } catch (IOException ignored) {
                     // Closing a broken socket.
+                }
+                if (e instanceof IOException) {
+                    LOG.debug("accepted connection failed before it was set up", e);
+                } else if (e instanceof Error error) {
+                    throw error; // the loop counts it
+                } else {
+                    LOG.error("setting up an accepted connection failed", e);
                 }
             }
         });

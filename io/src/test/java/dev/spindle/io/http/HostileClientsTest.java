@@ -37,7 +37,8 @@ class HostileClientsTest {
     /** The slowest answer another client may get while an attack runs (two shared cores, a loaded CI machine). */
     private static final long LATENCY_BOUND_MILLIS = 2_000;
     private static final long HEAD_MILLIS = 1_000;
-    private static final long BODY_MILLIS = 1_000;
+    /** Long enough that the 2,000 stalled bodies are all held when memory is looked at. */
+    private static final long BODY_MILLIS = 3_000;
     private static final long IDLE_MILLIS = 2_000;
 
     private final List<Socket> sockets = new ArrayList<>();

@@ -206,7 +206,7 @@ class HttpBodyStreamingTest {
     @Test
     void shouldNotTimeOutAStreamedBodyWhoseReaderAsksForNothing() throws Exception {
         askAfterEachChunk = 0;
-        HttpServer server = serve(OPTIONS.withBodyTimeout(Duration.ofMillis(200)));
+        HttpServer server = serve(OPTIONS.withBodyTimeout(Duration.ofMillis(500)));
         try (Client client = new Client(server)) {
             byte[] data = bytes(4 * 1024 * 1024, 3);
             client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + data.length + "\r\n\r\n");
@@ -220,13 +220,38 @@ class HttpBodyStreamingTest {
             }, r -> Thread.ofVirtual().start(r));
             assertThat(nextEvent()).isInstanceOf(RequestBodyEvent.Chunk.class);
             // The reader waits far longer than the body timeout: the wait is the server's, not the client's.
-            assertThat(events.poll(1, TimeUnit.SECONDS)).isNull();
+            assertThat(events.poll(2, TimeUnit.SECONDS)).isNull();
             askAfterEachChunk = 1_000;
             stream.request(1_000);
             writer.get(30, TimeUnit.SECONDS);
             assertThat(client.read().body()).isEqualTo(data.length + " " + crc(data));
         }
         assertThat(server.stats().timedOut()).isZero();
+    }
+
+    @Test
+    void shouldStreamABodyThatPausesOnAConnectionWithOneRequestInFlight() throws Exception {
+        // The streamed request is the one in flight: its own body must go on when its reader asks.
+        askAfterEachChunk = 0;
+        HttpServer server = serve(OPTIONS.withMaxPipelined(1));
+        byte[] data = bytes(2 * 1024 * 1024, 4);
+        try (Client client = new Client(server)) {
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + data.length + "\r\n\r\n");
+                    client.out.write(data);
+                    client.out.flush();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, r -> Thread.ofVirtual().start(r));
+            assertThat(nextEvent()).isInstanceOf(RequestBodyEvent.Chunk.class);
+            assertThat(events.poll(300, TimeUnit.MILLISECONDS)).as("nothing more asked for").isNull();
+            askAfterEachChunk = 1_000;
+            stream.request(1_000);
+            writer.get(30, TimeUnit.SECONDS);
+            assertThat(client.read().body()).isEqualTo(data.length + " " + crc(data));
+        }
     }
 
     /** Waits until {@code written} stops growing for a while; {@return its value then} */

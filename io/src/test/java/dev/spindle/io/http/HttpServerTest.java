@@ -75,6 +75,8 @@ class HttpServerTest {
                 request.respond(200, "text/plain", "user " + request.pathParam("id"));
             } else if (path.equals("/big")) {
                 request.respond(200, "application/octet-stream", BIG);
+            } else if (path.equals("/huge")) {
+                request.respond(200, "application/octet-stream", new byte[32 << 20]);
             } else if (path.equals("/blocked")) {
                 // Blocking in a handler parks this actor only.
                 entered.release();
@@ -105,6 +107,7 @@ class HttpServerTest {
                 .post("/echo", hello)
                 .get("/users/:id", hello)
                 .get("/big", hello)
+                .get("/huge", hello)
                 .get("/blocked", slow)
                 .build();
         return HttpServer.listen(io, ANY_PORT, options, router);
@@ -509,8 +512,37 @@ class HttpServerTest {
     }
 
     @Test
+    void shouldNotCutADownloadThatIsReadSlowerThanTheIdleTimeoutButRead() throws Exception {
+        // The answer's request is done (nothing in flight) while most of its 32 MiB wait to go out
+        // (more than the kernel's buffers hold): that is no idle connection, and a reader that
+        // keeps reading is no stalled one.
+        HttpServer server = start(HttpServerOptions.defaults().withIdleTimeout(Duration.ofMillis(300)));
+        try (Socket reader = new Socket()) {
+            reader.setReceiveBufferSize(8192);
+            reader.connect(server.localAddress(), 5_000);
+            reader.setSoTimeout(10_000);
+            reader.getOutputStream().write("GET /huge HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = reader.getInputStream();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            long got = 0;
+            byte[] sink = new byte[4096];
+            while (System.nanoTime() < deadline) {
+                int n = in.read(sink);
+                assertThat(n).as("still answering after %d bytes", got).isPositive();
+                got += n;
+                // Reading slowly on purpose: ~40 KB/s, so the answer takes far longer than the idle timeout.
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+            assertThat(got).isLessThan(1 << 20);
+        }
+        assertThat(server.stats().idleClosed()).isZero();
+        assertThat(server.stats().unreadClosed()).isZero();
+    }
+
+    @Test
     void shouldCountWhatItServedRefusedAndClosed() throws Exception {
-        HttpServer server = start(HttpServerOptions.defaults().withMaxConnections(2).withIdleTimeout(Duration.ofMillis(300)));
+        // An idle timeout long enough that a busy machine cannot close a before the refused one connects.
+        HttpServer server = start(HttpServerOptions.defaults().withMaxConnections(2).withIdleTimeout(Duration.ofSeconds(2)));
         try (Client a = new Client(server); Client b = new Client(server)) {
             a.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(a.read().status()).isEqualTo(200);

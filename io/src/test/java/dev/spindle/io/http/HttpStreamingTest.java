@@ -139,6 +139,21 @@ class HttpStreamingTest {
     }
 
     @Test
+    void shouldAnswerAHeadOfAStreamThatNeverEndsWithItsHeadAndGoOn() throws Exception {
+        // A HEAD's answer is its head: a stream that never ends must not hold the connection's line.
+        HttpServer server = serve(HttpServerOptions.defaults(), (request, self) -> {
+            ResponseWriter stream = request.response().header("Content-Type", "text/event-stream").stream(self);
+            stream.write("data: never seen\n\n");
+        });
+        try (Client client = new Client(server)) {
+            client.send("HEAD /stream HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(client.readHead().status()).isEqualTo(200);
+            assertThat(client.read().body()).isEqualTo("Hello, World!");
+        }
+        assertThat(nextEvent()).isInstanceOfSatisfying(ResponseWriterEvent.Closed.class, c -> assertThat(c.cause()).isNull());
+    }
+
+    @Test
     void shouldLetAStreamThatIsNoEventStreamRunOnWhenTheServerShutsDown() throws Exception {
         // A chunked download ended early would look complete: it runs on until it ends (or the grace does).
         ResponseWriter[] writer = new ResponseWriter[1];

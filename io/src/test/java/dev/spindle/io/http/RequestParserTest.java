@@ -232,6 +232,15 @@ class RequestParserTest {
     }
 
     @Test
+    void shouldRefuseChunkExtensionsWithoutEnd() {
+        // llhttp's CVE-2024-22019: extensions are ignored, so they must not go on for ever.
+        String raw = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1;" + "a".repeat(20_000) + "\r\nx\r\n0\r\n\r\n";
+        Outcome outcome = parse(raw, HttpServerOptions.defaults(), 1000);
+        assertThat(outcome.status()).isEqualTo(400);
+        assertThat(outcome.reason()).contains("chunk extensions");
+    }
+
+    @Test
     void shouldNotKeepABigBodyArrayForTheNextRequestOfTheConnection() {
         HttpRequest request = new HttpRequest();
         request.body = new byte[1 << 20];
