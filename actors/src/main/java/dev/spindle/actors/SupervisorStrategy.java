@@ -67,8 +67,8 @@ public sealed interface SupervisorStrategy {
      * @param jitter      a random extra fraction of the wait, in {@code [0, 1]}, so that siblings
      *                    that fail together do not restart together
      * @param maxRestarts the most restarts within {@code window}; one more failure stops the actor
-     * @param window      the window over which restarts are counted; a quiet window resets the
-     *                    backoff too
+     * @param window      the window over which restarts are counted (sliding: a failure counts
+     *                    for {@code window} after it); a quiet window resets the backoff too
      */
     record Restart(Duration minBackoff, Duration maxBackoff, double jitter, int maxRestarts, Duration window)
             implements SupervisorStrategy {
@@ -77,18 +77,12 @@ public sealed interface SupervisorStrategy {
             Objects.requireNonNull(minBackoff, "minBackoff");
             Objects.requireNonNull(maxBackoff, "maxBackoff");
             Objects.requireNonNull(window, "window");
-            if (minBackoff.isNegative() || maxBackoff.compareTo(minBackoff) < 0) {
-                throw new IllegalArgumentException("need 0 <= minBackoff <= maxBackoff: " + minBackoff + ", " + maxBackoff);
-            }
-            if (!(jitter >= 0.0 && jitter <= 1.0)) {
-                throw new IllegalArgumentException("jitter must be in [0, 1]: " + jitter);
-            }
-            if (maxRestarts < 0) {
-                throw new IllegalArgumentException("maxRestarts must be >= 0: " + maxRestarts);
-            }
-            if (window.isNegative() || window.isZero()) {
-                throw new IllegalArgumentException("window must be positive: " + window);
-            }
+            new Backoff(minBackoff, maxBackoff, jitter, maxRestarts, window); // validates, in one place
+        }
+
+        /** {@return the pacing of these restarts, as the value the cluster's worker restarts use too} */
+        public Backoff backoff() {
+            return new Backoff(minBackoff, maxBackoff, jitter, maxRestarts, window);
         }
 
         /** {@return this strategy, waiting from {@code min} to {@code max} (doubling) before each restart} */

@@ -1,5 +1,7 @@
 package dev.spindle.cluster;
 
+import dev.spindle.actors.Backoff;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,6 +109,22 @@ public record ClusterConfig(int workers, String workerMain, List<String> workerA
         if (sendTimeout == null || sendTimeout.isNegative()) {
             throw new IllegalArgumentException("sendTimeout must not be negative: " + sendTimeout);
         }
+        try {
+            new Backoff(restartBackoff, maxRestartBackoff, 0, maxRestarts, crashWindow); // as an actor's restarts
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("restarts (restartBackoff, maxRestartBackoff, maxRestarts, crashWindow): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@return how crashed workers are restarted, as the same value an actor's
+     * {@link dev.spindle.actors.SupervisorStrategy.Restart} paces by: {@code restartBackoff}
+     * doubling to {@code maxRestartBackoff}, no jitter, giving up past {@code maxRestarts} crashes
+     * within {@code crashWindow}}
+     */
+    public Backoff restartBackoffPolicy() {
+        return new Backoff(restartBackoff, maxRestartBackoff, 0, maxRestarts, crashWindow);
     }
 
     /**

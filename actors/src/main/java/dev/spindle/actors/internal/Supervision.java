@@ -1,9 +1,8 @@
 package dev.spindle.actors.internal;
 
+import dev.spindle.actors.Backoff;
 import dev.spindle.actors.Behavior;
 import dev.spindle.actors.SupervisorStrategy;
-
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Actor-thread only. A supervised actor's strategy, the behavior it restarts from, and its recent
@@ -15,11 +14,10 @@ final class Supervision<M> {
 
     private final SupervisorStrategy strategy;
     private final Behavior<M> initial;
-    /** Restarts in the current window, and when the window began. */
-    private int restarts;
-    private long windowStart;
-    /** The strategy that decided the last failure, when it was a restart. */
-    private SupervisorStrategy.Restart lastRestart;
+    /** Failures decided as restarts (and the one that stopped it) within the strategy's window. */
+    private final Backoff.Failures failures = new Backoff.Failures();
+    /** The wait before the restart decided last. */
+    private long nextBackoff;
     /** Tells a pending backoff's Restart message from a stale one. */
     private int generation;
 
@@ -57,44 +55,23 @@ final class Supervision<M> {
             case SupervisorStrategy.Resume ignored -> Decision.RESUME;
             case SupervisorStrategy.Stop ignored -> Decision.STOP;
             case SupervisorStrategy.Escalate ignored -> Decision.ESCALATE;
-            case SupervisorStrategy.Restart restart -> withinLimit(restart, runtime.scheduler.nanoTime())
-                    ? Decision.RESTART : Decision.STOP;
+            case SupervisorStrategy.Restart restart -> restartWithin(restart.backoff(), runtime.scheduler.nanoTime());
             case SupervisorStrategy.Decide ignored -> throw new AssertionError("resolved above");
         };
     }
 
-    private boolean withinLimit(SupervisorStrategy.Restart restart, long now) {
-        long window = restart.window().toNanos();
-        if (restarts == 0 || now - windowStart > window) {
-            restarts = 0;
-            windowStart = now;
+    private Decision restartWithin(Backoff backoff, long now) {
+        long wait = failures.next(backoff, now);
+        if (wait == Backoff.GIVE_UP) {
+            return Decision.STOP;
         }
-        if (restarts >= restart.maxRestarts()) {
-            return false;
-        }
-        restarts++;
         generation++;
-        lastRestart = restart;
-        return true;
+        nextBackoff = wait;
+        return Decision.RESTART;
     }
 
-    /** {@return the wait before the restart just decided: min * 2^(n-1), capped at max, plus jitter} */
+    /** {@return the wait before the restart just decided, in nanoseconds: the strategy's {@link Backoff}} */
     long nextBackoffNanos() {
-        SupervisorStrategy.Restart restart = lastRestart;
-        long min = restart.minBackoff().toNanos();
-        if (min <= 0) {
-            return 0;
-        }
-        long max = restart.maxBackoff().toNanos();
-        int doublings = Math.min(restarts - 1, 62);
-        long backoff = min;
-        for (int i = 0; i < doublings && backoff < max; i++) {
-            backoff = backoff > max / 2 ? max : backoff * 2;
-        }
-        backoff = Math.min(backoff, max);
-        if (restart.jitter() > 0) {
-            backoff += (long) (backoff * restart.jitter() * ThreadLocalRandom.current().nextDouble());
-        }
-        return backoff;
+        return nextBackoff;
     }
 }
