@@ -115,7 +115,7 @@ final class Link {
     private final AtomicBoolean stalled = new AtomicBoolean();
     /** The peer's head in the out ring when the stall began. Benign race: two stalling senders write near values. */
     private volatile long stalledHead;
-    // ---- heartbeat thread only ----
+    // ---- the owning slot's actor only (its heartbeat) ----
     private long seenTail = -1;
     private long seenHead = -1;
     private long progressAt;
@@ -273,7 +273,7 @@ final class Link {
     }
 
     /**
-     * Heartbeat thread only, once the rings are attached: {@return for how long the peer has
+     * The owning slot's actor only (its heartbeat), once the rings are attached: {@return for how long the peer has
      * written nothing into the ring this end reads, and this end has read nothing of it} News is
      * the tail moving (the peer claimed room: a live peer answers every ping) or the head moving
      * (this end reads what the peer wrote before: a reader that is behind must not take the peer

@@ -30,13 +30,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The primary: a private IPC socket (a Unix domain socket in a directory only this user can enter,
  * the socket itself {@code 0600}), a secret each worker must present in its first frame, and one
  * {@link WorkerSlot} per worker. A connection that is not from this user, or does not say hello
  * with the secret within {@link #HELLO_TIMEOUT}, is closed with a warning and changes nothing.
+ *
+ * <p>Thread-safe. Each slot is supervised by an actor ({@link SlotActor}) in a small actor system
+ * of the primary's own ({@code spindle-cluster}), closed last by {@link #close()}; the primary
+ * itself only admits links, relays TELL frames, runs rolling restarts one at a time (on a virtual
+ * thread that waits for one slot's step at a time) and closes.
  */
 public final class PrimaryImpl extends Node implements ClusterPrimary {
 
@@ -50,6 +54,8 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
     final byte[] secret;
     private final ServerSocketChannel server;
     private final List<WorkerSlot> slots;
+    /** Hosts the slots' actors: not the application's system, whose names and lifetime are its own. */
+    private final ActorSystem slotsHost;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Counted down when {@link #close()} has finished: a second caller waits for the first. */
     private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
@@ -71,9 +77,10 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         this.secret = new byte[32];
         new SecureRandom().nextBytes(secret);
+        this.slotsHost = ActorSystem.create("spindle-cluster");
         WorkerSlot[] made = new WorkerSlot[config.workers()];
         for (int i = 0; i < made.length; i++) {
-            made[i] = new WorkerSlot(this, i + 1);
+            made[i] = new WorkerSlot(this, i + 1, slotsHost);
         }
         this.slots = List.of(made);
         this.shutdownHook = Thread.ofPlatform().name("spindle-cluster-shutdown").unstarted(this::close);
@@ -142,7 +149,6 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
         checkPlatform(config.balancing());
         PrimaryImpl primary = new PrimaryImpl(system, config, events);
         Thread.ofVirtual().name("spindle-cluster-accept").start(primary::acceptLoop);
-        Thread.ofVirtual().name("spindle-cluster-heartbeat").start(primary::heartbeats);
         Runtime.getRuntime().addShutdownHook(primary.shutdownHook);
         for (WorkerSlot slot : primary.slots) {
             slot.fork();
@@ -186,22 +192,6 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
                 return;
             }
             admit(channel);
-        }
-    }
-
-    /** Every {@code liveness.interval}: each slot pings its online processes and judges their silence. */
-    private void heartbeats() {
-        long interval = config.liveness().interval().toNanos();
-        while (!closed.get()) {
-            LockSupport.parkNanos(interval);
-            long now = System.nanoTime();
-            for (WorkerSlot slot : slots) {
-                try {
-                    slot.heartbeat(now);
-                } catch (RuntimeException e) {
-                    LOG.error("cluster: the heartbeat of worker {} failed", slot.id(), e);
-                }
-            }
         }
     }
 
@@ -255,12 +245,7 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
                 }
             }
         });
-        Thread.ofVirtual().name("spindle-cluster-hello-timeout").start(() -> {
-            try {
-                Thread.sleep(HELLO_TIMEOUT);
-            } catch (InterruptedException e) {
-                return;
-            }
+        CompletableFuture.delayedExecutor(HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
             if (!admitted.get() && link.isOpen()) {
                 LOG.warn("cluster: an IPC connection said no hello within {}; closed", HELLO_TIMEOUT);
                 link.close();
@@ -467,6 +452,43 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
         }
     }
 
+    /**
+     * Each slot's actor asks its processes to end and hands them over; they get until the shutdown
+     * timeout, then SIGKILL; then the actors tell their last exits. Every wait is bounded: an actor
+     * whose turn is held (a DISCONNECT into a full ring waits up to the send timeout) delays it,
+     * never blocks it for ever.
+     */
+    private void stopWorkers() {
+        List<WorkerSlot.Closing> closings = slots.stream().map(WorkerSlot::close).toList();
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        for (int i = 0; i < slots.size(); i++) {
+            WorkerSlot slot = slots.get(i);
+            try {
+                List<Process> processes = closings.get(i).processes()
+                        .get(Math.max(0, deadline - System.nanoTime()) + ANSWER_NANOS, TimeUnit.NANOSECONDS);
+                slot.awaitExit(processes, deadline);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.warn("cluster: worker {}'s slot did not hand over its processes in time", slot.id(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        for (int i = 0; i < slots.size(); i++) {
+            try {
+                closings.get(i).gone().get(ANSWER_NANOS, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.debug("cluster: worker {}'s slot has not told every exit", slots.get(i).id(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** How long close waits for a slot's actor past the workers' own deadline. */
+    private static final long ANSWER_NANOS = TimeUnit.SECONDS.toNanos(5);
+
     private void stopEverything() {
         if (Thread.currentThread() != shutdownHook) {
             try {
@@ -475,12 +497,10 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
                 // already shutting down
             }
         }
-        for (WorkerSlot slot : slots) {
-            slot.stop();
-        }
-        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
-        for (WorkerSlot slot : slots) {
-            slot.awaitExit(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        try {
+            stopWorkers();
+        } finally {
+            slotsHost.close();
         }
         try {
             server.close();
