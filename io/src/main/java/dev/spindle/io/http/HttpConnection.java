@@ -52,6 +52,8 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     /** The request whose body is being streamed (it is {@link #current} and in flight), and that body. */
     private HttpRequest bodyRequest;
     private StreamedRequestBody body;
+    /** A request whose {@code 100 Continue} waits for the answers before it, or null. */
+    private HttpRequest continueOwed;
     /** Bytes read but not parsed yet, while too many requests are in flight. */
     private ByteBuffer unparsed;
     /**
@@ -204,6 +206,8 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
                     // the stream. A streamed body's 100 waits for its reader (bodyReaderRegistered).
                     if (inFlight.isEmpty() && unwritten.isEmpty()) {
                         writeDirect(ResponseEncoder.CONTINUE);
+                    } else if (body == null) {
+                        continueOwed = current; // sent once the answers before it are out (flush)
                     }
                 }
                 case RequestParser.BODY_PAUSED -> {
@@ -243,8 +247,12 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         if (closed || streamed != body) {
             return;
         }
-        if (bodyRequest.expectContinue && inFlight.peekFirst() == bodyRequest && unwritten.isEmpty()) {
-            writeDirect(ResponseEncoder.CONTINUE);
+        if (bodyRequest.expectContinue) {
+            if (inFlight.peekFirst() == bodyRequest && unwritten.isEmpty()) {
+                writeDirect(ResponseEncoder.CONTINUE);
+            } else {
+                continueOwed = bodyRequest; // sent once the answers before it are out (flush)
+            }
         }
         bodyDemand();
     }
@@ -469,6 +477,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
                 finish();
                 return;
             }
+            sendOwedContinue();
             resumeParsing();
         } catch (IOException e) {
             close();
@@ -674,6 +683,24 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         request.reset();
         if (free.size() < Math.min(FREE_REQUESTS, options.maxPipelined())) {
             free.addLast(request); // a few, not maxPipelined: an idle connection holds little
+        }
+    }
+
+    /**
+     * A {@code 100 Continue} that had to wait for the answers before it goes out once they have:
+     * the client may be waiting for it before it sends the body.
+     */
+    private void sendOwedContinue() {
+        HttpRequest owed = continueOwed;
+        if (owed == null) {
+            return;
+        }
+        boolean stillParsing = owed == current && parser.inProgress();
+        if (!stillParsing) {
+            continueOwed = null; // its body came anyway, or it failed: nothing is owed any more
+        } else if (unwritten.isEmpty() && (inFlight.isEmpty() || inFlight.peekFirst() == owed)) {
+            continueOwed = null;
+            writeDirect(ResponseEncoder.CONTINUE);
         }
     }
 

@@ -387,6 +387,24 @@ class HttpServerTest {
     }
 
     @Test
+    void shouldSendAContinueThatWaitedForTheAnswersBeforeIt() throws Exception {
+        // A 100 between two answers would corrupt the stream, so it waits; but it must then go out:
+        // the client does not send its body before it.
+        HttpServer server = start(HttpServerOptions.defaults());
+        try (Client client = new Client(server)) {
+            client.send("GET /blocked HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
+            assertThat(entered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+            client.expectNothingWithin(Duration.ofMillis(200)); // no 100 before the first answer
+            gate.countDown();
+            assertThat(client.read().body()).isEqualTo("unblocked");
+            assertThat(client.readHead().status()).isEqualTo(100);
+            client.send("ping");
+            assertThat(client.read().body()).isEqualTo("ping");
+        }
+    }
+
+    @Test
     void shouldCloseAfterAnAnswerToConnectionClose() throws Exception {
         HttpServer server = start(HttpServerOptions.defaults());
         try (Client client = new Client(server)) {
