@@ -1,5 +1,6 @@
 package dev.spindle.actors;
 
+import dev.spindle.actors.testkit.RecordingLogs;
 import dev.spindle.actors.EventEmitter.Listener;
 import dev.spindle.actors.EventEmitter.ListenerChange;
 import dev.spindle.actors.internal.EventEmitterImpl;

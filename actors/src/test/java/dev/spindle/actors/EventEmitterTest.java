@@ -1,5 +1,6 @@
 package dev.spindle.actors;
 
+import dev.spindle.actors.testkit.RecordingLogs;
 import dev.spindle.actors.internal.EventEmitterImpl;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package dev.spindle.actors;
 
+import dev.spindle.actors.testkit.RecordingLogs;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;

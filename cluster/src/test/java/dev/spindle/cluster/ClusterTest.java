@@ -1,5 +1,6 @@
 package dev.spindle.cluster;
 
+import dev.spindle.actors.testkit.RecordingLogs;
 import dev.spindle.actors.ActorRef;
 import dev.spindle.actors.DeadLetter;
 import dev.spindle.actors.testkit.ActorTestKit;

@@ -1,8 +1,9 @@
-package dev.spindle.cluster;
+package dev.spindle.actors.testkit;
 
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.Logger;
+import org.slf4j.MDC;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
 import org.slf4j.helpers.BasicMDCAdapter;
@@ -19,15 +20,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Thread-safe. The SLF4J provider of the primary's side of the cluster tests (named by the
- * {@code slf4j.provider} system property in the pom, which forked workers do not inherit): it keeps
- * every event at INFO or above so that tests can look at what the primary logged. A trimmed copy of
- * the actors module's test provider, which no other module's tests can use (actors ships no test jar).
+ * Thread-safe. An SLF4J provider for tests that look at what was logged: it keeps every event at
+ * INFO or above, with the MDC's {@code actor} entry, in memory for the life of the JVM. It is not
+ * registered as a service (it never competes with an application's logging backend); a test JVM
+ * selects it with the {@code slf4j.provider} system property, as Spindle's own modules do in
+ * their Surefire configuration:
+ *
+ * <pre>{@code
+ * <systemPropertyVariables>
+ *   <slf4j.provider>dev.spindle.actors.testkit.RecordingLogs</slf4j.provider>
+ * </systemPropertyVariables>
+ * }</pre>
  */
 public final class RecordingLogs implements SLF4JServiceProvider {
 
     /** One logged event. */
-    public record Event(String logger, Level level, String message) {
+    public record Event(String logger, Level level, String message, String actorMdc, Throwable failure) {
     }
 
     private static final ConcurrentLinkedQueue<Event> EVENTS = new ConcurrentLinkedQueue<>();
@@ -41,12 +49,12 @@ public final class RecordingLogs implements SLF4JServiceProvider {
     }
 
     /** {@return whether the tests run with this provider, as the pom sets them up to} */
-    static boolean installed() {
+    public static boolean installed() {
         return org.slf4j.LoggerFactory.getILoggerFactory().getLogger("probe") instanceof RecordingLogger;
     }
 
     /** {@return the events logged so far whose message contains {@code text}} */
-    static List<Event> containing(String text) {
+    public static List<Event> containing(String text) {
         return EVENTS.stream().filter(e -> e.message().contains(text)).toList();
     }
 
@@ -115,7 +123,8 @@ public final class RecordingLogs implements SLF4JServiceProvider {
         @Override
         protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
                 Throwable failure) {
-            EVENTS.add(new Event(name, level, MessageFormatter.basicArrayFormat(pattern, arguments)));
+            String message = MessageFormatter.basicArrayFormat(pattern, arguments);
+            EVENTS.add(new Event(name, level, message, MDC.get("actor"), failure));
         }
     }
 }
