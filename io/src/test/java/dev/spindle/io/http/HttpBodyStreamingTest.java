@@ -209,15 +209,7 @@ class HttpBodyStreamingTest {
         HttpServer server = serve(OPTIONS.withBodyTimeout(Duration.ofMillis(500)));
         try (Client client = new Client(server)) {
             byte[] data = bytes(4 * 1024 * 1024, 3);
-            client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + data.length + "\r\n\r\n");
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                try {
-                    client.out.write(data);
-                    client.out.flush();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }, r -> Thread.ofVirtual().start(r));
+            CompletableFuture<Void> writer = upload(client, data);
             assertThat(nextEvent()).isInstanceOf(RequestBodyEvent.Chunk.class);
             // The reader waits far longer than the body timeout: the wait is the server's, not the client's.
             assertThat(events.poll(2, TimeUnit.SECONDS)).isNull();
@@ -236,15 +228,7 @@ class HttpBodyStreamingTest {
         HttpServer server = serve(OPTIONS.withMaxPipelined(1));
         byte[] data = bytes(2 * 1024 * 1024, 4);
         try (Client client = new Client(server)) {
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                try {
-                    client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + data.length + "\r\n\r\n");
-                    client.out.write(data);
-                    client.out.flush();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }, r -> Thread.ofVirtual().start(r));
+            CompletableFuture<Void> writer = upload(client, data);
             assertThat(nextEvent()).isInstanceOf(RequestBodyEvent.Chunk.class);
             assertThat(events.poll(300, TimeUnit.MILLISECONDS)).as("nothing more asked for").isNull();
             askAfterEachChunk = 1_000;
@@ -252,6 +236,19 @@ class HttpBodyStreamingTest {
             writer.get(30, TimeUnit.SECONDS);
             assertThat(client.read().body()).isEqualTo(data.length + " " + crc(data));
         }
+    }
+
+    /** {@return the upload of {@code data} to {@code /upload}, written on a virtual thread (it blocks while the server reads nothing)} */
+    private static CompletableFuture<Void> upload(Client client, byte[] data) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + data.length + "\r\n\r\n");
+                client.out.write(data);
+                client.out.flush();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
     }
 
     /** Waits until {@code written} stops growing for a while; {@return its value then} */
