@@ -426,6 +426,9 @@ class ClusterTest {
         Load load = new Load(port, 4, true);
         load.awaitMore(200);
         assertThat(RecordingLogs.installed()).as("the pom names RecordingLogs as the SLF4J provider").isTrue();
+        // At start, the primary says how the workers share connections (issue 17).
+        assertThat(RecordingLogs.containing(balancing == Balancing.REUSE_PORT ? "balanced by the kernel (SO_REUSEPORT)"
+                : "dealt out in turn by the workers (round-robin)")).isNotEmpty();
         int warnings = RecordingLogs.containing("tcp_migrate_req").size();
         cluster.rollingRestart().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
         // The warning about resets as a SO_REUSEPORT socket closes: there only, and only where they happen.

@@ -148,6 +148,9 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
             throws IOException {
         checkPlatform(config.balancing());
         PrimaryImpl primary = new PrimaryImpl(system, config, events);
+        LOG.info("cluster: starting {} workers; connections to a shared address are {}", config.workers(),
+                config.balancing() == Balancing.REUSE_PORT ? "balanced by the kernel (SO_REUSEPORT)"
+                        : "dealt out in turn by the workers (round-robin)");
         Thread.ofVirtual().name("spindle-cluster-accept").start(primary::acceptLoop);
         Runtime.getRuntime().addShutdownHook(primary.shutdownHook);
         for (WorkerSlot slot : primary.slots) {
