@@ -6,11 +6,11 @@ public interface ChildProcess {
     long pid();
 
     /**
-     * Queues {@code data} (copied) for the child's standard input, with Node's flow control:
-     * {@return {@code true} while the bytes queued are below the high-water mark (64 KiB);
-     * {@code false} from there on (a {@link ProcessEvent.StdinDrained} follows at 16 KiB) and once
-     * stdin is closed}
+     * Queues {@code data} (copied) for the child's standard input, with Node's flow control.
      *
+     * @return {@code true} while the bytes queued are below the high-water mark (64 KiB);
+     *     {@code false} from there on (a {@link ProcessEvent.StdinDrained} follows at 16 KiB) and
+     *     once stdin is closed
      * @throws WriteQueueFullException if 4 MiB already wait: the child is not reading
      */
     boolean write(byte[] data);
