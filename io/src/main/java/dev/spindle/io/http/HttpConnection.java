@@ -76,6 +76,12 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     /** The server waits for body bytes of the request in progress, since {@link #bodyWaitStarted}. */
     private boolean bodyExpected;
     private long bodyWaitStarted;
+    /**
+     * The loop saw a streamed body's reader ask for nothing; cleared, with the clock restarted, by
+     * the loop's {@code bodyDemand} task. Loop-owned, unlike the reader's demand, which another
+     * thread raises before that task runs: a sweep in between would judge a stale clock.
+     */
+    private boolean readerPaused;
     /** Bytes written in all: the sweep tells a client that reads from one that does not. */
     private long written;
     /** What {@link #written} was when the sweep last saw answers waiting for the socket, and since when. */
@@ -180,6 +186,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
                 if (!bodyExpected) {
                     bodyExpected = true;
                     bodyWaitStarted = System.nanoTime();
+                    readerPaused = false;
                 }
             } else {
                 bodyExpected = false;
@@ -212,6 +219,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
                 }
                 case RequestParser.BODY_PAUSED -> {
                     // The body's reader has asked for nothing more: the rest waits here, unread.
+                    readerPaused = true;
                     keepUnparsed(in);
                     return;
                 }
@@ -221,6 +229,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             }
         }
         if (body != null && !body.wantsBytes() && !readingPaused) {
+            readerPaused = true;
             readingPaused = true; // nothing asked for: TCP slows the client down
             updateInterest();
         }
@@ -262,6 +271,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         if (closed) {
             return;
         }
+        readerPaused = false;
         if (bodyExpected) {
             bodyWaitStarted = System.nanoTime(); // the reader's pause was not the client's
         }
@@ -813,7 +823,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         if (parser.inProgress() && !parser.headComplete() && now - headStarted > options.headTimeout().toNanos()) {
             fail(408, "request head not received within " + options.headTimeout().toMillis() + " ms");
             flush();
-        } else if (bodyExpected && (body == null || body.wantsBytes())
+        } else if (bodyExpected && (body == null || !readerPaused)
                 && now - bodyWaitStarted > options.bodyTimeout().toNanos()) {
             fail(408, "request body not received within " + options.bodyTimeout().toMillis() + " ms");
             flush();
