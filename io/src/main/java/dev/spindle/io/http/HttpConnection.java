@@ -823,7 +823,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         if (parser.inProgress() && !parser.headComplete() && now - headStarted > options.headTimeout().toNanos()) {
             fail(408, "request head not received within " + options.headTimeout().toMillis() + " ms");
             flush();
-        } else if (bodyExpected && (body == null || !readerPaused)
+        } else if (bodyExpected && (body == null || (!readerPaused && body.wantsBytes()))
                 && now - bodyWaitStarted > options.bodyTimeout().toNanos()) {
             fail(408, "request body not received within " + options.bodyTimeout().toMillis() + " ms");
             flush();
