@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The primary: a private IPC socket (a Unix domain socket in a directory only this user can enter,
@@ -305,8 +306,8 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
     /** Linux 5.14+: whether a closing listening socket hands its queued connections to the others of its port. */
     private static final Path MIGRATE_REQ = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
 
-    /** Guards {@link #restarting} and {@link #queuedRestart}. */
-    private final Object restarts = new Object();
+    /** Guards {@link #restarting} and {@link #queuedRestart}; held for a few field reads and writes, never while waiting or logging. */
+    private final ReentrantLock restarts = new ReentrantLock();
     /** Whether a rolling restart runs. */
     private boolean restarting;
     /** The rolling restart to run after the one that runs, shared by every request made meanwhile; or null. */
@@ -315,25 +316,39 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
     @Override
     public CompletionStage<Void> rollingRestart() {
         CompletableFuture<Void> done;
-        synchronized (restarts) {
+        CompletableFuture<Void> queued = null;
+        boolean newlyQueued = false;
+        restarts.lock();
+        try {
             if (restarting) {
-                if (queuedRestart == null) {
+                newlyQueued = queuedRestart == null;
+                if (newlyQueued) {
                     queuedRestart = new CompletableFuture<>();
-                    LOG.info("cluster: a rolling restart runs; another one follows it");
                 }
-                return queuedRestart.copy();
+                queued = queuedRestart;
             }
+            done = queued == null ? new CompletableFuture<>() : null;
             restarting = true;
-            done = new CompletableFuture<>();
+        } finally {
+            restarts.unlock();
+        }
+        if (queued != null) {
+            if (newlyQueued) {
+                LOG.info("cluster: a rolling restart runs; another one follows it");
+            }
+            return queued.copy();
         }
         Thread.ofVirtual().name("spindle-cluster-rolling-restart").start(() -> {
             for (CompletableFuture<Void> next = done; next != null; ) {
                 Throwable failure = restartEveryWorker();
                 CompletableFuture<Void> finished = next;
-                synchronized (restarts) { // before completing: a request made as it completes starts anew
+                restarts.lock(); // before completing: a request made as it completes starts anew
+                try {
                     next = queuedRestart;
                     queuedRestart = null;
                     restarting = next != null;
+                } finally {
+                    restarts.unlock();
                 }
                 if (failure == null) {
                     finished.complete(null);
