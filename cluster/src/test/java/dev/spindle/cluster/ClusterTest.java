@@ -551,14 +551,16 @@ class ClusterTest {
             // failed. The shared queue outlives the worker: no connection waiting in it is lost.
             assertThat(failures.size()).as("failed requests: %s", failures).isLessThanOrEqualTo(clients);
         } else {
-            // The same for connections in use; but a client that reconnects at once may reach the
-            // killed worker's own SO_REUSEPORT socket while the kernel tears the process down,
-            // and a connection queued there is reset (a new one, never an answered one).
-            assertThat(failures.stream().filter(f -> f.startsWith("reused connection: ")).count())
+            // The same for the request each client had in flight, on a reused connection or on a
+            // new one the killed worker had accepted (closed before an answer); but a client that
+            // reconnects at once may reach the killed worker's own SO_REUSEPORT socket while the
+            // kernel tears the process down, and a connection queued there is reset (a new one,
+            // never an answered one), as often as the client retries in that window.
+            assertThat(failures.stream().filter(f -> !(f.startsWith("new connection: ") && f.contains("reset"))).count())
                     .as("failed requests: %s", failures).isLessThanOrEqualTo(clients);
             assertThat(failures).allSatisfy(f -> assertThat(f).satisfiesAnyOf(
                     x -> assertThat(x).startsWith("reused connection: "),
-                    x -> assertThat(x).startsWith("new connection: ").contains("reset")));
+                    x -> assertThat(x).startsWith("new connection: ")));
         }
     }
 
