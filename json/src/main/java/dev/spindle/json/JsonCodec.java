@@ -15,10 +15,11 @@ import tools.jackson.databind.json.JsonMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Thread-safe and immutable, like the Jackson {@link JsonMapper} it holds: make one, share it
- * with every actor. Reads HTTP bodies as records and classes, and answers with objects as JSON.
+ * Thread-safe, like the Jackson {@link JsonMapper} it holds (immutable but for a counter of the
+ * problems it found): make one, share it with every actor. Reads HTTP bodies as records and classes, and answers with objects as JSON.
  *
  * <pre>{@code
  * JsonCodec json = JsonCodec.create();
@@ -58,6 +59,8 @@ public final class JsonCodec {
     private static final String JSON = "application/json";
 
     private final JsonMapper mapper;
+    /** Bodies read as {@link JsonBody.Invalid}: by any thread, summed when asked. */
+    private final LongAdder problems = new LongAdder();
 
     private JsonCodec(JsonMapper mapper) {
         this.mapper = mapper;
@@ -95,6 +98,11 @@ public final class JsonCodec {
         JsonFactory factory = JsonFactory.builder().streamReadConstraints(options.constraints())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
         return JsonMapper.builder(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** {@return how many bodies this codec found invalid (400) or not sent as JSON (415), since it was made} */
+    public long problems() {
+        return problems.sum();
     }
 
     /** {@return the mapper this codec reads and writes with} */
@@ -153,6 +161,7 @@ public final class JsonCodec {
         }
         String contentType = request.header("Content-Type");
         if (contentType != null && !isJson(contentType)) {
+            problems.increment();
             return new JsonBody.Invalid<>(Problems.notJson(contentType));
         }
         return read(request.body(), type);
@@ -163,12 +172,16 @@ public final class JsonCodec {
         try {
             parser = mapper.createParser(json);
             T value = mapper.readValue(parser, type);
-            return value == null ? new JsonBody.Invalid<>(Problems.isNull(json, type.getRawClass().getName()))
-                    : new JsonBody.Valid<>(value);
+            if (value == null) {
+                problems.increment();
+                return new JsonBody.Invalid<>(Problems.isNull(json, type.getRawClass().getName()));
+            }
+            return new JsonBody.Valid<>(value);
         } catch (JacksonException e) {
             if (Problems.isServerDefect(e)) {
                 throw e;
             }
+            problems.increment();
             return new JsonBody.Invalid<>(Problems.of(e, parser, json));
         } finally {
             if (parser != null) {

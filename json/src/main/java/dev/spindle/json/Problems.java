@@ -61,13 +61,14 @@ final class Problems {
         // A mapping failure on valid JSON (a wrong type, a missing creator, trailing tokens), not
         // the JSON itself: the parser has a token. "No content" is a mapping exception with none.
         boolean fits = failure instanceof DatabindException && parser != null && parser.currentToken() != null;
-        return at(json, offset < 0 ? json.length : offset, path, fits ? "does not fit" : null, clean(failure.getOriginalMessage()));
+        return at(json, offset < 0 ? json.length : offset, path, fits ? "does not fit" : null,
+                clean(failure.getOriginalMessage()));
     }
 
     /** {@return the problem of a JSON {@code null} where a {@code type} was expected} */
     static JsonProblem isNull(byte[] json, String type) {
         int offset = 0;
-        while (offset < json.length && (json[offset] == ' ' || json[offset] == '\t' || json[offset] == '\r' || json[offset] == '\n')) {
+        while (offset < json.length && " \t\r\n".indexOf(json[offset]) >= 0) {
             offset++;
         }
         return at(json, offset, "", "does not fit", "expected `" + simpleName(type) + "`, not null");

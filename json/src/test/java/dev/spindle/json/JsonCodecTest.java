@@ -182,6 +182,7 @@ class JsonCodecTest {
         assertThat(problem(nothing).error()).isEqualTo("JSON at line 1, column 1 does not fit: expected `Greeting`, not null");
         assertThat(problem(trailing).error()).startsWith("JSON at line 1, column 26 does not fit: Trailing token");
         assertThat(problem(twice).error()).isEqualTo("invalid JSON at line 1, column 21: Duplicate Object property \"name\"");
+        assertThat(json.problems()).as("counted by the server's codec (the client's reads here are valid)").isEqualTo(4);
     }
 
     @Test
