@@ -19,6 +19,8 @@ import dev.spindle.io.http.HttpRequest;
 import dev.spindle.io.http.HttpServer;
 import dev.spindle.io.http.HttpServerOptions;
 import dev.spindle.io.http.Router;
+import dev.spindle.json.JsonBody;
+import dev.spindle.json.JsonProblem;
 import dev.spindle.samples.chat.Protocol.Post;
 import dev.spindle.samples.chat.Protocol.Report;
 import dev.spindle.samples.chat.Protocol.Said;
@@ -35,7 +37,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -114,7 +115,6 @@ final class ChatWorker {
     /** The page and the JSON API. */
     static Behavior<HttpRequest> api(ClusterWorker worker, Map<String, ActorRef<Room.Msg>> rooms, ActorRef<Object> stats) {
         byte[] page = resource("index.html");
-        String roomList = rooms.keySet().stream().map(Json::quote).reduce((a, b) -> a + "," + b).orElse("");
         return (ctx, request) -> {
             String path = request.path();
             if (path.equals("/")) {
@@ -122,7 +122,7 @@ final class ChatWorker {
                 return Behavior.same();
             }
             if (path.equals("/api/rooms")) {
-                request.respond(200, "application/json", "{\"rooms\":[" + roomList + "],\"worker\":" + worker.id() + "}");
+                ChatJson.JSON.respond(request, 200, new ChatJson.Rooms(rooms.keySet(), worker.id()));
                 return Behavior.same();
             }
             String name = request.pathParam("room");
@@ -141,24 +141,23 @@ final class ChatWorker {
     }
 
     private static void post(ClusterWorker worker, HttpRequest request, String room, ActorRef<Object> stats) {
-        Map<String, String> body;
-        try {
-            body = Json.parseObject(request.bodyAsString());
-        } catch (Json.Malformed e) {
-            error(request, 400, e.getMessage());
-            return;
+        switch (ChatJson.JSON.read(request, ChatJson.NewMessage.class)) {
+            case JsonBody.Invalid(JsonProblem problem) -> problem.respond(request); // 400 where and what; 415 not sent as JSON
+            case JsonBody.Valid(ChatJson.NewMessage(String user, String text)) when blank(user) || blank(text) ->
+                    error(request, 400, "send {\"user\": \"...\", \"text\": \"...\"}, both not empty");
+            case JsonBody.Valid(ChatJson.NewMessage(String user, String text))
+                    when text.length() > MAX_TEXT || user.length() > MAX_USER ->
+                    error(request, 413, "a message has at most " + MAX_TEXT + " characters, a name " + MAX_USER);
+            case JsonBody.Valid(ChatJson.NewMessage(String user, String text)) -> {
+                worker.send(new Post(room, clean(user), clean(text), worker.id()));
+                stats.tell(new Posted());
+                ChatJson.JSON.respond(request, 202, new ChatJson.Accepted(true, worker.id()));
+            }
         }
-        String user = body.get("user");
-        String text = body.get("text");
-        if (user == null || user.isBlank() || text == null || text.isBlank()) {
-            error(request, 400, "send {\"user\": \"...\", \"text\": \"...\"}, both not empty");
-        } else if (text.length() > MAX_TEXT || user.length() > MAX_USER) {
-            error(request, 413, "a message has at most " + MAX_TEXT + " characters, a name " + MAX_USER);
-        } else {
-            worker.send(new Post(room, clean(user), clean(text), worker.id()));
-            stats.tell(new Posted());
-            request.respond(202, "application/json", "{\"accepted\":true,\"worker\":" + worker.id() + "}");
-        }
+    }
+
+    private static boolean blank(String member) {
+        return member == null || member.isBlank();
     }
 
     /** {@return {@code text} without control characters (which a terminal in the room would obey), trimmed} */
@@ -167,7 +166,7 @@ final class ChatWorker {
     }
 
     static void error(HttpRequest request, int status, String message) {
-        request.respond(status, "application/json", "{\"error\":" + Json.quote(message) + "}");
+        ChatJson.error(request, status, message);
     }
 
     private static byte[] resource(String name) {
@@ -262,32 +261,30 @@ final class ChatWorker {
         int streams = 0;
         long delivered = 0;
         long dropped = 0;
-        StringJoiner mailboxes = new StringJoiner(",", "{", "");
+        Map<String, Integer> mailboxes = new LinkedHashMap<>();
         for (Room.Stats s : rooms.values()) {
             streams += s.streams();
             delivered = Math.max(delivered, s.delivered());
             dropped += s.dropped();
         }
-        watched.forEach((name, actor) -> mailboxes.add(Json.quote(name) + ":" + system.stats(actor).mailboxDepth()));
-        return "{\"pid\":" + ProcessHandle.current().pid() + ",\"httpConnections\":"
-                + (http.isDone() ? http.join().openConnections() : 0) + ",\"sseStreams\":" + streams + ",\"tcpSessions\":"
-                + sessions + ",\"posted\":" + posted + ",\"deliveredPerRoomMax\":" + delivered + ",\"droppedSlowClients\":"
-                + dropped + ",\"deadLetters\":" + system.deadLetters().count() + ",\"mailboxes\":" + mailboxes + "}}";
+        watched.forEach((name, actor) -> mailboxes.put(name, system.stats(actor).mailboxDepth()));
+        return ChatJson.JSON.writeString(new ChatJson.WorkerReport(ProcessHandle.current().pid(),
+                http.isDone() ? http.join().openConnections() : 0, streams, sessions, posted, delivered, dropped,
+                system.deadLetters().count(), mailboxes));
     }
 
     /** A deliberately blocking service (a legacy lookup, say), called on virtual threads: the chat never waits for it. */
     static Behavior<Object> slowService() {
-        record Done(HttpRequest request, String answer) {
+        record Done(HttpRequest request, Object answer) {
         }
         return (ctx, msg) -> {
             switch (msg) {
                 case HttpRequest request -> ctx.offload(() -> {
                     Thread.sleep(1000); // the blocking call
-                    return "{\"answer\":\"the slow service took a second\",\"thread\":"
-                            + Json.quote(Thread.currentThread().toString()) + "}";
-                }, answer -> new Done(request, answer), failure -> new Done(request, "{\"error\":"
-                        + Json.quote(String.valueOf(failure)) + "}"));
-                case Done(HttpRequest request, String answer) -> request.respond(200, "application/json", answer);
+                    return new ChatJson.SlowAnswer("the slow service took a second", Thread.currentThread().toString());
+                }, answer -> new Done(request, answer),
+                        failure -> new Done(request, new ChatJson.ErrorMessage(String.valueOf(failure))));
+                case Done(HttpRequest request, Object answer) -> ChatJson.JSON.respond(request, 200, answer);
                 default -> {
                 }
             }

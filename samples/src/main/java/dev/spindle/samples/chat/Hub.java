@@ -11,15 +11,18 @@ import dev.spindle.samples.chat.Protocol.Said;
 import dev.spindle.samples.chat.Protocol.Snapshot;
 import dev.spindle.samples.chat.Protocol.StatsAnswer;
 import dev.spindle.samples.chat.Protocol.StatsAsked;
+import dev.spindle.json.JsonBody;
+import dev.spindle.json.JsonProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -34,7 +37,7 @@ final class Hub implements Behavior<ClusterEvent> {
 
     private final CompletableFuture<ClusterPrimary> primary;
     private final Map<String, History> recent = new LinkedHashMap<>();
-    private final Map<Integer, String> reports = new HashMap<>();
+    private final Map<Integer, JsonNode> reports = new HashMap<>();
     /**
      * The process (pid) of each worker that has its snapshot. A restarted worker's link is up
      * before its Online reaches this actor: messages go only to a process that got its snapshot
@@ -83,7 +86,12 @@ final class Hub implements Behavior<ClusterEvent> {
                     }
                 }
             }
-            case ClusterEvent.Message(Worker w, Report report) -> reports.put(report.worker(), report.json());
+            case ClusterEvent.Message(Worker w, Report report) -> {
+                switch (ChatJson.JSON.read(report.json().getBytes(StandardCharsets.UTF_8), JsonNode.class)) {
+                    case JsonBody.Valid(JsonNode json) -> reports.put(report.worker(), json);
+                    case JsonBody.Invalid(JsonProblem problem) -> LOG.warn("worker {} reported {}", w.id(), problem.error());
+                }
+            }
             case ClusterEvent.Message(Worker w, StatsAsked asked) -> w.send(new StatsAnswer(asked.id(), stats()));
             case ClusterEvent.Message(Worker w, Object other) -> LOG.warn("worker {} sent {}", w.id(), other);
             case ClusterEvent.Disconnected(Worker w) -> LOG.info("worker {} disconnected", w.id());
@@ -100,14 +108,13 @@ final class Hub implements Behavior<ClusterEvent> {
 
     /** {@return every worker: pid, whether it is up, restarts, and its last report} */
     private String stats() {
-        StringJoiner workers = new StringJoiner(",", "{\"workers\":[", "]");
+        List<ChatJson.WorkerStats> workers = new ArrayList<>();
         for (Worker w : primary.join().workers()) {
-            workers.add("{\"worker\":" + w.id() + ",\"pid\":" + (w.pid().isPresent() ? w.pid().getAsLong() : "null")
-                    + ",\"online\":" + w.isConnected() + ",\"restarts\":" + Math.max(0, w.incarnation() - 1)
-                    + ",\"report\":" + reports.getOrDefault(w.id(), "null") + "}");
+            workers.add(new ChatJson.WorkerStats(w.id(), w.pid().isPresent() ? w.pid().getAsLong() : null, w.isConnected(),
+                    Math.max(0, w.incarnation() - 1), reports.get(w.id())));
         }
-        StringJoiner rooms = new StringJoiner(",", ",\"rooms\":{", "}}");
-        recent.forEach((room, history) -> rooms.add(Json.quote(room) + ":" + history.last()));
-        return workers + rooms.toString();
+        Map<String, Long> rooms = new LinkedHashMap<>();
+        recent.forEach((room, history) -> rooms.put(room, history.last()));
+        return ChatJson.JSON.writeString(new ChatJson.ClusterStats(workers, rooms));
     }
 }

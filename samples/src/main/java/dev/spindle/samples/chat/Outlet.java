@@ -59,13 +59,13 @@ sealed interface Outlet {
 
         @Override
         public String gap(long from, long to) {
-            return "id: " + to + "\nevent: gap\ndata: {\"from\":" + from + ",\"to\":" + to + ",\"missed\":" + (to - from + 1)
-                    + "}\n\n";
+            return "id: " + to + "\nevent: gap\ndata: " + ChatJson.JSON.writeString(new ChatJson.Gap(from, to, to - from + 1))
+                    + "\n\n";
         }
 
         @Override
         public String dropped(String why, long last) {
-            return "event: dropped\ndata: {\"reason\":" + Json.quote(why) + ",\"last\":" + last + "}\n\n";
+            return "event: dropped\ndata: " + ChatJson.JSON.writeString(new ChatJson.Dropped(why, last)) + "\n\n";
         }
     }
 

@@ -22,10 +22,9 @@ final class Protocol {
     /** Primary → every worker: a message in its room's order ({@code seq}, from 1 per room). */
     record Said(String room, long seq, String user, String text, long at, int worker) {
 
-        /** {@return this message as JSON} */
+        /** {@return this message as JSON: its components, in order} */
         String json() {
-            return "{\"room\":" + Json.quote(room) + ",\"seq\":" + seq + ",\"user\":" + Json.quote(user) + ",\"text\":"
-                    + Json.quote(text) + ",\"at\":" + at + ",\"worker\":" + worker + "}";
+            return ChatJson.JSON.writeString(this);
         }
     }
 

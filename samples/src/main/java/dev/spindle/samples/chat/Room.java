@@ -20,7 +20,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 
 /**
  * One chat room in one worker: its recent messages ({@link History}), in the order the primary
@@ -158,7 +157,7 @@ final class Room {
                         }
                         case Msg.Reported(HttpRequest request, String json) -> request.respond(200, "application/json", json);
                         case Msg.ReportFailed(HttpRequest request, Throwable cause) ->
-                                request.respond(500, "application/json", "{\"error\":" + Json.quote(String.valueOf(cause)) + "}");
+                                ChatJson.error(request, 500, String.valueOf(cause));
                         case Msg.Tick() -> {
                             tick(++ticks % 15 == 0);
                             int streams = (int) readers.keySet().stream().filter(Outlet.Sse.class::isInstance).count();
@@ -264,8 +263,8 @@ final class Room {
                     long sent = after < 0 ? Math.max(history.first() - 1, history.last() - BACKLOG)
                             : Math.min(after, history.last());
                     Reader reader = new Reader(new Outlet.Sse(stream), sent);
-                    write(reader, "retry: 1000\nevent: hello\ndata: {\"room\":" + Json.quote(name) + ",\"worker\":" + worker
-                            + ",\"pid\":" + ProcessHandle.current().pid() + "}\n\n");
+                    write(reader, "retry: 1000\nevent: hello\ndata: "
+                            + ChatJson.JSON.writeString(new ChatJson.Hello(name, worker, ProcessHandle.current().pid())) + "\n\n");
                     readers.put(reader.outlet, reader);
                     catchUp(reader);
                 }
@@ -301,13 +300,12 @@ final class Room {
         }
         byte[] digest = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(new PBEKeySpec(
                 text.toString().toCharArray(), room.getBytes(StandardCharsets.UTF_8), DIGEST_ROUNDS, 256)).getEncoded();
-        StringJoiner top = new StringJoiner(",", "[", "]");
-        counts.entrySet().stream()
+        List<ChatJson.Top> top = counts.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(5)
-                .forEach(e -> top.add("{\"user\":" + Json.quote(e.getKey()) + ",\"messages\":" + e.getValue() + "}"));
-        return "{\"room\":" + Json.quote(room) + ",\"messages\":" + transcript.size() + ",\"top\":" + top
-                + ",\"digest\":\"" + HexFormat.of().formatHex(digest) + "\",\"millis\":"
-                + (System.nanoTime() - start) / 1_000_000 + ",\"thread\":" + Json.quote(Thread.currentThread().toString()) + "}";
+                .map(e -> new ChatJson.Top(e.getKey(), e.getValue()))
+                .toList();
+        return ChatJson.JSON.writeString(new ChatJson.RoomReport(room, transcript.size(), top, HexFormat.of().formatHex(digest),
+                (System.nanoTime() - start) / 1_000_000, Thread.currentThread().toString()));
     }
 }

@@ -182,7 +182,7 @@ final class Chromium implements AutoCloseable {
         }
 
         private String evaluate(String expression, boolean promise) throws Exception {
-            String answer = call(session, "Runtime.evaluate", "{\"expression\":" + Json.quote(expression)
+            String answer = call(session, "Runtime.evaluate", "{\"expression\":" + ChatJson.JSON.writeString(expression)
                     + ",\"returnByValue\":true" + (promise ? ",\"awaitPromise\":true" : "") + "}");
             if (answer.contains("\"exceptionDetails\"")) {
                 throw new AssertionError("the page threw: " + answer);

@@ -94,7 +94,9 @@ class SpindleChatTest {
         }
 
         // Bad input: a clear answer, and nothing else changes.
-        assertThat(http("POST", "/api/rooms/general/messages", "{\"user\":\"ann\",").status()).isEqualTo(400);
+        RunningChat.Reply broken = http("POST", "/api/rooms/general/messages", "{\"user\":\"ann\",");
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(broken.body()).contains("\"error\":\"invalid JSON at line 1, column 15: ", "\"line\":1,\"column\":15");
         RunningChat.Reply missing = http("POST", "/api/rooms/general/messages", "{\"user\":\"ann\"}");
         assertThat(missing.status()).isEqualTo(400);
         assertThat(missing.body()).contains("\"error\":");
