@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Thread-safe, like the Jackson {@link JsonMapper} it holds (immutable but for a counter of the
- * problems it found): make one, share it with every actor. Reads HTTP bodies as records and classes, and answers with objects as JSON.
+ * problems it found): make one, share it with every actor. Reads HTTP bodies as records and
+ * classes, and answers with objects as JSON.
  *
  * <pre>{@code
  * JsonCodec json = JsonCodec.create();
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.LongAdder;
  * }</pre>
  *
  * <p>A request body is read only when its {@code Content-Type} is JSON ({@code application/json}
- * or {@code application/...+json}, any parameters) or absent; any other is a 415 problem (so that
+ * or a {@code +json} type such as {@code application/problem+json}, any parameters) or absent; any other is a 415 problem (so that
  * a cross-site HTML form, which can only send form or text types, cannot post JSON). Read
  * failures are values ({@link JsonBody.Invalid}); what is a defect of the server throws (a type
  * Jackson cannot make or reach, a value it cannot write), so its handler fails and the client gets

