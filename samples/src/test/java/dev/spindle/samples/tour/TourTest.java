@@ -50,6 +50,19 @@ class TourTest {
     }
 
     @Test
+    @Timeout(60)
+    void firstJsonRouteShouldAnswerARecordAndSayWhereBadJsonIsWrong() throws Exception {
+        try (RunningProgram program = RunningProgram.start(FirstJsonRoute.class, "-Dport=0")) {
+            assertThat(program.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(program.output()).as("the two answers, in either order")
+                    .filteredOn(line -> !line.startsWith("[")).containsExactlyInAnyOrder(
+                    "200: hello ann hello ann",
+                    "400: {\"error\":\"invalid JSON at line 1, column 26: Unexpected character ('}' (code 125)): "
+                            + "expected a value\",\"line\":1,\"column\":26}");
+        }
+    }
+
+    @Test
     @Timeout(120)
     void firstClusterShouldForkWorkersThatServeOnePortAndStopThemAllOnSigterm() throws Exception {
         int port = freePort();
