@@ -113,6 +113,26 @@ public final class ActorSystem implements AutoCloseable {
         return runtime.stats(ref);
     }
 
+    /**
+     * {@return the system's running totals: actors spawned and stopped, messages processed, time
+     * spent in turns, restarts} Cheap (a few sums); for monitoring, read as often as scraped.
+     */
+    public ActorSystemStats stats() {
+        return runtime.systemStats();
+    }
+
+    /**
+     * Gives {@code sampler} the depth of an actor's mailbox (user messages waiting) as its turn
+     * starts, for the first turn of each run of turns a thread makes: its first, and the first
+     * after each yield (every 256 hand-offs, or an actor that used its throughput), on the actor's
+     * thread. It must be quick, thread-safe and must not throw (a throw is logged and the sampler
+     * dropped). Replaces the sampler set before; {@code null} stops sampling. An actor blocked in
+     * its turn is not sampled: read its depth with {@link #stats(ActorRef)}.
+     */
+    public void sampleMailboxDepths(java.util.function.IntConsumer sampler) {
+        runtime.sampleMailboxDepths(sampler);
+    }
+
     /** {@return the messages that reached no behavior: counts, and subscriptions} */
     public DeadLetters deadLetters() {
         return runtime.deadLetters();

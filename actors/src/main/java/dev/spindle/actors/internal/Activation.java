@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * Confined to the virtual thread that runs it, except its successor slots, which the dispatcher's
@@ -199,7 +200,12 @@ public final class Activation extends RescuerWatch implements Runnable {
                 host.turnTick = dispatcher.tick();
                 token = ++host.turns;
                 host.turn = token;
+                long before = next.processedByHolder();
+                if (next.runtime.counters != tallyOf) {
+                    startTally(next);
+                }
                 boolean again = next.runTurnLogged(this);
+                tallyMessages += next.processedByHolder() - before;
                 boolean stillHost = TURN.compareAndSet(host, token, NO_TURN);
                 token = NO_TURN;
                 if (!stillHost) {
@@ -217,6 +223,7 @@ public final class Activation extends RescuerWatch implements Runnable {
             return true;
         } finally {
             cell = null;
+            flushTally();
             if (token != NO_TURN) {
                 TURN.compareAndSet(host, token, NO_TURN); // a turn that threw
             }
@@ -272,6 +279,18 @@ public final class Activation extends RescuerWatch implements Runnable {
         return blocked || cpu - h.probedCpu >= COMPUTE_NANOS;
     }
 
+    /**
+     * The rescuer, of the host it found stuck: {@return "computed" or "blocked", and for how long
+     * the turn had held the thread} (to the rescuer's tick, 2 ms), for the log line.
+     */
+    private String howStuck(long ticks) {
+        Host h = host;
+        Thread thread = h.thread;
+        boolean computed = h.probe != null ? h.lastCpu - h.probedCpu >= COMPUTE_NANOS
+                : thread != null && thread.getState() == Thread.State.RUNNABLE;
+        return (computed ? "computed" : "blocked") + " for " + ticks * VirtualThreadDispatcher.TICK_NANOS / 1_000_000 + " ms";
+    }
+
     /** {@return where {@code thread} is, as a few frames for a log line: what a stuck turn blocked in} */
     private static String where(Thread thread) {
         if (thread == null) {
@@ -304,7 +323,8 @@ public final class Activation extends RescuerWatch implements Runnable {
             if (now - started >= 2 && stuck(token, started, now) && TURN.compareAndSet(h, token, DETACHED)) {
                 h.detached = true;
                 stealAll(start);
-                h.onStuck.accept((stuckCell == null ? "an actor" : stuckCell.toString()) + where(h.thread));
+                h.onStuck.accept((stuckCell == null ? "an actor" : stuckCell.toString()) + ' ' + howStuck(now - started)
+                        + where(h.thread));
                 return false;
             }
         }
@@ -424,7 +444,12 @@ public final class Activation extends RescuerWatch implements Runnable {
         ActorCell<?> next = first;
         while (next != null) {
             cell = next;
+            long before = next.processedByHolder();
+            if (next.runtime.counters != tallyOf) {
+                startTally(next);
+            }
             boolean again = next.runTurnLogged(this);
+            tallyMessages += next.processedByHolder() - before;
             ActorCell<?> handed = takeSuccessor();
             if (again) {
                 // The actor used its throughput and still holds its mailbox: fairness.
@@ -432,6 +457,7 @@ public final class Activation extends RescuerWatch implements Runnable {
                     dispatcher.start(next);
                     next = handed;
                 } else {
+                    flushTally(); // the time we are off the carrier is not the actors'
                     dispatcher.yieldTurn();
                     turns = 0;
                 }
@@ -440,9 +466,57 @@ public final class Activation extends RescuerWatch implements Runnable {
             }
             if (++turns >= TURNS_BEFORE_YIELD) {
                 // A chain of hand-offs never blocks: let other virtual threads run.
+                flushTally();
                 dispatcher.yieldTurn();
                 turns = 0;
             }
+        }
+        flushTally();
+    }
+
+    // ---- the tally: what this thread's turns did, for ActorSystem.stats() -----------------------
+    // Plain fields, this thread's own. Per turn: two reads of the cell's own processed count (its
+    // single-writer counter) and a compare; the clock is read, the system's adders touched and a
+    // mailbox depth sampled only when a run of turns starts, yields or ends (startTally,
+    // flushTally): ping-pong's hand-off chain pays them once per 256 turns.
+
+    /** The counters the tally is for (a thread may run actors of several systems); null: nothing tallied. */
+    private SystemCounters tallyOf;
+    /** Messages handled since the last flush. */
+    private long tallyMessages;
+    /** When the turns since the last flush began ({@code nanoTime}). */
+    private long tallySince;
+
+    /**
+     * The first turn of a run (this thread's first, the first after a yield, or one of another
+     * system): flush what was tallied for another system, start the clock, and give the sampler,
+     * if any, the depth of {@code next}'s mailbox.
+     */
+    private void startTally(ActorCell<?> next) {
+        flushTally();
+        SystemCounters counters = next.runtime.counters;
+        tallyOf = counters;
+        tallySince = System.nanoTime();
+        IntConsumer sampler = counters.depthSampler;
+        if (sampler != null) {
+            try {
+                sampler.accept(next.mailbox.size());
+            } catch (RuntimeException e) {
+                // A monitoring hook must not fail actors: drop it, say so once.
+                if (SystemCounters.DEPTH_SAMPLER.compareAndSet(counters, sampler, null)) {
+                    next.runtime.log.error("the mailbox-depth sampler threw; it is removed", e);
+                }
+            }
+        }
+    }
+
+    /** Adds the tally to its system's counters: a run of turns ends or yields, or the next turn is another system's. */
+    private void flushTally() {
+        SystemCounters counters = tallyOf;
+        if (counters != null) {
+            counters.add(tallyMessages, System.nanoTime() - tallySince);
+            tallyMessages = 0;
+            tallyOf = null;
         }
     }
 

@@ -464,6 +464,7 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
 
     private void restart() {
         lifecycle = RUNNING;
+        runtime.counters.restarts.increment();
         runtime.events.actorRestarted(this);
         startBehavior(extras.supervision.initial());
         extras.unstashAll();
@@ -490,6 +491,7 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
             signal(new Signal.PostStop());
         }
         lifecycle = STOPPED;
+        runtime.counters.stopped.increment();
         Extras<M> x = extras;
         Throwable failure = x != null ? x.failure : null;
         if (x != null) {
@@ -566,6 +568,11 @@ public final class ActorCell<M> implements ActorRef<M>, MailboxHandler<SystemMes
     /** Any thread: a snapshot for monitoring. */
     public ActorStats stats() {
         return new ActorStats(path(), mailbox.size(), processed, mailbox.isClosed());
+    }
+
+    /** The holder (its activation, around a turn): user messages handed to the behavior so far. */
+    long processedByHolder() {
+        return processed;
     }
 
     /** Whether this actor has stopped (its mailbox is closed). Thread-safe. */

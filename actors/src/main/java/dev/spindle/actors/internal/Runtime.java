@@ -5,6 +5,7 @@ import dev.spindle.actors.ActorRef;
 import dev.spindle.actors.ActorStats;
 import dev.spindle.actors.ActorSystem;
 import dev.spindle.actors.ActorSystemConfig;
+import dev.spindle.actors.ActorSystemStats;
 import dev.spindle.actors.Behavior;
 import dev.spindle.actors.DeadLetters;
 import dev.spindle.actors.SpawnOptions;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * Thread-safe. What an {@link ActorSystem} is made of: its dispatcher, scheduler and dead letters,
@@ -47,6 +49,7 @@ public final class Runtime {
     final Scheduler scheduler;
     final DeadLettersImpl deadLetters = new DeadLettersImpl();
     final ActorEvents events = new ActorEvents();
+    final SystemCounters counters = new SystemCounters();
     final ActorPath userPath = ActorPath.root().child("user");
     final ActorPath tempPath = ActorPath.root().child("temp");
     final int maxOffloadsPerActor;
@@ -120,6 +123,14 @@ public final class Runtime {
         return deadLetters;
     }
 
+    public ActorSystemStats systemStats() {
+        return counters.snapshot();
+    }
+
+    public void sampleMailboxDepths(IntConsumer sampler) {
+        counters.depthSampler = sampler;
+    }
+
     private final ConcurrentHashMap<String, TopicImpl<?>> topics = new ConcurrentHashMap<>();
 
     @SuppressWarnings("unchecked")
@@ -156,6 +167,7 @@ public final class Runtime {
         if (topLevel.putIfAbsent(cell.childKey(), cell) != null) {
             throw new IllegalArgumentException("a living top-level actor is already named " + name);
         }
+        counters.spawned.increment();
         if (closing.get()) {
             // close() may have listed the top-level actors before this one was added.
             cell.sendSystem(SystemMessage.Stop.INSTANCE);
@@ -172,6 +184,7 @@ public final class Runtime {
         }
         ActorCell<C> child = new ActorCell<>(this, parent, name, anonymousId, behavior, mailboxes(options));
         parentExtras.addChild(child);
+        counters.spawned.increment();
         if (Behaviors.needsStart(behavior)) {
             child.sendSystem(SystemMessage.Start.INSTANCE);
         }
