@@ -194,6 +194,16 @@ public final class Io implements AutoCloseable {
     }
 
     /**
+     * {@return how many times an actor's turn run on a loop blocked or computed for milliseconds,
+     * so that a new thread took the loop over (each is logged at info with the actor, what it did,
+     * for how long and where)} A rising count means a handler to move off the loop with
+     * {@code ctx.offload}.
+     */
+    public long loopTakeovers() {
+        return runtime.loopTakeovers();
+    }
+
+    /**
      * Closes every listener and connection (each registered actor gets its {@link TcpEvent.Closed};
      * queued writes are dropped and counted) and stops the loops, waiting up to 10 seconds.
      */

@@ -45,7 +45,8 @@ public final class ActorHost {
 
     /**
      * A host whose {@code onStuck} moves the thread's duties to a new thread (see the class
-     * comment); it is given the stuck actor, for a log line.
+     * comment); it is given, for a log line, the stuck actor, whether it blocked or computed and
+     * for how long (to the rescuer's 2 ms tick), and where its thread was.
      */
     public static ActorHost create(Consumer<String> onStuck) {
         return new ActorHost(onStuck);

@@ -84,6 +84,11 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     private boolean readerPaused;
     /** Bytes written in all: the sweep tells a client that reads from one that does not. */
     private long written;
+    /** Bytes read in all. */
+    private long read;
+    /** What {@link #read} and {@link #written} were when last added to the server's counts. */
+    private long readCounted;
+    private long writtenCounted;
     /** What {@link #written} was when the sweep last saw answers waiting for the socket, and since when. */
     private long writtenAtSweep;
     private long stalledSince;
@@ -132,6 +137,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         if (n == 0) {
             return;
         }
+        read += n;
         lastActivity = System.nanoTime();
         if (outputShut) {
             return; // lingering after our last answer: discard
@@ -289,6 +295,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
 
     private void dispatch(HttpRequest request) {
         state.server.requests.increment();
+        request.started = headStarted;
         inFlight.addLast(request);
         if (draining) {
             request.closeAfter = true;
@@ -298,6 +305,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             noMoreRequests = true;
         }
         Router.Route route = request.route != null ? request.route : state.server.router.route(request);
+        request.route = route;
         if (route == Router.NOT_FOUND) {
             ResponseEncoder.fillError(request, 404, "no route for " + request.path(), false);
         } else if (route == Router.METHOD_NOT_ALLOWED) {
@@ -330,6 +338,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             HttpRequest error = current != null ? current : obtain();
             error.reset();
             error.sink = this;
+            error.started = headStarted;
             ResponseEncoder.fillError(error, status, reason, true);
             inFlight.addLast(error);
         }
@@ -686,6 +695,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     }
 
     private void recycle(HttpRequest request) {
+        state.server.answerEnded(request); // its answer is out (or queued whole for the socket)
         if (request == current) {
             return; // its body is still being parsed (answered early): the connection is ending anyway
         }
@@ -804,6 +814,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         if (closed) {
             return;
         }
+        countBytes();
         if (unreadTooLong(now)) {
             LOG.debug("connection from {}: no answer bytes read for {} ms; closing", remote(), options.idleTimeout().toMillis());
             state.server.unreadClosed.increment();
@@ -821,10 +832,12 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             return;
         }
         if (parser.inProgress() && !parser.headComplete() && now - headStarted > options.headTimeout().toNanos()) {
+            state.server.headTimedOut.increment();
             fail(408, "request head not received within " + options.headTimeout().toMillis() + " ms");
             flush();
         } else if (bodyExpected && (body == null || (!readerPaused && body.wantsBytes()))
                 && now - bodyWaitStarted > options.bodyTimeout().toNanos()) {
+            state.server.bodyTimedOut.increment();
             fail(408, "request body not received within " + options.bodyTimeout().toMillis() + " ms");
             flush();
         } else if (inFlight.isEmpty() && unwritten.isEmpty() && !parser.inProgress()
@@ -864,6 +877,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         }
         closed = true;
         try {
+            countBytes();
             IoLoop.release(key, channel);
             unwritten.clear();
             closeStreams();
@@ -872,6 +886,18 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             }
         } finally {
             state.removed(this); // the count and the gate, whatever failed above
+        }
+    }
+
+    /** Adds the bytes read and written since last time to the server's counts: at sweeps and on close, not per read. */
+    private void countBytes() {
+        if (read != readCounted) {
+            state.server.bytesRead.add(read - readCounted);
+            readCounted = read;
+        }
+        if (written != writtenCounted) {
+            state.server.bytesWritten.add(written - writtenCounted);
+            writtenCounted = written;
         }
     }
 

@@ -51,6 +51,8 @@ public final class HttpRequest implements AwaitsAnswer {
     int paramCount;
     /** The route the loop found for it, once found (at the head, for a body that may stream). */
     Router.Route route;
+    /** When its head began to arrive ({@code nanoTime}, a clock the connection reads anyway): its latency's start. */
+    long started;
     /** The body of a request on a streaming route, read with {@link #streamBody}; else null. */
     StreamedRequestBody bodyStream;
     /** Written by the handling actor: {@link #streamBody} was called. */

@@ -60,6 +60,12 @@ public final class HttpServer implements AutoCloseable {
     final LongAdder timedOut = new LongAdder();
     final LongAdder idleClosed = new LongAdder();
     final LongAdder unreadClosed = new LongAdder();
+    final LongAdder headTimedOut = new LongAdder();
+    final LongAdder bodyTimedOut = new LongAdder();
+    final LongAdder bytesRead = new LongAdder();
+    final LongAdder bytesWritten = new LongAdder();
+    /** Hears of each answer's end, on the loop; null (the default): nothing is timed or told. */
+    private volatile HttpServerObserver observer;
     /** Accepted, not yet set up on their loop: part of what {@link #shutdown} waits for. */
     private final AtomicInteger adopting = new AtomicInteger();
     /** Set by {@link #shutdown}: connections accepted from now on drain at once. */
@@ -135,7 +141,48 @@ public final class HttpServer implements AutoCloseable {
     /** {@return what this server has served, refused and closed so far} */
     public HttpServerStats stats() {
         return new HttpServerStats(open.get(), accepted.sum(), refused.sum(), requests.sum(), rejected.sum(),
-                timedOut.sum(), idleClosed.sum(), unreadClosed.sum());
+                timedOut.sum(), idleClosed.sum(), unreadClosed.sum(), headTimedOut.sum(), bodyTimedOut.sum(),
+                bytesRead.sum(), bytesWritten.sum());
+    }
+
+    /**
+     * Tells {@code observer} of every answer from now on, as it ends (route pattern, method, status,
+     * latency), on the loops: for metrics. Replaces the observer set before; {@code null} removes
+     * it. Without one, nothing is timed.
+     */
+    public void observe(HttpServerObserver observer) {
+        this.observer = observer;
+    }
+
+    /** Loop: {@code request}'s answer has ended; tells the observer, if there is one. */
+    void answerEnded(HttpRequest request) {
+        HttpServerObserver o = observer;
+        if (o == null) {
+            return;
+        }
+        Router.Route route = request.route;
+        String label = route == null || route == Router.NOT_FOUND || route == Router.METHOD_NOT_ALLOWED
+                ? HttpServerObserver.UNMATCHED : route.pattern();
+        HttpMethod method = request.method != null ? request.method : HttpMethod.OTHER;
+        try {
+            o.answered(label, method, request.response.status(), System.nanoTime() - request.started);
+        } catch (RuntimeException e) {
+            // A monitoring hook must not cost the client its answer or the loop its work: drop it.
+            if (OBSERVER.compareAndSet(this, o, null)) {
+                LOG.error("HTTP server on {}: its observer threw; it is removed and no more answers are observed",
+                        localAddress(), e);
+            }
+        }
+    }
+
+    private static final java.lang.invoke.VarHandle OBSERVER;
+    static {
+        try {
+            OBSERVER = java.lang.invoke.MethodHandles.lookup().findVarHandle(HttpServer.class, "observer",
+                    HttpServerObserver.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     /** Stops accepting; open connections are served until they close. */
@@ -189,8 +236,10 @@ public final class HttpServer implements AutoCloseable {
         if (open.incrementAndGet() > options.maxConnections()) {
             open.decrementAndGet();
             refused.increment();
-            LOG.warn("HTTP server on {}: {} connections open, the limit; refusing {}", localAddress(),
-                    options.maxConnections(), channel.getRemoteAddress());
+            LOG.warn("HTTP server on {}: {} connections open, the limit; refusing {} with 503. If clients are "
+                    + "real, raise HttpServerOptions.maxConnections (and the process's open-file limit); if not, "
+                    + "limit them before they reach this server", localAddress(), options.maxConnections(),
+                    channel.getRemoteAddress());
             try (channel) {
                 channel.write(ByteBuffer.wrap(TOO_MANY));
             } catch (IOException e) {

@@ -15,7 +15,13 @@ package dev.spindle.io.http;
  * @param idleClosed      keep-alive connections closed for being idle ({@code idleTimeout})
  * @param unreadClosed    connections closed because their client read none of the answers waiting for it
  *                        within {@code idleTimeout}
+ * @param headTimedOut    of {@code timedOut}, requests whose head did not arrive within {@code headTimeout}
+ * @param bodyTimedOut    of {@code timedOut}, requests whose body did not arrive within {@code bodyTimeout}
+ * @param bytesRead       bytes read from clients; each connection adds its own at the server's sweep (every
+ *                        250 ms) and as it closes, so the count lags by at most that
+ * @param bytesWritten    bytes written to clients, added up the same way
  */
 public record HttpServerStats(int openConnections, long accepted, long refused, long requests, long rejected,
-        long timedOut, long idleClosed, long unreadClosed) {
+        long timedOut, long idleClosed, long unreadClosed, long headTimedOut, long bodyTimedOut, long bytesRead,
+        long bytesWritten) {
 }

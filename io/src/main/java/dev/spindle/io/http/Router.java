@@ -170,6 +170,11 @@ public final class Router {
             paramNames = names.toArray(String[]::new);
         }
 
+        /** {@return the pattern as given: a metrics label, bounded by the router's size} */
+        String pattern() {
+            return pattern;
+        }
+
         Route streaming() {
             return new Route(method, pattern, handler, true);
         }

@@ -61,6 +61,8 @@ public final class IoLoop implements Executor {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     /** Errors survived; written by the loop's thread only, read by any. */
     private volatile long failures;
+    /** Hosted turns that held the loop until a new thread took it over (counted by the rescuer). */
+    private final java.util.concurrent.atomic.AtomicLong takeovers = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean selecting;
     private volatile boolean closing;
     private long timerSequence;
@@ -83,6 +85,11 @@ public final class IoLoop implements Executor {
     /** {@return how many errors this loop has survived} */
     long failures() {
         return failures;
+    }
+
+    /** {@return how many times a hosted turn held this loop until a new thread took it over} */
+    long takeovers() {
+        return takeovers.get();
     }
 
     /** {@return whether the caller is this loop's thread} */
@@ -183,11 +190,17 @@ public final class IoLoop implements Executor {
         terminated.complete(null);
     }
 
-    /** A hosted turn of {@code actor} on the loop is stuck (the rescuer's thread): the loop goes on on a new thread. */
-    private void takeOver(String actor) {
+    /**
+     * A hosted turn on the loop is stuck (the rescuer's thread): the loop goes on on a new thread.
+     * {@code stuck} names the actor, says whether it blocked or computed and for how long, and where.
+     */
+    private void takeOver(String stuck) {
+        takeovers.incrementAndGet();
         // Blocking in a handler is allowed: said at info, once per strike (the actor is then off the loop a while).
-        LOG.info("io loop {}: {} blocked or computed for milliseconds on the loop; the loop goes on on a new thread, "
-                + "and that actor runs on threads of its own for a while", name, actor);
+        LOG.info("io loop {}: {} while running on the loop, which served no other connection meanwhile. The loop goes on "
+                + "on a new thread, and that actor runs on threads of its own for a while (1 s, doubling at each strike). "
+                + "If it computes, move the work to ctx.offload(...) (a virtual thread; the result comes back as a message); "
+                + "if it blocks, that is allowed, at this cost to the loop each time it is hosted again", name, stuck);
         start();
     }
 

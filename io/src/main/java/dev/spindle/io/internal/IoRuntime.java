@@ -60,6 +60,15 @@ public final class IoRuntime {
         return failures;
     }
 
+    /** {@return how many times, summed over the loops, a hosted turn held a loop until a new thread took it over} */
+    public long loopTakeovers() {
+        long takeovers = 0;
+        for (IoLoop loop : loops) {
+            takeovers += loop.takeovers();
+        }
+        return takeovers;
+    }
+
     long nextId() {
         return ids.incrementAndGet();
     }
