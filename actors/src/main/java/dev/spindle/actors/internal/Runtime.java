@@ -220,8 +220,9 @@ public final class Runtime {
         try {
             terminated.get(config.shutdownTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            log.warn("actor system {}: {} top-level actors still running after {}; shutting down anyway",
-                    name, topLevel.size(), config.shutdownTimeout());
+            log.warn("actor system {}: {} top-level actors still running after {}; shutting down anyway. An actor "
+                    + "whose handler blocks does not see its stop: make it interruptible or bounded, or raise "
+                    + "ActorSystemConfig.shutdownTimeout", name, topLevel.size(), config.shutdownTimeout());
             terminate();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

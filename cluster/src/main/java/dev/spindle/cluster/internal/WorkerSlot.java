@@ -144,7 +144,9 @@ final class WorkerSlot implements Worker {
         for (Process p : processes) {
             try {
                 if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    LOG.warn("cluster: worker {} (pid {}) did not exit in time; killing it", id, p.pid());
+                    LOG.warn("cluster: worker {} (pid {}) did not exit within the shutdown timeout; killing it. A worker "
+                            + "drains its connections first: raise ClusterConfig.shutdownTimeout if its answers "
+                            + "take longer", id, p.pid());
                     p.destroyForcibly();
                     p.waitFor(5, TimeUnit.SECONDS);
                 }

@@ -97,7 +97,8 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
             } catch (IOException e) {
                 // Out of file descriptors, say: keep listening, and try again in a while. The
                 // selector is level-triggered: retrying at once would spin the loop on the error.
-                LOG.warn("listener {}: accept failed; accepting again in {} ms", local,
+                LOG.warn("listener {}: accept failed; accepting again in {} ms. Out of file descriptors is the "
+                        + "usual cause: raise the process's open-file limit (ulimit -n) or lower maxConnections", local,
                         TimeUnit.NANOSECONDS.toMillis(ACCEPT_RETRY_NANOS), e);
                 pause(ACCEPT_RETRY_NANOS);
                 return;
