@@ -12,6 +12,12 @@ public interface ClusterPrimary extends ClusterNode, AutoCloseable {
     /** {@return the worker slots, by id} */
     List<Worker> workers();
 
+    /**
+     * {@return the workers' state and the primary's IPC traffic, for monitoring: workers up,
+     * restarts, given up, found unresponsive} Cheap: counts kept as things happen.
+     */
+    ClusterStats stats();
+
     /** {@return the worker with this id} */
     Worker worker(int id);
 

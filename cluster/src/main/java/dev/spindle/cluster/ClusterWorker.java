@@ -34,6 +34,9 @@ public interface ClusterWorker extends ClusterNode, AutoCloseable {
     /** {@return messages {@link #send} could not hand to the link} */
     long undelivered();
 
+    /** {@return this worker process's IPC traffic with the primary (frames and bytes, both ways), for monitoring} */
+    IpcStats ipcStats();
+
     /** {@return how this cluster's workers share the addresses they listen on: the primary's choice} */
     Balancing balancing();
 

@@ -104,6 +104,15 @@ class ClusterTest {
             ClusterEvent.Message m = await(ClusterEvent.Message.class, e -> e.worker() == first);
             assertThat(new String((byte[]) m.message(), StandardCharsets.US_ASCII)).isEqualTo(Integer.toString(i));
         }
+        ClusterStats stats = cluster.stats();
+        assertThat(stats.workers()).isEqualTo(2);
+        assertThat(stats.workersUp()).isEqualTo(2);
+        assertThat(stats.restarts()).isZero();
+        assertThat(stats.givenUp()).isZero();
+        assertThat(stats.ipc().framesSent()).as("2 + 200 messages, and heartbeats").isGreaterThanOrEqualTo(202);
+        assertThat(stats.ipc().framesReceived()).as("the echoes, and heartbeats").isGreaterThanOrEqualTo(202);
+        assertThat(stats.ipc().bytesSent()).isGreaterThan(stats.ipc().framesSent());
+        assertThat(stats.ipc().undelivered()).isZero();
 
         cluster.close();
         for (int i = 0; i < 2; i++) {
@@ -212,6 +221,11 @@ class ClusterTest {
                 .map(e -> ((ClusterEvent.Exited) e).restarting()).toList();
         assertThat(restarting).containsExactly(true, true, false);
         assertThat(await(ClusterEvent.AllGaveUp.class, e -> true).retryAfter()).isNull(); // its only worker
+        assertThat(primary.stats()).satisfies(stats -> {
+            assertThat(stats.restarts()).isEqualTo(2);
+            assertThat(stats.givenUp()).isEqualTo(1);
+            assertThat(stats.workersUp()).isZero();
+        });
         events.expectNoMessage(Duration.ofMillis(300));
     }
 
@@ -657,6 +671,8 @@ class ClusterTest {
                     .filteredOn(ClusterEvent.Overflow.class::isInstance).as("one overflow per stall").hasSize(1);
             assertThat(ofStopped).anySatisfy(e -> assertThat(e).isEqualTo(
                     new ClusterEvent.Exited(stopped, frozenPid, 137, "SIGKILL", true)));
+            assertThat(primary.stats().unresponsive()).as("counted for monitoring").isEqualTo(1);
+            assertThat(primary.stats().restarts()).as("its restart after the kill").isGreaterThanOrEqualTo(1);
             // silent from the stop (a ping is answered within the interval), told at the next beat
             assertThat(Duration.ofNanos(unresponsiveAt - stoppedAt)).as("found unresponsive after")
                     .isGreaterThanOrEqualTo(silence.minusMillis(100)).isLessThan(silence.plusSeconds(1));

@@ -122,8 +122,11 @@ final class Link {
     private volatile Handler handler;
     private volatile ShmRing in;
     private volatile ShmRing out;
+    /** The process's IPC counts, shared by its links. */
+    private final IpcCounters counters;
 
-    Link(SocketChannel channel, int maxFrame, java.time.Duration sendTimeout, String name) {
+    Link(SocketChannel channel, int maxFrame, java.time.Duration sendTimeout, String name, IpcCounters counters) {
+        this.counters = counters;
         this.channel = channel;
         this.maxFrame = maxFrame;
         this.sendTimeoutNanos = sendTimeout.toNanos();
@@ -158,8 +161,10 @@ final class Link {
     private void startReader() {
         Thread.ofPlatform().daemon().name(name + "-reader").start(() -> {
             ActorHost host = ActorHost.create(stuck -> {
-                LOG.info("IPC link {}: {} blocked or computed for milliseconds on the link's reader; reading goes on "
-                        + "on a new thread", name, stuck);
+                LOG.info("IPC link {}: {} while running on the link's reader, which read no frame meanwhile; reading "
+                        + "goes on on a new thread, and that actor runs on threads of its own for a while. If it "
+                        + "computes, move the work to ctx.offload(...); blocking is allowed, at this cost each time",
+                        name, stuck);
                 startReader();
             });
             host.run(() -> readRings(host));
@@ -211,6 +216,7 @@ final class Link {
                 return failed;
             }
         }
+        counters.sent(frame.length);
         if (stalled.get()) {
             stillStalled(ring);
         }
@@ -258,7 +264,9 @@ final class Link {
         stalledHead = ring.head();
         if (stalled.compareAndSet(false, true)) {
             LOG.warn("IPC link {}: the other process left the ring full for {} ms; messages to it are dropped, and "
-                    + "counted, until it reads again", name, sendTimeoutNanos / 1_000_000);
+                    + "counted, until it reads again. A hung process is found by the liveness check "
+                    + "(ClusterConfig.liveness) and restarted; one that is only slow needs less sent to it, or a longer "
+                    + "ClusterConfig.sendTimeout to ride out its pauses", name, sendTimeoutNanos / 1_000_000);
             Handler h = handler;
             if (h != null) {
                 h.onStalled();
@@ -406,6 +414,7 @@ final class Link {
         if (closed.get()) {
             return false; // left in the ring: the writer counts it as undelivered
         }
+        counters.received(length);
         if (kind == BYE) {
             close(null);
             return true;

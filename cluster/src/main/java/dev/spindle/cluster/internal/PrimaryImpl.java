@@ -212,7 +212,7 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
         } catch (IOException | UnsupportedOperationException e) {
             LOG.debug("cluster: cannot read the IPC peer's credentials; the secret decides", e);
         }
-        Link link = new Link(channel, config.maxFrameBytes(), config.sendTimeout(), "primary<-?");
+        Link link = new Link(channel, config.maxFrameBytes(), config.sendTimeout(), "primary<-?", ipc);
         AtomicBoolean admitted = new AtomicBoolean();
         link.startOnSocket(new Link.Handler() {
             /** Set on the hello's thread; read on the rings' reader, which the hello starts. */
@@ -435,6 +435,26 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
     @Override
     public Worker worker(int id) {
         return slots.get(id - 1);
+    }
+
+    /** The primary's IPC counts, over every link to every worker process. */
+    final IpcCounters ipc = new IpcCounters();
+    /** Processes started again after a crash; times a process was found silent. Counted by the slots' actors. */
+    final java.util.concurrent.atomic.LongAdder crashRestarts = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder unresponsive = new java.util.concurrent.atomic.LongAdder();
+
+    @Override
+    public dev.spindle.cluster.ClusterStats stats() {
+        int up = 0;
+        long undelivered = 0;
+        for (WorkerSlot slot : slots) {
+            if (slot.isConnected()) {
+                up++;
+            }
+            undelivered += slot.undelivered();
+        }
+        return new dev.spindle.cluster.ClusterStats(slots.size(), up, crashRestarts.sum(), givenUp.get(), unresponsive.sum(),
+                ipc.snapshot(undelivered));
     }
 
     @Override

@@ -393,13 +393,16 @@ final class SlotActor {
         }
         tell(new ClusterEvent.Exited(slot, life.process.pid(), status.code(), status.signal(), restarting));
         if (crashed && !restarting) {
-            LOG.error("cluster: worker {} crashed {} times within {}; not restarting it", id, failures.count(),
-                    primary.config.crashWindow());
+            LOG.error("cluster: worker {} crashed {} times within {}; not restarting it (its own output, above, says "
+                    + "why). A rolling restart (a fix deployed) tries it again; ClusterConfig.retryGivenUpAfter "
+                    + "retries it after a cool-down", id, failures.count(), primary.config.crashWindow());
             next = giveUp();
         }
         settleReplacement(life, status);
         if (restarting) {
-            LOG.warn("cluster: worker {} exited ({}); restarting it in {} ms", id, status, Duration.ofNanos(wait).toMillis());
+            primary.crashRestarts.increment();
+            LOG.warn("cluster: worker {} exited ({}); restarting it in {} ms (its own output, above, says why)", id, status,
+                    Duration.ofNanos(wait).toMillis());
         }
         if (next instanceof Phase.Closed(var _, CompletableFuture<Void> all) && lives.isEmpty()) {
             all.complete(null);
@@ -521,8 +524,12 @@ final class SlotActor {
             life.silenceTold = true;
             boolean kill = liveness.onUnresponsive() == ClusterConfig.OnUnresponsive.RESTART;
             Duration silence = Duration.ofNanos(silent);
-            LOG.error("cluster: worker {} (pid {}) has written nothing for {} ms, not even an answer to a ping{}", id,
-                    life.process.pid(), silence.toMillis(), kill ? "; killing it (SIGKILL), it is restarted" : "");
+            LOG.error("cluster: worker {} (pid {}) has written nothing for {} ms, not even an answer to a ping{}. "
+                    + "Stopped, hung or thrashing; if its pauses are expected (long GCs), raise ClusterConfig.liveness's "
+                    + "timeout; to see where it hangs, use OnUnresponsive.REPORT and take a thread dump (jcmd {} "
+                    + "Thread.print)", id, life.process.pid(), silence.toMillis(),
+                    kill ? "; killing it (SIGKILL), it is restarted" : "", life.process.pid());
+            primary.unresponsive.increment();
             tell(new ClusterEvent.Unresponsive(slot, life.process.pid(), silence, kill));
             if (kill) {
                 life.process.destroyForcibly(); // SIGKILL: a stopped process ends too

@@ -80,7 +80,7 @@ public final class WorkerImpl extends Node implements ClusterWorker {
         byte[] secret = HexFormat.of().parseHex(secretHex);
         SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
         String policy = System.getenv(BALANCING_ENV);
-        WorkerImpl worker = new WorkerImpl(system, id, config, new Link(channel, config.maxFrameBytes(), config.sendTimeout(), "worker-" + id),
+        WorkerImpl worker = new WorkerImpl(system, id, config, new Link(channel, config.maxFrameBytes(), config.sendTimeout(), "worker-" + id, IPC),
                 Path.of(socket).getParent(), policy == null ? config.balancing() : Balancing.valueOf(policy));
         ShmRing in = ShmRing.open(down(Path.of(rings)));
         ShmRing out = ShmRing.open(up(Path.of(rings)));
@@ -147,6 +147,14 @@ public final class WorkerImpl extends Node implements ClusterWorker {
     public boolean send(Object message) {
         return sendMessage(link, PRIMARY, message, undelivered);
     }
+
+    @Override
+    public dev.spindle.cluster.IpcStats ipcStats() {
+        return IPC.snapshot(undelivered());
+    }
+
+    /** The worker process's IPC counts: one link, to the primary. */
+    private static final IpcCounters IPC = new IpcCounters();
 
     @Override
     public long undelivered() {
