@@ -61,6 +61,7 @@ final class ChatWorker {
         CompletableFuture<HttpServer> http = new CompletableFuture<>();
         CompletableFuture<TcpListener> tcp = new CompletableFuture<>();
         try (Io io = Io.create(IoConfig.defaults().withLoops(1))) {
+            Observability observability = new Observability(system, io, id);
             ActorRef<Object> stats = system.spawn(stats(id, self, http, system), "stats");
             Map<String, ActorRef<Room.Msg>> rooms = new LinkedHashMap<>();
             for (String room : SpindleChat.ROOMS) {
@@ -80,6 +81,7 @@ final class ChatWorker {
                     case WorkerEvent.Message(Object other) -> ctx.log().warn("the primary sent {}", other);
                     case WorkerEvent.Disconnect() -> {
                         // stop taking connections, answer what was asked, then leave
+                        observability.draining();
                         tcp.join().close();
                         http.join().shutdown(Duration.ofSeconds(5)).thenRun(() -> self.join().close());
                     }
@@ -94,7 +96,7 @@ final class ChatWorker {
             ActorRef<HttpRequest> api = system.spawn(api(worker, rooms, stats), "api");
             stats.tell(new Watch("api", api));
             ActorRef<Object> slow = system.spawn(slowService(), "slow");
-            Router router = Router.builder()
+            Router router = observability.routes(Router.builder(), system)
                     .get("/", api)
                     .get("/api/rooms", api)
                     .post("/api/rooms/:room/messages", api)
@@ -105,6 +107,7 @@ final class ChatWorker {
                     .build();
             http.complete(worker.serve(io, new InetSocketAddress(httpPort),
                     HttpServerOptions.defaults().withMaxBodySize(16 * 1024), router));
+            observability.bind(http.join(), worker);
             // One round-robin address per worker: the TCP port is shared by the kernel.
             tcp.complete(worker.listen(io, new InetSocketAddress(tcpPort), TcpOptions.defaults(),
                     system.spawn(tcpListener(worker, rooms, stats), "tcp"), Balancing.REUSE_PORT));

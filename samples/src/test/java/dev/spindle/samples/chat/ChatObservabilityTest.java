@@ -1,0 +1,39 @@
+package dev.spindle.samples.chat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The running chat (a primary and two worker processes) answers {@code /health} and {@code /metrics} on its shared port. */
+@Timeout(180)
+class ChatObservabilityTest {
+
+    @Test
+    void shouldAnswerHealthAndAScrapeFromEveryWorker() throws Exception {
+        try (RunningChat chat = RunningChat.start(2)) {
+            assertThat(chat.http("POST", "/api/rooms/general/messages", "{\"user\":\"ann\",\"text\":\"hi\"}").status())
+                    .isEqualTo(202);
+            Set<String> scraped = new HashSet<>();
+            for (int i = 0; i < 20 && scraped.size() < 2; i++) {
+                RunningChat.Reply health = chat.http("GET", "/health", null);
+                assertThat(health.status()).isEqualTo(200);
+                assertThat(health.body()).isEqualTo("serving\n");
+                RunningChat.Reply metrics = chat.http("GET", "/metrics", null);
+                assertThat(metrics.status()).isEqualTo(200);
+                assertThat(metrics.body())
+                        .contains("spindle_actors_alive{system=\"chat-worker-")
+                        // every worker answered GET /api/rooms as the chat started (RunningChat waits for both)
+                        .contains("spindle_http_server_requests_seconds_bucket{method=\"GET\",route=\"/api/rooms\"")
+                        .contains("spindle_cluster_ipc_frames_total{direction=\"received\",process=\"worker-")
+                        .contains("spindle_actors_mailbox_depth_messages_count{")
+                        .doesNotContain("/api/rooms/general/messages\",server"); // patterns only: this one is POST /api/rooms/:room/messages
+                scraped.add(metrics.body().replaceAll("(?s).*worker=\"(\\d+)\".*", "$1"));
+            }
+            assertThat(scraped).as("round-robin reaches both workers").containsExactlyInAnyOrder("1", "2");
+        }
+    }
+}
