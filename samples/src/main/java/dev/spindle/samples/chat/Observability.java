@@ -3,16 +3,21 @@ package dev.spindle.samples.chat;
 import dev.spindle.actors.ActorRef;
 import dev.spindle.actors.ActorSystem;
 import dev.spindle.actors.Behavior;
+import dev.spindle.cluster.ClusterPrimary;
 import dev.spindle.cluster.ClusterWorker;
 import dev.spindle.io.Io;
+import dev.spindle.io.IoConfig;
 import dev.spindle.io.http.HttpMethod;
 import dev.spindle.io.http.HttpRequest;
 import dev.spindle.io.http.HttpServer;
+import dev.spindle.io.http.HttpServerOptions;
 import dev.spindle.io.http.Router;
 import dev.spindle.metrics.SpindleMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -20,7 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * HTTP server and IPC, every series tagged {@code worker}) and {@code /health} (200 while it serves,
  * 503 once it drains: a rolling restart or a shutdown has begun, so a load balancer stops sending
  * it new clients). A scrape through the shared port reaches one worker, whichever the port hands
- * the connection to; the {@code worker} tag tells them apart.
+ * the connection to; the {@code worker} tag tells them apart. The primary's own meters (the
+ * cluster's: workers up, restarts, ...) are on a port of their own ({@link #servePrimary},
+ * {@code -DmetricsPort=N}).
  */
 final class Observability {
 
@@ -66,6 +73,35 @@ final class Observability {
         return router.route(HttpMethod.GET, "/metrics", metrics, Scrape.Asked::new).get("/health", health);
     }
 
+    /**
+     * The primary's meters, at {@code GET /metrics} on a port of its own ({@code port}; 0: any):
+     * its actor system and the cluster's (workers up, restarts, given up, found unresponsive, the
+     * primary's IPC), which no worker can see. A server on one io loop of its own, closed when the
+     * primary terminates. {@return the server}
+     */
+    static HttpServer servePrimary(ActorSystem system, ClusterPrimary primary, int port) throws IOException {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        SpindleMetrics.bind(registry, system);
+        SpindleMetrics.bind(registry, primary);
+        Io io = Io.create(IoConfig.defaults().withLoops(1));
+        ActorRef<Scrape> metrics = system.spawn(scrapes(registry), "metrics");
+        HttpServer server;
+        try {
+            server = HttpServer.listen(io, new InetSocketAddress(port), HttpServerOptions.defaults(),
+                    Router.builder().route(HttpMethod.GET, "/metrics", metrics, Scrape.Asked::new).build());
+        } catch (IOException | RuntimeException e) {
+            io.close();
+            throw e;
+        }
+        SpindleMetrics.bind(registry, io);
+        SpindleMetrics.bind(registry, server, "primary");
+        primary.terminated().whenComplete((done, failure) -> {
+            server.close();
+            io.close();
+        });
+        return server;
+    }
+
     /** The worker begins to drain: {@code /health} answers 503 from now on. Call it before the server's shutdown. */
     void draining() {
         draining.set(true);
@@ -82,8 +118,12 @@ final class Observability {
         };
     }
 
-    /** A scrape formats every series: made with {@code ctx.offload}, so the io loop that hosts this actor is not held. */
     private Behavior<Scrape> metrics() {
+        return scrapes(registry);
+    }
+
+    /** A scrape formats every series: made with {@code ctx.offload}, so the io loop that hosts this actor is not held. */
+    private static Behavior<Scrape> scrapes(PrometheusMeterRegistry registry) {
         return (ctx, message) -> {
             switch (message) {
                 case Scrape.Asked(HttpRequest request) -> ctx.offload(registry::scrape,

@@ -24,7 +24,8 @@ import java.util.concurrent.CountDownLatch;
  * for the API, the CPU and blocking routes, and killing a worker while the rooms go on.
  *
  * <p>{@code -Dport=N} (8080), {@code -DtcpPort=N} (9090), {@code -Dworkers=N} (one per core),
- * {@code -Dhistory=N} (messages each room keeps, 2,000; see {@link ChatConfig}).
+ * {@code -Dhistory=N} (messages each room keeps, 2,000; see {@link ChatConfig}), {@code -DmetricsPort=N}
+ * (the primary's meters at {@code /metrics} there; each worker serves its own on the chat's port).
  * Ctrl-C stops the primary, which first stops every worker gracefully.
  */
 public final class SpindleChat {
@@ -63,12 +64,22 @@ public final class SpindleChat {
         }
     }
 
+    /** With {@code -DmetricsPort=N}: the primary's meters (the cluster's workers, restarts, IPC) at {@code GET /metrics} there. */
+    private static void servePrimaryMetrics(ActorSystem system, ClusterPrimary primary) throws IOException {
+        Integer metricsPort = Integer.getInteger("metricsPort");
+        if (metricsPort != null) {
+            Observability.servePrimary(system, primary, metricsPort);
+            LOG.info("Spindle Chat: the primary's metrics at http://localhost:{}/metrics", metricsPort);
+        }
+    }
+
     /** Starts the primary: the hub actor, then the workers. */
     static ClusterPrimary startPrimary(ActorSystem system, ClusterConfig config, ChatConfig chat) throws IOException {
         CompletableFuture<ClusterPrimary> started = new CompletableFuture<>();
         ActorRef<ClusterEvent> hub = system.spawn(new Hub(started, chat), "hub");
         ClusterPrimary primary = Cluster.startPrimary(system, config, hub);
         started.complete(primary);
+        servePrimaryMetrics(system, primary);
         return primary;
     }
 }

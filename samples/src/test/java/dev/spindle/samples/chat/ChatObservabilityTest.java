@@ -1,14 +1,21 @@
 package dev.spindle.samples.chat;
 
+import dev.spindle.io.http.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The running chat (a primary and two worker processes) answers {@code /health} and {@code /metrics} on its shared port. */
+/**
+ * The running chat (a primary and two worker processes) answers {@code /health} and
+ * {@code /metrics} on its shared port, and the primary its own {@code /metrics}.
+ */
 @Timeout(180)
 class ChatObservabilityTest {
 
@@ -34,6 +41,26 @@ class ChatObservabilityTest {
                 scraped.add(metrics.body().replaceAll("(?s).*worker=\"(\\d+)\".*", "$1"));
             }
             assertThat(scraped).as("round-robin reaches both workers").containsExactlyInAnyOrder("1", "2");
+
+            // The primary's meters, on a port of their own (what -DmetricsPort=N starts).
+            HttpServer primaryMetrics = Observability.servePrimary(chat.system(), chat.primary(), 0);
+            String scrape = get(primaryMetrics.localAddress().getPort(), "/metrics");
+            assertThat(scrape).startsWith("HTTP/1.1 200")
+                    .contains("spindle_cluster_workers 2")
+                    .contains("spindle_cluster_workers_up 2")
+                    .contains("spindle_cluster_workers_given_up 0")
+                    .contains("spindle_cluster_worker_restarts_total 0")
+                    .containsPattern("spindle_cluster_ipc_frames_total\\{direction=\"sent\",process=\"primary\"} [1-9]")
+                    .contains("spindle_actors_alive{system=\"chat-test\"}");
+        }
+    }
+
+    private static String get(int port, String path) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }
