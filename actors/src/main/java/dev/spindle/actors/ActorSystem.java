@@ -6,6 +6,7 @@ import dev.spindle.actors.internal.Scheduler;
 
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntConsumer;
 
 /**
  * Thread-safe. A tree of actors and what runs them. Each actor handles one message at a time on a
@@ -129,7 +130,7 @@ public final class ActorSystem implements AutoCloseable {
      * dropped). Replaces the sampler set before; {@code null} stops sampling. An actor blocked in
      * its turn is not sampled: read its depth with {@link #stats(ActorRef)}.
      */
-    public void sampleMailboxDepths(java.util.function.IntConsumer sampler) {
+    public void sampleMailboxDepths(IntConsumer sampler) {
         runtime.sampleMailboxDepths(sampler);
     }
 

@@ -2,6 +2,8 @@ package dev.spindle.actors.internal;
 
 import dev.spindle.actors.ActorSystemStats;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
 
@@ -20,11 +22,11 @@ final class SystemCounters {
     final LongAdder restarts = new LongAdder();
     /** Given mailbox depths as turns start (sampled); null: nobody asked, and nothing is read. */
     volatile IntConsumer depthSampler;
-    static final java.lang.invoke.VarHandle DEPTH_SAMPLER;
+    /** To drop a sampler that threw, unless another replaced it meanwhile. */
+    static final VarHandle DEPTH_SAMPLER;
     static {
         try {
-            DEPTH_SAMPLER = java.lang.invoke.MethodHandles.lookup().findVarHandle(SystemCounters.class, "depthSampler",
-                    IntConsumer.class);
+            DEPTH_SAMPLER = MethodHandles.lookup().findVarHandle(SystemCounters.class, "depthSampler", IntConsumer.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -1,5 +1,7 @@
 package dev.spindle.cluster.internal;
 
+import dev.spindle.cluster.IpcStats;
+
 import java.util.concurrent.atomic.LongAdder;
 
 /** Thread-safe. The IPC frames and bytes of every link of one process, in or out. */
@@ -20,8 +22,8 @@ final class IpcCounters {
         bytesReceived.add(bytes);
     }
 
-    dev.spindle.cluster.IpcStats snapshot(long undelivered) {
-        return new dev.spindle.cluster.IpcStats(framesSent.sum(), bytesSent.sum(), framesReceived.sum(),
+    IpcStats snapshot(long undelivered) {
+        return new IpcStats(framesSent.sum(), bytesSent.sum(), framesReceived.sum(),
                 bytesReceived.sum(), undelivered);
     }
 }

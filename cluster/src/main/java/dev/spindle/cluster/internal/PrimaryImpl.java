@@ -6,6 +6,7 @@ import dev.spindle.cluster.Balancing;
 import dev.spindle.cluster.ClusterConfig;
 import dev.spindle.cluster.ClusterEvent;
 import dev.spindle.cluster.ClusterPrimary;
+import dev.spindle.cluster.ClusterStats;
 import dev.spindle.cluster.Worker;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
@@ -444,7 +445,7 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
     final java.util.concurrent.atomic.LongAdder unresponsive = new java.util.concurrent.atomic.LongAdder();
 
     @Override
-    public dev.spindle.cluster.ClusterStats stats() {
+    public ClusterStats stats() {
         int up = 0;
         long undelivered = 0;
         for (WorkerSlot slot : slots) {
@@ -453,7 +454,7 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
             }
             undelivered += slot.undelivered();
         }
-        return new dev.spindle.cluster.ClusterStats(slots.size(), up, crashRestarts.sum(), givenUp.get(), unresponsive.sum(),
+        return new ClusterStats(slots.size(), up, crashRestarts.sum(), givenUp.get(), unresponsive.sum(),
                 ipc.snapshot(undelivered));
     }
 

@@ -13,6 +13,7 @@ import dev.spindle.io.http.HttpServer;
 import dev.spindle.io.http.HttpServerOptions;
 import dev.spindle.io.http.Router;
 import dev.spindle.cluster.ClusterWorker;
+import dev.spindle.cluster.IpcStats;
 import dev.spindle.cluster.WorkerEvent;
 
 import java.io.DataInputStream;
@@ -149,7 +150,7 @@ public final class WorkerImpl extends Node implements ClusterWorker {
     }
 
     @Override
-    public dev.spindle.cluster.IpcStats ipcStats() {
+    public IpcStats ipcStats() {
         return IPC.snapshot(undelivered());
     }
 

@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
@@ -175,11 +177,11 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    private static final java.lang.invoke.VarHandle OBSERVER;
+    /** To drop an observer that threw, unless another replaced it meanwhile. */
+    private static final VarHandle OBSERVER;
     static {
         try {
-            OBSERVER = java.lang.invoke.MethodHandles.lookup().findVarHandle(HttpServer.class, "observer",
-                    HttpServerObserver.class);
+            OBSERVER = MethodHandles.lookup().findVarHandle(HttpServer.class, "observer", HttpServerObserver.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
