@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -150,6 +151,34 @@ class HttpServerMetricsTest {
                     .count() >= 1);
         }
         assertThat(registry.get("spindle.io.loop.failures").functionCounter().count()).isZero();
+    }
+
+    @Test
+    void shouldNotKeepAClosedServerAlive() throws Exception {
+        PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        WeakReference<HttpServer> gone = bindAndClose(own);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (gone.get() != null) {
+            assertThat(System.nanoTime() - deadline).as("the closed server collected within 20 s").isNegative();
+            System.gc();
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+        assertThat(own.get("spindle.http.server.connections.open").gauge().value()).isNaN();
+        assertThat(own.scrape()).contains("spindle_http_server_connections_open{server=\"closed\"} NaN");
+    }
+
+    /** A server bound to {@code registry}, served once and closed; nothing here holds it afterwards. */
+    private WeakReference<HttpServer> bindAndClose(PrometheusMeterRegistry registry) throws Exception {
+        ActorRef<HttpRequest> hello = system.spawn((ctx, request) -> {
+            request.respond(200, "text/plain", "hello");
+            return Behavior.same();
+        }, "hello");
+        HttpServer doomed = HttpServer.listen(io, new InetSocketAddress("127.0.0.1", 0), HttpServerOptions.defaults(),
+                Router.builder().get("/hello", hello).build());
+        SpindleMetrics.bind(registry, doomed, "closed");
+        assertThat(RawHttp.get(doomed.localAddress().getPort(), "/hello")).isEqualTo(200);
+        doomed.shutdown(Duration.ofSeconds(5)).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        return new WeakReference<>(doomed);
     }
 
     @Test
