@@ -65,11 +65,18 @@ public final class SpindleChat {
     }
 
     /** With {@code -DmetricsPort=N}: the primary's meters (the cluster's workers, restarts, IPC) at {@code GET /metrics} there. */
-    private static void servePrimaryMetrics(ActorSystem system, ClusterPrimary primary) throws IOException {
+    private static void servePrimaryMetrics(ActorSystem system, ClusterPrimary primary) {
         Integer metricsPort = Integer.getInteger("metricsPort");
-        if (metricsPort != null) {
+        if (metricsPort == null) {
+            return;
+        }
+        try {
             Observability.servePrimary(system, primary, metricsPort);
             LOG.info("Spindle Chat: the primary's metrics at http://localhost:{}/metrics", metricsPort);
+        } catch (IOException e) {
+            // The chat serves all the same: its workers' /metrics are on the chat's port.
+            LOG.error("Spindle Chat: the primary's metrics cannot listen on port {} ({}); the chat runs without them. "
+                    + "Give a free port with -DmetricsPort=N", metricsPort, e.toString());
         }
     }
 
