@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A child process whose output streams back as messages (Node's {@code child_process.spawn}):
  * stdout and stderr as they come, then its exit code. Run:
- * {@code mvn -B -ntp -pl samples -am verify -DskipTests -Prun -Dsample=dev.spindle.samples.ChildOutput}
+ * {@code ./run ChildOutput}
  */
 public final class ChildOutput {
 

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A counter whose total other code reads with {@code ask}, and a faulty child it keeps: an auditor
  * that throws on amounts over 100. Its supervisor restarts it after a backoff (50 ms, doubling),
  * the counter and its total carry on. Run:
- * {@code mvn -B -ntp -pl samples -am verify -DskipTests -Prun -Dsample=dev.spindle.samples.Counter}
+ * {@code ./run Counter}
  */
 public final class Counter {
 

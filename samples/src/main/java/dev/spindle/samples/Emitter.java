@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * {@code end}; {@code on} hears every chunk, {@code once} only the first, and an {@code error}
  * listener handles a failed download (without one, the error would fail the actor, where Node would
  * crash the process). Listeners run on the actor's thread: no locks. Run:
- * {@code mvn -B -ntp -pl samples -am verify -DskipTests -Prun -Dsample=dev.spindle.samples.Emitter}
+ * {@code ./run Emitter}
  */
 public final class Emitter {
 

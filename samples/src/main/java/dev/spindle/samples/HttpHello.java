@@ -33,7 +33,7 @@ import java.util.zip.CRC32;
  * {@code respond}. A handler may block (see {@code /slow}) or offload CPU work to a worker
  * ({@code /fib/:n}, n from 0 to 39; the work stops if the client leaves) without holding up anyone else. Run, then try it with curl:
  * <pre>
- * mvn -B -ntp -pl samples -am verify -DskipTests -Prun -Dsample=dev.spindle.samples.HttpHello
+ * ./run HttpHello
  * curl -i localhost:8080/hello
  * curl localhost:8080/users/42
  * curl localhost:8080/fib/30

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * CPU work offloaded to a virtual-thread worker, its result coming back as a message (Node's
  * {@code worker_threads}, without the message-passing boilerplate): the actor asks for fib(32),
  * answers pings meanwhile, and handles the result when it arrives. Run:
- * {@code mvn -B -ntp -pl samples -am verify -DskipTests -Prun -Dsample=dev.spindle.samples.Offload}
+ * {@code ./run Offload}
  */
 public final class Offload {
 

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Two actors play ping-pong, a counter keeps score, and a referee that throws now and then is
  * restarted by its supervisor while the game goes on. Run:
- * {@code mvn -B -ntp -pl samples -am verify -DskipTests -Prun -Dsample=dev.spindle.samples.PingPong}
+ * {@code ./run PingPong}
  */
 public final class PingPong {
 

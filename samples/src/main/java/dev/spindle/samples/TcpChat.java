@@ -20,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
  * sends every complete line one client types to all the others. The room's state (who is in it,
  * each one's unfinished line) is the actor's own: no locks. Run, then join from two terminals:
  * <pre>
- * mvn -B -ntp -pl samples -am verify -DskipTests -Prun -Dsample=dev.spindle.samples.TcpChat
+ * ./run TcpChat
  * nc localhost 7000
  * </pre>
  * A client that stops reading is dropped once its queue passes the high-water mark, so it cannot

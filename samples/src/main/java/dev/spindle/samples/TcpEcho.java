@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A TCP echo server: each connection gets an actor of its own that writes back what it reads.
  * Run, then {@code nc localhost 7001} and type:
- * {@code mvn -B -ntp -pl samples -am verify -DskipTests -Prun -Dsample=dev.spindle.samples.TcpEcho}
+ * {@code ./run TcpEcho}
  */
 public final class TcpEcho {
 

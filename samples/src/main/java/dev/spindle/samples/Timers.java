@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * Node's timers, as messages to the actor that set them: {@code setInterval} ticks every 100 ms
  * and is cancelled after the third; {@code setTimeout} fires once, after 500 ms; a timeout
  * cancelled before it fires never arrives. Run:
- * {@code mvn -B -ntp -pl samples -am verify -DskipTests -Prun -Dsample=dev.spindle.samples.Timers}
+ * {@code ./run Timers}
  */
 public final class Timers {
 
