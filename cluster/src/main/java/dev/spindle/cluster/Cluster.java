@@ -47,7 +47,8 @@ public final class Cluster {
      * workers and restarts those that crash; everything that happens goes to {@code events}.
      * {@code system} gets the dead letters of messages to other processes that cannot arrive.
      *
-     * @throws IllegalStateException if this process is a worker
+     * @throws IllegalStateException if this process is a worker, or the JVM is shutting down (its
+     *                               shutdown hook, which stops the workers, cannot be added then)
      * @throws IOException           if the IPC socket cannot be opened
      */
     public static ClusterPrimary startPrimary(ActorSystem system, ClusterConfig config,

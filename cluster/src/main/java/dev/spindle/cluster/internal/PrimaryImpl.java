@@ -68,24 +68,60 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
         super(system, new Wire(config), PRIMARY);
         this.config = config;
         this.events = events;
-        Path home = ringHome(config);
-        removeOrphans(home);
-        this.directory = Files.createTempDirectory(home, DIRECTORY_PREFIX,
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Files.writeString(directory.resolve(PID_FILE), Long.toString(ProcessHandle.current().pid()));
-        this.socket = directory.resolve("primary.sock");
-        this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket));
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        this.secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        this.slotsHost = ActorSystem.create("spindle-cluster");
-        WorkerSlot[] made = new WorkerSlot[config.workers()];
-        for (int i = 0; i < made.length; i++) {
-            made[i] = new WorkerSlot(this, i + 1, slotsHost);
+        // Added before anything is made, so that a stop from now on (Ctrl-C as the cluster starts)
+        // still removes what is made: the hook waits for this constructor. A JVM already stopping
+        // refuses it (IllegalStateException), and nothing is made.
+        this.shutdownHook = Thread.ofPlatform().name("spindle-cluster-shutdown").unstarted(this::closeOnceMade);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        boolean complete = false;
+        try {
+            Path home = ringHome(config);
+            removeOrphans(home);
+            this.directory = Files.createTempDirectory(home, DIRECTORY_PREFIX,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.writeString(directory.resolve(PID_FILE), Long.toString(ProcessHandle.current().pid()));
+            this.socket = directory.resolve("primary.sock");
+            this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            this.secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            this.slotsHost = ActorSystem.create("spindle-cluster");
+            WorkerSlot[] made = new WorkerSlot[config.workers()];
+            for (int i = 0; i < made.length; i++) {
+                made[i] = new WorkerSlot(this, i + 1, slotsHost);
+            }
+            this.slots = List.of(made);
+            complete = true;
+        } finally {
+            madeAll = complete;
+            constructed.countDown();
+            if (!complete) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException stopping) {
+                    // the hook runs, finds madeAll false, and does nothing
+                }
+            }
         }
-        this.slots = List.of(made);
-        this.shutdownHook = Thread.ofPlatform().name("spindle-cluster-shutdown").unstarted(this::close);
+    }
+
+    /** Counted down when the constructor has returned or thrown; the shutdown hook waits for it. */
+    private final java.util.concurrent.CountDownLatch constructed = new java.util.concurrent.CountDownLatch(1);
+    /** Whether the constructor made everything; written before {@link #constructed} is counted down. */
+    private boolean madeAll;
+
+    /** The shutdown hook: once the constructor has made everything, {@link #close()}. */
+    private void closeOnceMade() {
+        try {
+            if (!constructed.await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS) || !madeAll) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        close();
     }
 
     /**
@@ -154,7 +190,6 @@ public final class PrimaryImpl extends Node implements ClusterPrimary {
                 config.balancing() == Balancing.REUSE_PORT ? "balanced by the kernel (SO_REUSEPORT)"
                         : "dealt out in turn by the workers (round-robin)");
         Thread.ofVirtual().name("spindle-cluster-accept").start(primary::acceptLoop);
-        Runtime.getRuntime().addShutdownHook(primary.shutdownHook);
         for (WorkerSlot slot : primary.slots) {
             slot.fork();
         }
