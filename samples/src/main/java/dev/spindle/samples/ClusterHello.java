@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 
 /**
@@ -42,8 +41,9 @@ import java.util.stream.Collectors;
  *   <li>{@code POST /rolling-restart} has the primary replace every worker, one at a time, while
  *       the port keeps answering (each old worker drains: what it was asked is answered).</li>
  * </ul>
- * {@code -Dport=N} picks another port (default 8080), {@code -Dworkers=N} how many workers; Ctrl-C
- * stops the primary, which first stops every worker gracefully.
+ * {@code ./run ClusterHello} starts it; {@code -Dport=N} picks another port (default 8080),
+ * {@code -Dworkers=N} how many workers; Ctrl-C, or SIGTERM to the primary, stops the primary, which
+ * first stops every worker gracefully.
  */
 public final class ClusterHello {
 
@@ -60,19 +60,20 @@ public final class ClusterHello {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.getInteger("port", 8080);
-        try (ActorSystem system = ActorSystem.create(Cluster.isPrimary() ? "primary" : "worker-" + Cluster.workerId())) {
-            if (Cluster.isPrimary()) {
-                try (ClusterPrimary primary = startPrimary(system, CONFIG)) {
-                    LOG.info("primary (pid {}): {} workers will serve http://localhost:{}/ (try /, /cluster, "
-                            + "POST /crash, POST /rolling-restart); Ctrl-C stops", ProcessHandle.current().pid(), primary.workers().size(), port);
-                    CountDownLatch stop = new CountDownLatch(1);
-                    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                    stop.await();
-                }
-            } else {
+        if (!Cluster.isPrimary()) {
+            // stopped by its primary (disconnect), not by signals: a terminal's Ctrl-C reaches the primary only
+            try (ActorSystem system = ActorSystem.create("worker-" + Cluster.workerId())) {
                 runWorker(system, port);
             }
+            return;
         }
+        StopSignal.run(stop -> {
+            try (ActorSystem system = ActorSystem.create("primary"); ClusterPrimary primary = startPrimary(system, CONFIG)) {
+                LOG.info("primary (pid {}): {} workers will serve http://localhost:{}/ (try /, /cluster, "
+                        + "POST /crash, POST /rolling-restart); Ctrl-C stops", ProcessHandle.current().pid(), primary.workers().size(), port);
+                stop.await();
+            }
+        });
     }
 
     /** The primary: forks the workers and answers their questions about the cluster. */

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
@@ -276,14 +275,14 @@ public final class HttpHello {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.getInteger("port", 8080);
-        try (ActorSystem system = ActorSystem.create("http-hello"); Io io = Io.create()) {
-            HttpServer server = start(system, io, port);
-            org.slf4j.LoggerFactory.getLogger(HttpHello.class).info(
-                    "listening on http://localhost:{}/ (try /hello, /users/42, /fib/30, POST /count, /slow, /events, PUT /upload); Ctrl-C stops",
-                    server.localAddress().getPort());
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await();
-        }
+        StopSignal.run(stop -> {
+            try (ActorSystem system = ActorSystem.create("http-hello"); Io io = Io.create()) {
+                HttpServer server = start(system, io, port);
+                org.slf4j.LoggerFactory.getLogger(HttpHello.class).info(
+                        "listening on http://localhost:{}/ (try /hello, /users/42, /fib/30, POST /count, /slow, /events, PUT /upload); Ctrl-C stops",
+                        server.localAddress().getPort());
+                stop.await();
+            }
+        });
     }
 }

@@ -13,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * A TCP chat room in one actor: it accepts connections, registers itself for their events, and
@@ -84,13 +83,13 @@ public final class TcpChat {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.getInteger("port", 7000);
-        try (ActorSystem system = ActorSystem.create("tcp-chat"); Io io = Io.create()) {
-            TcpListener listener = start(system, io, port);
-            org.slf4j.LoggerFactory.getLogger(TcpChat.class).info("chat room on port {}: nc localhost {}; Ctrl-C stops",
-                    listener.localAddress().getPort(), listener.localAddress().getPort());
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await();
-        }
+        StopSignal.run(stop -> {
+            try (ActorSystem system = ActorSystem.create("tcp-chat"); Io io = Io.create()) {
+                TcpListener listener = start(system, io, port);
+                org.slf4j.LoggerFactory.getLogger(TcpChat.class).info("chat room on port {}: nc localhost {}; Ctrl-C stops",
+                        listener.localAddress().getPort(), listener.localAddress().getPort());
+                stop.await();
+            }
+        });
     }
 }

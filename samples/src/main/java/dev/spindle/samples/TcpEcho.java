@@ -10,7 +10,6 @@ import dev.spindle.io.TcpOptions;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * A TCP echo server: each connection gets an actor of its own that writes back what it reads.
@@ -45,13 +44,13 @@ public final class TcpEcho {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.getInteger("port", 7001);
-        try (ActorSystem system = ActorSystem.create("tcp-echo"); Io io = Io.create()) {
-            TcpListener listener = start(system, io, port);
-            LoggerFactory.getLogger(TcpEcho.class).info("echo server on port {}: nc localhost {}; Ctrl-C stops",
-                    listener.localAddress().getPort(), listener.localAddress().getPort());
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await();
-        }
+        StopSignal.run(stop -> {
+            try (ActorSystem system = ActorSystem.create("tcp-echo"); Io io = Io.create()) {
+                TcpListener listener = start(system, io, port);
+                LoggerFactory.getLogger(TcpEcho.class).info("echo server on port {}: nc localhost {}; Ctrl-C stops",
+                        listener.localAddress().getPort(), listener.localAddress().getPort());
+                stop.await();
+            }
+        });
     }
 }

@@ -7,6 +7,7 @@ import dev.spindle.cluster.Cluster;
 import dev.spindle.cluster.ClusterConfig;
 import dev.spindle.cluster.ClusterEvent;
 import dev.spindle.cluster.ClusterPrimary;
+import dev.spindle.samples.StopSignal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Spindle Chat, the flagship sample: a primary and one worker per core serve a live chat on one
@@ -23,10 +23,11 @@ import java.util.concurrent.CountDownLatch;
  * room its order). {@code nc localhost 9090} joins the same rooms from a terminal. See the README
  * for the API, the CPU and blocking routes, and killing a worker while the rooms go on.
  *
- * <p>{@code -Dport=N} (8080), {@code -DtcpPort=N} (9090), {@code -Dworkers=N} (one per core),
- * {@code -Dhistory=N} (messages each room keeps, 2,000; see {@link ChatConfig}), {@code -DmetricsPort=N}
- * (the primary's meters at {@code /metrics} there; each worker serves its own on the chat's port).
- * Ctrl-C stops the primary, which first stops every worker gracefully.
+ * <p>{@code ./run} starts it (from the repository root); {@code -Dport=N} (8080),
+ * {@code -DtcpPort=N} (9090), {@code -Dworkers=N} (one per core), {@code -Dhistory=N} (messages
+ * each room keeps, 2,000; see {@link ChatConfig}), {@code -DmetricsPort=N} (the primary's meters
+ * at {@code /metrics} there; each worker serves its own on the chat's port). Ctrl-C, or SIGTERM to
+ * the primary, stops the primary, which first stops every worker gracefully.
  */
 public final class SpindleChat {
 
@@ -49,19 +50,21 @@ public final class SpindleChat {
     public static void main(String[] args) throws Exception {
         int port = Integer.getInteger("port", 8080);
         int tcpPort = Integer.getInteger("tcpPort", 9090);
-        try (ActorSystem system = ActorSystem.create(Cluster.isPrimary() ? "chat-primary" : "chat-worker-" + Cluster.workerId())) {
-            if (Cluster.isPrimary()) {
-                try (ClusterPrimary primary = startPrimary(system, config(), ChatConfig.defaults())) {
-                    LOG.info("Spindle Chat: {} workers; open http://localhost:{}/ or nc localhost {}; Ctrl-C stops",
-                            primary.workers().size(), port, tcpPort);
-                    CountDownLatch stop = new CountDownLatch(1);
-                    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                    stop.await();
-                }
-            } else {
+        if (!Cluster.isPrimary()) {
+            // stopped by the primary (disconnect), not by signals: a terminal's Ctrl-C reaches the primary only
+            try (ActorSystem system = ActorSystem.create("chat-worker-" + Cluster.workerId())) {
                 ChatWorker.run(system, ChatConfig.defaults(), port, tcpPort);
             }
+            return;
         }
+        StopSignal.run(stop -> {
+            try (ActorSystem system = ActorSystem.create("chat-primary");
+                    ClusterPrimary primary = startPrimary(system, config(), ChatConfig.defaults())) {
+                LOG.info("Spindle Chat: {} workers; open http://localhost:{}/ or nc localhost {}; Ctrl-C stops",
+                        primary.workers().size(), port, tcpPort);
+                stop.await();
+            }
+        });
     }
 
     /** With {@code -DmetricsPort=N}: the primary's meters (the cluster's workers, restarts, IPC) at {@code GET /metrics} there. */
