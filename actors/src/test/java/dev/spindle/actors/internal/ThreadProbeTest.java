@@ -2,6 +2,8 @@ package dev.spindle.actors.internal;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -21,12 +23,19 @@ class ThreadProbeTest {
         ThreadProbe self = ThreadProbe.ofCurrentThread();
         assertThat(self).isNotNull();
         assertThat(self.state()).isEqualTo('R');
+        // Spin until this thread has been given 20 ms of CPU by the JVM's own clock (not 20 ms of
+        // wall time: on a loaded machine a spinning thread may get a fraction of a core), then the
+        // probe's schedstat must have seen most of it.
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long before = self.cpuNanos();
-        long spinUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-        while (System.nanoTime() < spinUntil) {
+        long jvmBefore = threads.getCurrentThreadCpuTime();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (threads.getCurrentThreadCpuTime() - jvmBefore < TimeUnit.MILLISECONDS.toNanos(20)
+                && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertThat(self.cpuNanos() - before).as("CPU time of 20 ms of spinning").isGreaterThan(TimeUnit.MILLISECONDS.toNanos(5));
+        assertThat(self.cpuNanos() - before).as("the probe's CPU time of a thread given 20 ms of CPU")
+                .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(10));
 
         CompletableFuture<ThreadProbe> probe = new CompletableFuture<>();
         CountDownLatch release = new CountDownLatch(1);
@@ -38,7 +47,7 @@ class ThreadProbeTest {
         });
         ThreadProbe other = probe.get(10, TimeUnit.SECONDS);
         // Parking takes a moment after the thread starts: look until it sleeps (10 s at most).
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         char state;
         while ((state = other.state()) != 'S' && state != 'D' && System.nanoTime() < deadline) {
             LockSupport.parkNanos(1_000_000);
