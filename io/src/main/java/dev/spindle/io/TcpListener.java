@@ -8,6 +8,14 @@ public interface TcpListener extends AutoCloseable {
     /** {@return the address bound: with the port the OS chose, if port 0 was asked for} */
     InetSocketAddress localAddress();
 
+    /**
+     * {@return what the connections this listener accepted have done: open now, accepted, bytes read,
+     * written and dropped} Counted as the connections work (a few plain operations per read and per
+     * flush), read here on the caller's thread; still counting after {@link #close()} while
+     * connections it accepted stay open.
+     */
+    TcpListenerStats stats();
+
     /** Stops accepting; connections already accepted stay open. {@link TcpEvent.ListenerClosed} follows. */
     @Override
     void close();

@@ -94,7 +94,7 @@ public final class IoRuntime {
             public void accepted(IoLoop loop, SocketChannel channel, TcpServerChannel listener) throws IOException {
                 TcpChannel connection = new TcpChannel(loop, channel, options, nextId());
                 connection.attach(null, null);
-                connection.releasesTo(listener.gate()); // from here on, its close tells the gate
+                connection.releasesTo(listener); // from here on, its close tells the listener and its gate
                 owner.deliver(new TcpEvent.Accepted(listener, connection));
             }
 
@@ -199,7 +199,7 @@ public final class IoRuntime {
             } catch (Throwable e) {
                 // The peer went away between accept and now (or set-up failed, even with an Error):
                 // the socket is closed and the gate told, as if it had opened and closed.
-                listener.gate().released();
+                listener.released();
                 try {
                     accepted.close();
                 } catch (IOException ignored) {

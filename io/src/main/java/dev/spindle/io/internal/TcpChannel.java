@@ -1,7 +1,6 @@
 package dev.spindle.io.internal;
 
 import dev.spindle.actors.ActorRef;
-import dev.spindle.io.AcceptGate;
 import dev.spindle.io.TcpConnection;
 import dev.spindle.io.TcpEvent;
 import dev.spindle.io.TcpOptions;
@@ -61,8 +60,13 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
     private boolean inputShut;
     private boolean outputShut;
     private boolean closed;
-    /** The gate of the listener that accepted this connection, told when it closes; null for others. */
-    private AcceptGate acceptedBy;
+    /**
+     * The listener that accepted this connection, which counts what it does and is told when it
+     * closes; null for a client's. Set on the loop before the owner hears of the connection
+     * ({@link TcpEvent.Accepted}), so a thread that drops a write (it has the connection through that
+     * message) sees it too; never changed after.
+     */
+    private TcpServerChannel acceptedBy;
     private final Runnable flushTask = this::flush;
 
     TcpChannel(IoLoop loop, SocketChannel channel, TcpOptions options, long id) throws IOException {
@@ -142,7 +146,7 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
     public boolean write(ByteBuffer data) {
         int size = data.remaining();
         if (closeRequested) {
-            dropped.addAndGet(size);
+            drop(size);
             return false;
         }
         boolean below = budget.reserve(size, this);
@@ -156,7 +160,7 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
         LentBuffer lent = (LentBuffer) Objects.requireNonNull(data, "data");
         int size = lent.takeForWrite().remaining();
         if (closeRequested) {
-            dropped.addAndGet(size);
+            drop(size);
             lent.recycle();
             return false;
         }
@@ -276,6 +280,9 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
             closeNow(e);
             return;
         }
+        if (n > 0 && acceptedBy != null) {
+            acceptedBy.read(n);
+        }
         if (n > 0 && lent != null) {
             lent.lend(this, n);
             deliver(lent);
@@ -311,6 +318,7 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
             dropPending();
             return;
         }
+        long sent = 0;
         try {
             while (!pending.isEmpty()) {
                 Object head = pending.peekFirst();
@@ -353,6 +361,7 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
                     }
                 }
                 if (written > 0) {
+                    sent += written;
                     wrote(written);
                 }
                 if (done < count) {
@@ -362,6 +371,10 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
         } catch (IOException e) {
             closeNow(e);
             return;
+        } finally {
+            if (sent > 0 && acceptedBy != null) {
+                acceptedBy.wrote(sent); // once per flush, however many writes it took
+            }
         }
         updateInterest();
     }
@@ -378,11 +391,20 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
             if (bytes != null) {
                 int size = bytes.remaining();
                 budget.release(size); // closing: no drained event
-                dropped.addAndGet(size);
+                drop(size);
             }
             if (item instanceof LentBuffer lent) {
                 lent.recycle();
             }
+        }
+    }
+
+    /** Any thread: {@code size} bytes written will never be sent. */
+    private void drop(long size) {
+        dropped.addAndGet(size);
+        TcpServerChannel listener = acceptedBy;
+        if (listener != null) {
+            listener.dropped(size);
         }
     }
 
@@ -395,9 +417,9 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
         };
     }
 
-    /** Loop thread only. This accepted connection's close will be told to {@code gate}. */
-    void releasesTo(AcceptGate gate) {
-        acceptedBy = gate;
+    /** Loop thread only, before the owner hears of it. This accepted connection is counted by {@code listener}, and its close told to it. */
+    void releasesTo(TcpServerChannel listener) {
+        acceptedBy = listener;
     }
 
     /** Closes the socket at once; the registered actor gets {@link TcpEvent.Closed}. */

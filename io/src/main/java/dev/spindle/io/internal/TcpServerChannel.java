@@ -3,6 +3,7 @@ package dev.spindle.io.internal;
 import dev.spindle.io.AcceptGate;
 import dev.spindle.io.TcpEvent;
 import dev.spindle.io.TcpListener;
+import dev.spindle.io.TcpListenerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,7 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
     private final AcceptGate gate;
     private final Acceptor acceptor;
     private final InetSocketAddress local;
+    private final TcpListenerCounters counters = new TcpListenerCounters();
     private SelectionKey key;
     /** Set while the gate leaves the queue to others: accepting resumes when it fires. */
     private IoLoop.LoopTimer paused;
@@ -67,14 +69,39 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
         key = loop.register(server, SelectionKey.OP_ACCEPT, this);
     }
 
-    /** {@return the gate this listener asks, which hears of each accepted connection's end too} */
-    AcceptGate gate() {
-        return gate;
+    /** Any thread, once per connection accepted here: it closed, or failed before it was set up. Tells the gate. */
+    void released() {
+        counters.closed();
+        gate.released();
+    }
+
+    /** Loop thread of an accepted connection: it read {@code bytes}. */
+    void read(long bytes) {
+        counters.read(bytes);
+    }
+
+    /** Loop thread of an accepted connection: it handed {@code bytes} to the kernel. */
+    void wrote(long bytes) {
+        counters.wrote(bytes);
+    }
+
+    /** Any thread: an accepted connection dropped {@code bytes} written to it (closed). */
+    void dropped(long bytes) {
+        counters.dropped(bytes);
     }
 
     @Override
     public InetSocketAddress localAddress() {
         return local;
+    }
+
+    /**
+     * {@inheritDoc} Counts the connections set up as {@link TcpChannel}s: an HTTP server's
+     * listener (never handed out) counts its connections in the server's own stats.
+     */
+    @Override
+    public TcpListenerStats stats() {
+        return counters.snapshot();
     }
 
     @Override
@@ -112,6 +139,7 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
 
     /** Tells the gate (a failing gate is logged, never loses the connection) and hands the socket on. */
     private void accepted(SocketChannel accepted) {
+        counters.accepted();
         try {
             gate.accepted();
         } catch (RuntimeException e) {
