@@ -5,6 +5,7 @@ import dev.spindle.actors.ActorSystem;
 import dev.spindle.cluster.ClusterPrimary;
 import dev.spindle.cluster.ClusterWorker;
 import dev.spindle.io.Io;
+import dev.spindle.io.TcpListener;
 import dev.spindle.io.http.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -18,11 +19,12 @@ import io.micrometer.core.instrument.MeterRegistry;
  * SpindleMetrics.bind(registry, system);
  * SpindleMetrics.bind(registry, io);
  * SpindleMetrics.bind(registry, server, "api");
+ * SpindleMetrics.bind(registry, listener, "door"); // a TcpListener from io.listen
  * // GET /metrics answers registry.scrape()
  * }</pre>
  *
  * <p>Most meters read counters the parts keep anyway ({@link ActorSystem#stats()},
- * {@link HttpServer#stats()}, ...) when the registry is scraped; they hold their part weakly, so a
+ * {@link HttpServer#stats()}, {@link TcpListener#stats()}, ...) when the registry is scraped; they hold their part weakly, so a
  * closed server nobody holds is collected (its gauges then read NaN). Two are fed as things
  * happen: the HTTP request timer (a route's pattern, never a path: see
  * {@link dev.spindle.io.http.HttpServerObserver}) and the mailbox-depth distribution (sampled as
@@ -72,6 +74,18 @@ public final class SpindleMetrics {
      */
     public static BoundMeters bind(MeterRegistry registry, HttpServer server, String name) {
         return HttpServerMeters.bind(registry, server, name);
+    }
+
+    /**
+     * Meters of a plain TCP listener ({@link Io#listen}), tagged {@code listener} ({@code name}):
+     * {@code spindle.tcp.server.connections.open} (gauge), {@code spindle.tcp.server.connections.accepted},
+     * {@code spindle.tcp.server.bytes} (tag {@code direction}: {@code read}, {@code written}) and
+     * {@code spindle.tcp.server.dropped} (bytes written after a connection closed, never sent), read
+     * from {@link TcpListener#stats()}. A TCP listener refuses no connection, so there is no refused
+     * count. The listener is held weakly; its connections still count after it closes.
+     */
+    public static BoundMeters bind(MeterRegistry registry, TcpListener listener, String name) {
+        return TcpListenerMeters.bind(registry, listener, name);
     }
 
     /**
