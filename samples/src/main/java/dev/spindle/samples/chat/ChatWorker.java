@@ -111,6 +111,7 @@ final class ChatWorker {
             // One round-robin address per worker: the TCP port is shared by the kernel.
             tcp.complete(worker.listen(io, new InetSocketAddress(tcpPort), TcpOptions.defaults(),
                     system.spawn(tcpListener(worker, rooms, stats), "tcp"), Balancing.REUSE_PORT));
+            observability.bindDoor(tcp.join());
             worker.whenClosed().toCompletableFuture().join();
         }
     }

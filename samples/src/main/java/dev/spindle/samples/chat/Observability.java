@@ -7,6 +7,7 @@ import dev.spindle.cluster.ClusterPrimary;
 import dev.spindle.cluster.ClusterWorker;
 import dev.spindle.io.Io;
 import dev.spindle.io.IoConfig;
+import dev.spindle.io.TcpListener;
 import dev.spindle.io.http.HttpMethod;
 import dev.spindle.io.http.HttpRequest;
 import dev.spindle.io.http.HttpServer;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Thread-safe. One chat worker's {@code /metrics} (Prometheus's text format: its actors, io loop,
- * HTTP server and IPC, every series tagged {@code worker}) and {@code /health} (200 while it serves,
+ * HTTP server, TCP door and IPC, every series tagged {@code worker}) and {@code /health} (200 while it serves,
  * 503 once it drains: a rolling restart or a shutdown has begun, so a load balancer stops sending
  * it new clients). A scrape through the shared port reaches one worker, whichever the port hands
  * the connection to; the {@code worker} tag tells them apart. The primary's own meters (the
@@ -64,6 +65,11 @@ final class Observability {
 
     void bindServer(HttpServer server) {
         SpindleMetrics.bind(registry, server, "chat");
+    }
+
+    /** The TCP door's listener ({@code nc localhost 9090}): its sessions open, accepted, and their bytes, tagged {@code listener=door}. */
+    void bindDoor(TcpListener door) {
+        SpindleMetrics.bind(registry, door, "door");
     }
 
     /** Adds {@code GET /metrics} and {@code GET /health}, each answered by an actor of {@code system}. */

@@ -45,6 +45,28 @@ class ChatObservabilityTest {
             }
             assertThat(scraped).as("round-robin reaches both workers").containsExactlyInAnyOrder("1", "2");
 
+            // The TCP door: a session open on one worker shows in that worker's scrape; both have the series.
+            try (Socket session = new Socket("127.0.0.1", chat.tcpPort())) {
+                session.setSoTimeout(20_000);
+                String greeting = readUntil(session, "? "); // "Spindle Chat, worker N. Your name? "
+                String host = greeting.replaceAll("(?s).*worker (\\d+)\\..*", "$1");
+                Set<String> doors = new HashSet<>();
+                boolean sessionShown = false;
+                for (int i = 0; i < 40 && (doors.size() < 2 || !sessionShown); i++) {
+                    String body = chat.http("GET", "/metrics", null).body();
+                    String worker = body.replaceAll("(?s).*worker=\"(\\d+)\".*", "$1");
+                    if (body.contains("spindle_tcp_server_connections_accepted_total{listener=\"door\",worker=\"" + worker + "\"}")) {
+                        doors.add(worker);
+                    }
+                    sessionShown |= worker.equals(host)
+                            && body.contains("spindle_tcp_server_connections_open{listener=\"door\",worker=\"" + host + "\"} 1.0\n")
+                            && body.matches("(?s).*spindle_tcp_server_bytes_total\\{direction=\"written\",listener=\"door\",worker=\""
+                                    + host + "\"} [1-9].*");
+                }
+                assertThat(doors).as("both workers' TCP door listeners bound").containsExactlyInAnyOrder("1", "2");
+                assertThat(sessionShown).as("worker %s's scrape shows the open session and its greeting's bytes", host).isTrue();
+            }
+
             // The primary's meters, on a port of their own (what -DmetricsPort=N starts).
             HttpServer primaryMetrics = Observability.servePrimary(chat.system(), chat.primary(), 0);
             String scrape = get(primaryMetrics.localAddress().getPort(), "/metrics");
@@ -56,6 +78,19 @@ class ChatObservabilityTest {
                     .containsPattern("spindle_cluster_ipc_frames_total\\{direction=\"sent\",process=\"primary\"} [1-9]")
                     .contains("spindle_actors_alive{system=\"chat-test\"}");
         }
+    }
+
+    /** {@return what {@code socket} reads up to and including {@code end}} */
+    private static String readUntil(Socket socket, String end) throws IOException {
+        java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+        while (!read.toString(StandardCharsets.UTF_8).endsWith(end)) {
+            int b = socket.getInputStream().read();
+            if (b < 0) {
+                throw new IOException("closed after " + read);
+            }
+            read.write(b);
+        }
+        return read.toString(StandardCharsets.UTF_8);
     }
 
     private static String get(int port, String path) throws IOException {

@@ -1,7 +1,12 @@
 package dev.spindle.samples.chat;
 
 import dev.spindle.actors.ActorSystem;
+import dev.spindle.actors.Behavior;
 import dev.spindle.io.Io;
+import dev.spindle.io.TcpConnection;
+import dev.spindle.io.TcpEvent;
+import dev.spindle.io.TcpListener;
+import dev.spindle.io.TcpOptions;
 import dev.spindle.io.http.HttpServer;
 import dev.spindle.io.http.HttpServerOptions;
 import dev.spindle.io.http.Router;
@@ -65,6 +70,41 @@ class ObservabilityTest {
                     .contains("spindle_http_server_connections_open{server=\"chat\",worker=\"7\"} 1")
                     .contains("spindle_io_loop_takeovers_total{worker=\"7\"} 0");
         }
+    }
+
+    @Test
+    void shouldScrapeTheTcpDoorsConnectionsAndBytes() throws Exception {
+        TcpListener door = io.listen(new InetSocketAddress("127.0.0.1", 0), TcpOptions.defaults(),
+                system.spawn(greeter(), "door"));
+        observability.bindDoor(door);
+        try (Socket member = new Socket("127.0.0.1", door.localAddress().getPort()); Socket socket = connect()) {
+            member.setSoTimeout(20_000);
+            assertThat(member.getInputStream().readNBytes(6)).asString(StandardCharsets.US_ASCII).isEqualTo("hello\n");
+            member.getOutputStream().write("ann\n".getBytes(StandardCharsets.US_ASCII));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (door.stats().bytesRead() < 4 || door.stats().bytesWritten() < 6) {
+                assertThat(System.nanoTime() - deadline).as("counted: %s", door.stats()).isNegative();
+                Thread.onSpinWait();
+            }
+            assertThat(exchange(socket, "/metrics"))
+                    .contains("spindle_tcp_server_connections_open{listener=\"door\",worker=\"7\"} 1.0\n")
+                    .contains("spindle_tcp_server_connections_accepted_total{listener=\"door\",worker=\"7\"} 1.0\n")
+                    .contains("spindle_tcp_server_bytes_total{direction=\"read\",listener=\"door\",worker=\"7\"} 4.0\n")
+                    .contains("spindle_tcp_server_bytes_total{direction=\"written\",listener=\"door\",worker=\"7\"} 6.0\n");
+        } finally {
+            door.close();
+        }
+    }
+
+    /** Says hello to each connection and keeps it open, reading what it is sent. */
+    private static Behavior<TcpEvent> greeter() {
+        return (ctx, event) -> {
+            if (event instanceof TcpEvent.Accepted(var listener, TcpConnection connection)) {
+                connection.register(ctx.self());
+                connection.write("hello\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            return Behavior.same();
+        };
     }
 
     @Test
