@@ -10,8 +10,8 @@ public interface TcpListener extends AutoCloseable {
 
     /**
      * {@return what the connections this listener accepted have done: open now, accepted, bytes read,
-     * written and dropped} Counted as the connections work (a few plain operations per read and per
-     * flush), read here on the caller's thread; still counting after {@link #close()} while
+     * written and dropped} Counted as the connections work (one uncontended add per read and per
+     * flush), summed here on the caller's thread; still counting after {@link #close()} while
      * connections it accepted stay open.
      */
     TcpListenerStats stats();
