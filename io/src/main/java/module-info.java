@@ -7,6 +7,7 @@ module dev.spindle.io {
     exports dev.spindle.io;
     // API: the HTTP/1.1 server and client
     exports dev.spindle.io.http;
+    exports dev.spindle.io.tls; // API: TLS options, PEM and key store material, reloadable key and trust managers
 
     // SPI: none yet.
 
