@@ -9,14 +9,16 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * Immutable. A private key and its certificate chain (the leaf, whose public key pairs with the
- * key, first; then each certificate's issuer), checked when made: the key must sign what the
- * leaf's public key verifies, and each certificate must be issued by the next. A mismatched pair
- * would otherwise fail only in handshakes, with an alert that does not say why.
+ * key, first; then each certificate's issuer), checked when loaded from a {@link KeySource}: the
+ * key must sign what the leaf's public key verifies, each certificate must be issued by the next,
+ * and none may have expired. A mismatched pair would otherwise fail only in handshakes, with an
+ * alert that does not say why.
  *
  * @param chain the leaf first, then its issuers in order (the root may be left out)
  * @param key   the leaf's private key
@@ -52,6 +54,7 @@ public record KeyMaterial(List<X509Certificate> chain, PrivateKey key) {
     static KeyMaterial checked(List<X509Certificate> chain, PrivateKey key, Path chainFile, Path keyFile) {
         KeyMaterial material = new KeyMaterial(chain, key);
         material.checkOrder(chainFile);
+        material.checkNotExpired(chainFile);
         material.checkKeyMatchesLeaf(keyFile);
         return material;
     }
@@ -59,6 +62,34 @@ public record KeyMaterial(List<X509Certificate> chain, PrivateKey key) {
     /** {@return the leaf certificate: the one the key belongs to} */
     public X509Certificate leaf() {
         return chain.getFirst();
+    }
+
+    /** {@return the soonest {@code notAfter} of the chain: when this material stops being valid} */
+    public Instant expires() {
+        Instant soonest = Instant.MAX;
+        for (X509Certificate certificate : chain) {
+            Instant notAfter = certificate.getNotAfter().toInstant();
+            if (notAfter.isBefore(soonest)) {
+                soonest = notAfter;
+            }
+        }
+        return soonest;
+    }
+
+    /**
+     * Refuses expired material, so a reload never swaps a working certificate for one every client
+     * refuses. A certificate not valid yet is accepted: a server's clock a little behind the CA's
+     * should not stop a renewal.
+     */
+    private void checkNotExpired(Path chainFile) {
+        Instant now = Instant.now();
+        for (int i = 0; i < chain.size(); i++) {
+            Instant notAfter = chain.get(i).getNotAfter().toInstant();
+            if (notAfter.isBefore(now)) {
+                throw new TlsMaterialException(chainFile, "certificate " + (i + 1) + " ("
+                        + chain.get(i).getSubjectX500Principal() + ") expired at " + notAfter + "; renew it");
+            }
+        }
     }
 
     private void checkOrder(Path chainFile) {

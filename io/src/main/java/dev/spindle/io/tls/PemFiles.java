@@ -17,8 +17,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Thread-safe (stateless). Reads PEM files, as OpenSSL, certbot and most CAs write them: X.509
@@ -38,8 +36,8 @@ public final class PemFiles {
     /** The largest PEM file read: 1 MiB (Mozilla's whole CA bundle is about 220 KB). */
     public static final int MAX_FILE_BYTES = 1 << 20;
 
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END ([A-Z0-9 ]+)-----", Pattern.DOTALL);
+    private static final String BEGIN = "-----BEGIN ";
+    private static final String DASHES = "-----";
 
     private static final String TO_PKCS8 = "openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem";
 
@@ -163,18 +161,46 @@ public final class PemFiles {
         }
     }
 
+    /**
+     * {@return the file's blocks, in order} A linear scan with {@code indexOf}: a block's end is
+     * looked for once, so a damaged file of many BEGIN lines costs one pass, not one per line.
+     */
     private static List<Block> blocks(Path file) {
         String text = new String(read(file), StandardCharsets.ISO_8859_1);
         List<Block> blocks = new ArrayList<>();
-        Matcher m = BLOCK.matcher(text);
-        while (m.find()) {
-            if (!m.group(1).equals(m.group(3))) {
-                throw new TlsMaterialException(file, "'BEGIN " + m.group(1) + "' is closed by 'END " + m.group(3)
-                        + "'; the file is damaged");
+        int at = 0;
+        while ((at = text.indexOf(BEGIN, at)) >= 0) {
+            int labelStart = at + BEGIN.length();
+            int labelEnd = text.indexOf(DASHES, labelStart);
+            String label = labelEnd < 0 ? "" : text.substring(labelStart, labelEnd);
+            if (!isLabel(label)) {
+                at = labelStart; // not a PEM boundary ("-----BEGIN" inside other text)
+                continue;
             }
-            blocks.add(new Block(m.group(1), m.group(2)));
+            String end = "-----END " + label + DASHES;
+            int bodyStart = labelEnd + DASHES.length();
+            int bodyEnd = text.indexOf(end, bodyStart);
+            if (bodyEnd < 0) {
+                throw new TlsMaterialException(file, "'BEGIN " + label + "' has no matching '" + end.substring(5,
+                        end.length() - 5) + "'; the file is damaged or cut short");
+            }
+            blocks.add(new Block(label, text.substring(bodyStart, bodyEnd)));
+            at = bodyEnd + end.length();
         }
         return blocks;
+    }
+
+    private static boolean isLabel(String label) {
+        if (label.isEmpty() || label.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < label.length(); i++) {
+            char c = label.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] read(Path file) {

@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -141,6 +142,21 @@ public final class ReloadableKeyManager extends X509ExtendedKeyManager {
         return chosenDefault.sum();
     }
 
+    /**
+     * {@return the soonest expiry of the material in use (a gauge: seconds left until a reload
+     * must have happened)}
+     */
+    public Instant earliestExpiry() {
+        Instant soonest = Instant.MAX;
+        for (Entry entry : state.current.byAlias.values()) {
+            Instant expires = entry.material.expires();
+            if (expires.isBefore(soonest)) {
+                soonest = expires;
+            }
+        }
+        return soonest;
+    }
+
     /** {@return the material a client sending {@code hostName} (or {@code null}: no SNI) would get now} */
     public KeyMaterial materialFor(String hostName) {
         return state.current.select(hostName == null ? null : hostName.toLowerCase(Locale.ROOT)).material;
@@ -211,6 +227,10 @@ public final class ReloadableKeyManager extends X509ExtendedKeyManager {
         return entry.alias;
     }
 
+    /**
+     * A client has one certificate; the server's list of acceptable issuers is not consulted,
+     * since a certificate it would refuse is refused either way, with the server's alert.
+     */
     private String chooseClient(String[] keyTypes) {
         Entry entry = state.current.defaultEntry;
         for (String keyType : keyTypes) {

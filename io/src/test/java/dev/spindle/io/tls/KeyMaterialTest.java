@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +65,23 @@ class KeyMaterialTest {
                 .hasMessageContaining("out of order");
         assertThatThrownBy(gap::load).isInstanceOf(TlsMaterialException.class)
                 .hasMessageContaining("certificate 1 (CN=a.test) is issued by CN=Intermediate, but certificate 2 is CN=Root");
+    }
+
+    @Test
+    void shouldRefuseAnExpiredCertificateButAcceptOneNotValidYet() {
+        KeyPair keys = TestPki.ec();
+        Instant now = Instant.now();
+        X509Certificate expired = TestPki.certificate("a.test", keys.getPublic().getEncoded(), "Root", root.key(), false,
+                List.of("a.test"), now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1)));
+        X509Certificate early = TestPki.certificate("a.test", keys.getPublic().getEncoded(), "Root", root.key(), false,
+                List.of("a.test"), now.plus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(3)));
+        KeySource.PemFiles expiredFiles = TestPki.files(dir, "expired", keys.getPrivate(), expired, root.certificate());
+
+        assertThatThrownBy(expiredFiles::load).isInstanceOf(TlsMaterialException.class)
+                .hasMessageContaining(expiredFiles.certificateChain().toString())
+                .hasMessageContaining("certificate 1 (CN=a.test) expired at");
+        KeyMaterial material = TestPki.files(dir, "early", keys.getPrivate(), early, root.certificate()).load();
+        assertThat(material.expires()).as("the root expires first").isEqualTo(root.certificate().getNotAfter().toInstant());
     }
 
     @Test

@@ -189,10 +189,20 @@ class PemFilesTest {
         Path notBase64 = TestPki.write(dir, "notbase64.pem", "-----BEGIN CERTIFICATE-----\nAA$A\n-----END CERTIFICATE-----\n");
         Path notCertificate = TestPki.write(dir, "notcert.pem", TestPki.pem("CERTIFICATE", new byte[] {0x30, 0x03, 1, 2, 3}));
 
-        assertThatThrownBy(() -> PemFiles.readCertificates(mismatched)).hasMessageContaining("closed by 'END PRIVATE KEY'");
+        assertThatThrownBy(() -> PemFiles.readCertificates(mismatched)).hasMessageContaining("'BEGIN CERTIFICATE' has no matching 'END CERTIFICATE'");
         assertThatThrownBy(() -> PemFiles.readCertificates(notBase64)).hasMessageContaining("not valid Base64");
         assertThatThrownBy(() -> PemFiles.readCertificates(notCertificate))
                 .hasMessageContaining("certificate 1 is not a valid X.509 certificate");
+    }
+
+    @Test
+    void shouldRefuseABlockThatNeverEndsInOnePassOverTheFile() {
+        Path begins = TestPki.write(dir, "begins.pem", "-----BEGIN CERTIFICATE-----\n".repeat(30_000));
+        Path noise = TestPki.write(dir, "noise.pem", "-----BEGIN not a label-----\n-----BEGIN\n" + TestPki.pem(
+                TestPki.ca("CA").certificate()));
+
+        assertThatThrownBy(() -> PemFiles.readCertificates(begins)).hasMessageContaining("no matching 'END CERTIFICATE'");
+        assertThat(PemFiles.readCertificates(noise)).hasSize(1);
     }
 
     @Test

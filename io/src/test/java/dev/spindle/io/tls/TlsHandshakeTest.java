@@ -84,10 +84,12 @@ class TlsHandshakeTest {
                 .as("an unknown name").isEqualTo(fallback.certificate());
         EnginePair noSni = EnginePair.handshake(lenient.newEngine("127.0.0.1", 443), server.newEngine());
         assertThat(servedCertificate(noSni)).as("no SNI sent").isEqualTo(fallback.certificate());
-        assertThat(ReloadableKeyManager.requestedHostName(noSni.server.getSession())).isNull();
+        assertThat(TlsInfo.of(noSni.server).serverName()).isNull();
+        assertThat(TlsInfo.of(EnginePair.handshake(client().newEngine("x.b.test", 443), server.newEngine()).server)
+                .serverName()).isEqualTo("x.b.test");
 
         assertThat(server.keyManager().chosenByExactName()).isEqualTo(2);
-        assertThat(server.keyManager().chosenByWildcard()).isEqualTo(1);
+        assertThat(server.keyManager().chosenByWildcard()).isEqualTo(2);
         assertThat(server.keyManager().chosenByDefault()).isEqualTo(3);
         assertThat(server.keyManager().materialFor("q.b.test").leaf()).isEqualTo(wildcard.certificate());
     }
@@ -113,6 +115,7 @@ class TlsHandshakeTest {
         assertThat(before.clientSends("still open")).as("a connection made before keeps working").isEqualTo("still open");
         assertThat(server.keyManager().generation()).isEqualTo(2);
         assertThat(server.keyManager().reloadsSucceeded()).isEqualTo(1);
+        assertThat(server.keyManager().earliestExpiry()).isEqualTo(renewed.certificate().getNotAfter().toInstant());
     }
 
     @Test
@@ -187,6 +190,12 @@ class TlsHandshakeTest {
 
         assertThat(accepted.established()).as("%s / %s", accepted.clientFailure, accepted.serverFailure).isTrue();
         assertThat(accepted.server.getSession().getPeerCertificates()[0]).isEqualTo(clientCert.certificate());
+        TlsInfo seenByServer = TlsInfo.of(accepted.server);
+        assertThat(seenByServer.peerCertificate()).isEqualTo(clientCert.certificate());
+        assertThat(seenByServer.serverName()).isEqualTo("a.test");
+        assertThat(seenByServer.protocol()).isEqualTo("TLSv1.3");
+        assertThat(seenByServer.applicationProtocol()).isEqualTo("http/1.1");
+        assertThat(TlsInfo.of(accepted.client).peerChain()).containsExactly(serverCert.certificate(), ca.certificate());
         assertThat(noCertificate.established()).isFalse();
         assertThat(noCertificate.serverFailure).isInstanceOf(SSLHandshakeException.class)
                 .hasMessageContaining("Empty client certificate chain");
@@ -195,6 +204,8 @@ class TlsHandshakeTest {
         assertThat(optionalWithout.established()).isTrue();
         assertThatThrownBy(() -> optionalWithout.server.getSession().getPeerCertificates())
                 .isInstanceOf(SSLPeerUnverifiedException.class);
+        assertThat(TlsInfo.of(optionalWithout.server).peerChain()).isEmpty();
+        assertThat(TlsInfo.of(optionalWithout.server).peerCertificate()).isNull();
         assertThat(optionalUntrusted.established()).as("OPTIONAL still refuses an untrusted certificate").isFalse();
     }
 
