@@ -31,6 +31,7 @@ public final class ReloadableTrustManager extends X509ExtendedTrustManager {
 
     private volatile Trust trust;
     private final ReentrantLock reloading = new ReentrantLock();
+    private final LongAdder reloadsSucceeded = new LongAdder();
     private final LongAdder reloadsFailed = new LongAdder();
 
     private ReloadableTrustManager(Trust first) {
@@ -54,6 +55,7 @@ public final class ReloadableTrustManager extends X509ExtendedTrustManager {
             try {
                 Trust fresh = Trust.load(old.generation + 1, source);
                 trust = fresh; // release: the delegate is complete before handshakes can read it
+                reloadsSucceeded.increment();
                 return new ReloadOutcome.Reloaded(fresh.generation);
             } catch (TlsMaterialException e) {
                 reloadsFailed.increment();
@@ -67,6 +69,10 @@ public final class ReloadableTrustManager extends X509ExtendedTrustManager {
 
     public long generation() {
         return trust.generation;
+    }
+
+    public long reloadsSucceeded() {
+        return reloadsSucceeded.sum();
     }
 
     public long reloadsFailed() {

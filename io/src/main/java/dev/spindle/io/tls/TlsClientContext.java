@@ -1,6 +1,7 @@
 package dev.spindle.io.tls;
 
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -25,7 +26,7 @@ public final class TlsClientContext {
     private TlsClientContext(TlsClientOptions options) {
         this.options = options;
         this.trust = ReloadableTrustManager.load(options.trust());
-        this.clientKey = options.clientKey() == null ? null : ReloadableKeyManager.load(options.clientKey(), java.util.Map.of());
+        this.clientKey = options.clientKey() == null ? null : ReloadableKeyManager.load(options.clientKey(), Map.of());
         this.context = TlsServerContext.sslContext(clientKey, trust);
         this.protocols = options.protocols().toArray(String[]::new);
         this.cipherSuites = TlsServerContext.suites(context, options.cipherSuites());

@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param protocols            TLS versions, from {@code TLSv1.3} and {@code TLSv1.2} (default both)
  * @param cipherSuites         JDK cipher suite names; empty (default): the JDK's enabled suites
  *                             less any that is not AEAD
- * @param handshakeTimeout     time from connect to the handshake's end (default 10 s)
+ * @param handshakeTimeout     time from connect to the handshake's end (default 10 s); enforced by
+ *                             the transport that drives the engine
  */
 public record TlsClientOptions(TrustSource trust, boolean verifyHostName, KeySource clientKey,
         List<String> applicationProtocols, List<String> protocols, List<String> cipherSuites,

@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -115,7 +116,7 @@ public final class TlsServerContext {
     static SSLContext sslContext(ReloadableKeyManager keys, ReloadableTrustManager trust) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys == null ? null : new javax.net.ssl.KeyManager[] {keys},
+            context.init(keys == null ? null : new KeyManager[] {keys},
                     trust == null ? null : new TrustManager[] {trust}, null);
             return context;
         } catch (GeneralSecurityException e) {

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -34,9 +33,10 @@ import java.util.Objects;
  * @param cipherSuites         JDK cipher suite names; empty (default): the JDK's enabled suites
  *                             less any that is not AEAD (TLS 1.2's CBC and NULL suites)
  * @param handshakeTimeout     time from accept to the handshake's end; then the connection closes
- *                             (default 10 s: a slow handshake is the TLS slowloris)
+ *                             (default 10 s: a slow handshake is the TLS slowloris); enforced by
+ *                             the transport that drives the engine
  * @param maxHandshakeBytes    bytes a client may make the server buffer before its handshake
- *                             ends (default 64 KiB)
+ *                             ends (default 64 KiB); enforced by the transport that drives the engine
  */
 public record TlsServerOptions(KeySource key, Map<String, KeySource> hostKeys, List<String> applicationProtocols,
         boolean strictAlpn, ClientAuth clientAuth, TrustSource clientTrust, List<String> protocols,
@@ -140,9 +140,5 @@ public record TlsServerOptions(KeySource key, Map<String, KeySource> hostKeys, L
             }
         }
         return Map.copyOf(normalised);
-    }
-
-    static String lowerCase(String name) {
-        return name.toLowerCase(Locale.ROOT);
     }
 }

@@ -1,12 +1,9 @@
 package dev.spindle.io.tls;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Not thread-safe. Runs the {@code openssl} command in a directory, to make keys in the formats
@@ -28,7 +25,7 @@ final class OpenSsl {
         List<String> command = new ArrayList<>();
         command.add("openssl");
         command.addAll(List.of(args));
-        exec(command, dir);
+        Command.run(command, dir);
     }
 
     private static void ensureInstalled() {
@@ -36,32 +33,6 @@ final class OpenSsl {
         if (!Files.isExecutable(need)) {
             throw new AssertionError("scripts/need not found at " + need + "; run the tests from the io module");
         }
-        exec(List.of(need.toString(), "OpenSsl test helper", "openssl"), Path.of("."));
-    }
-
-    private static void exec(List<String> command, Path dir) {
-        try {
-            Path log = Files.createTempFile("spindle-openssl", ".log");
-            try {
-                Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                        .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                        .start();
-                if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    throw new AssertionError(command + " did not finish within 120 s");
-                }
-                if (process.exitValue() != 0) {
-                    throw new AssertionError(command + " exited " + process.exitValue() + ":\n"
-                            + Files.readString(log, StandardCharsets.ISO_8859_1));
-                }
-            } finally {
-                Files.deleteIfExists(log);
-            }
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + command + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted running " + command, e);
-        }
+        Command.run(List.of(need.toString(), "OpenSsl test helper", "openssl"), Path.of("."));
     }
 }

@@ -62,6 +62,25 @@ class TlsHandshakeTest {
     }
 
     @Test
+    void shouldServeAKeyStoreThatKeytoolMade() throws Exception {
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Command.run(List.of(keytool, "-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1", "-alias", "server",
+                "-dname", "CN=a.test", "-ext", "SAN=dns:a.test", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", "server.p12", "-storepass", "secret", "-keypass", "secret"), dir);
+        Command.run(List.of(keytool, "-exportcert", "-rfc", "-alias", "server", "-keystore", "server.p12",
+                "-storepass", "secret", "-file", "server.pem"), dir);
+        TlsServerContext server = server(TlsServerOptions.of(
+                KeySource.keyStoreFile(dir.resolve("server.p12"), "secret".toCharArray(), "server")));
+        TlsClientContext client = TlsClientContext.create(TlsClientOptions.defaults()
+                .withTrust(TrustSource.pem(dir.resolve("server.pem"))));
+
+        EnginePair pair = EnginePair.handshake(client.newEngine("a.test", 443), server.newEngine());
+
+        assertThat(pair.established()).as("%s / %s", pair.clientFailure, pair.serverFailure).isTrue();
+        assertThat(servedCertificate(pair)).isEqualTo(PemFiles.readCertificates(dir.resolve("server.pem")).getFirst());
+    }
+
+    @Test
     void shouldChooseTheCertificateByTheHostNameTheClientSent() throws Exception {
         TestPki.Issued exact = TestPki.leaf(ca, "a.test", TestPki.ec(), "a.test");
         TestPki.Issued wildcard = TestPki.leaf(ca, "*.b.test", TestPki.ec(), "*.b.test");
@@ -227,6 +246,9 @@ class TlsHandshakeTest {
         assertThat(failed).isInstanceOfSatisfying(ReloadOutcome.Kept.class,
                 kept -> assertThat(kept.reason()).hasMessageContaining("missing.pem"));
         assertThat(reloaded).isEqualTo(new ReloadOutcome.Reloaded(2));
+        assertThat(server.clientTrustManager().reloadsFailed()).isEqualTo(1);
+        assertThat(server.clientTrustManager().reloadsSucceeded()).isEqualTo(1);
+        assertThat(server.clientTrustManager().generation()).isEqualTo(2);
         assertThat(after.established()).as("%s / %s", after.clientFailure, after.serverFailure).isTrue();
     }
 
