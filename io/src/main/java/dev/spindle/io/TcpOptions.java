@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * Immutable. Socket options and flow-control limits for TCP listeners and connections; each
  * {@code withX} returns a copy. Options that only a listener uses ({@code backlog},
- * {@code reusePort}) are ignored by {@link Io#connect}.
+ * {@code reusePort}, {@code maxConnections}) are ignored by {@link Io#connect}.
  *
  * <p>Write flow control is Node's: {@link TcpConnection#write} returns {@code false} once the
  * bytes queued reach {@code highWaterMark}, and a {@link TcpEvent.WritesDrained} follows when they
@@ -31,16 +31,25 @@ import java.util.Objects;
  *                       receiver gives back, instead of {@link TcpEvent.Received} with a new array
  *                       each: nothing is allocated per read (default off)
  * @param acceptGate     asked by a listener before each accept ({@link AcceptGate#OPEN}: always)
+ * @param maxConnections connections a listener holds open at once (default 10,000, like
+ *                       {@code HttpServerOptions.maxConnections}); one more is accepted and closed at
+ *                       once with a reset, never handed to the owner, and counted in
+ *                       {@link TcpListenerStats#refused()}. {@link Integer#MAX_VALUE}: no bound. Keep
+ *                       the sum over a process's listeners below its open-file limit. An HTTP server
+ *                       ignores it: it answers 503 past its own {@code HttpServerOptions.maxConnections}
  */
 public record TcpOptions(boolean noDelay, boolean keepAlive, boolean reuseAddress, boolean reusePort, int backlog,
         boolean allowHalfOpen, Duration connectTimeout, int highWaterMark, int lowWaterMark, int maxQueuedBytes,
-        boolean pooledReads, AcceptGate acceptGate) {
+        boolean pooledReads, AcceptGate acceptGate, int maxConnections) {
 
     public TcpOptions {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(acceptGate, "acceptGate");
         if (backlog < 1) {
             throw new IllegalArgumentException("backlog must be at least 1: " + backlog);
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1: " + maxConnections);
         }
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout must be positive: " + connectTimeout);
@@ -54,48 +63,48 @@ public record TcpOptions(boolean noDelay, boolean keepAlive, boolean reuseAddres
     /** {@return options that work for most servers and clients} */
     public static TcpOptions defaults() {
         return new TcpOptions(true, false, true, false, 1024, false, Duration.ofSeconds(10),
-                64 * 1024, 16 * 1024, 4 << 20, false, AcceptGate.OPEN);
+                64 * 1024, 16 * 1024, 4 << 20, false, AcceptGate.OPEN, 10_000);
     }
 
     public TcpOptions withNoDelay(boolean on) {
         return new TcpOptions(on, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections);
     }
 
     public TcpOptions withKeepAlive(boolean on) {
         return new TcpOptions(noDelay, on, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections);
     }
 
     public TcpOptions withReuseAddress(boolean on) {
         return new TcpOptions(noDelay, keepAlive, on, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections);
     }
 
     public TcpOptions withReusePort(boolean on) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, on, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections);
     }
 
     public TcpOptions withBacklog(int pending) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, pending, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections);
     }
 
     public TcpOptions withAllowHalfOpen(boolean on) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, on, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections);
     }
 
     public TcpOptions withConnectTimeout(Duration timeout) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, timeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections);
     }
 
     /** {@return a copy with these write limits} */
     public TcpOptions withWriteLimits(int low, int high, int max) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                high, low, max, pooledReads, acceptGate);
+                high, low, max, pooledReads, acceptGate, maxConnections);
     }
 
     /**
@@ -104,7 +113,7 @@ public record TcpOptions(boolean noDelay, boolean keepAlive, boolean reuseAddres
      */
     public TcpOptions withPooledReads(boolean on) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, on, acceptGate);
+                highWaterMark, lowWaterMark, maxQueuedBytes, on, acceptGate, maxConnections);
     }
 
     /**
@@ -113,6 +122,15 @@ public record TcpOptions(boolean noDelay, boolean keepAlive, boolean reuseAddres
      */
     public TcpOptions withAcceptGate(AcceptGate gate) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, gate);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, gate, maxConnections);
+    }
+
+    /**
+     * {@return a copy whose listeners hold at most {@code count} connections open at once} One
+     * more is reset as soon as it is accepted and counted as {@link TcpListenerStats#refused()}.
+     */
+    public TcpOptions withMaxConnections(int count) {
+        return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, count);
     }
 }

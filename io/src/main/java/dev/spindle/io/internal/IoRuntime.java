@@ -99,6 +99,11 @@ public final class IoRuntime {
             }
 
             @Override
+            public int maxConnections() {
+                return options.maxConnections();
+            }
+
+            @Override
             public void listenerClosed(TcpServerChannel listener, IOException cause) {
                 owner.deliver(new TcpEvent.ListenerClosed(listener, cause));
             }

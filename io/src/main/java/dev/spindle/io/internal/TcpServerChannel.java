@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -35,6 +36,16 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
          */
         default void adopting() {
         }
+
+        /**
+         * {@return connections the listener holds open at once} One more is reset on the listener's
+         * loop as soon as it is accepted, never handed to {@link #accepted} (a raw TCP server has no
+         * protocol to refuse in). {@link Integer#MAX_VALUE}, the default: no bound here, for the
+         * acceptor bounds its own (the HTTP server answers 503 past its {@code maxConnections}).
+         */
+        default int maxConnections() {
+            return Integer.MAX_VALUE;
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpServerChannel.class);
@@ -42,6 +53,8 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
     private static final int ACCEPTS_PER_TURN = 64;
     /** After a failed accept (no file descriptor left, say): how long before the next try. */
     private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** At most one warning this often while connections are refused: a flood must not become one of log lines. */
+    private static final long REFUSED_WARNING_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final IoRuntime runtime;
     private final IoLoop loop;
@@ -49,11 +62,16 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
     private final AcceptGate gate;
     private final Acceptor acceptor;
     private final InetSocketAddress local;
+    private final int maxConnections;
     private final TcpListenerCounters counters = new TcpListenerCounters();
     private SelectionKey key;
     /** Set while the gate leaves the queue to others: accepting resumes when it fires. */
     private IoLoop.LoopTimer paused;
     private boolean closed;
+    /** Loop-confined: refusals not yet told in a warning, and when the last warning was. */
+    private long refusedUnwarned;
+    private long warnedAt;
+    private boolean warned;
 
     TcpServerChannel(IoRuntime runtime, IoLoop loop, ServerSocketChannel server, AcceptGate gate, Acceptor acceptor)
             throws IOException {
@@ -62,6 +80,7 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
         this.server = server;
         this.gate = gate;
         this.acceptor = acceptor;
+        this.maxConnections = acceptor.maxConnections();
         this.local = (InetSocketAddress) server.getLocalAddress();
     }
 
@@ -137,7 +156,10 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
         }
     }
 
-    /** Tells the gate (a failing gate is logged, never loses the connection) and hands the socket on. */
+    /**
+     * Tells the gate (a failing gate is logged, never loses the connection) and hands the socket
+     * on, or resets it here if {@link #maxConnections} are open.
+     */
     private void accepted(SocketChannel accepted) {
         counters.accepted();
         try {
@@ -145,7 +167,46 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
         } catch (RuntimeException e) {
             LOG.error("listener {}: its accept gate failed", local, e);
         }
+        // Only this loop adds to the open count; other loops take from it, so what is read here is
+        // never below the truth: at worst one just closed is still counted and this one refused.
+        if (maxConnections != Integer.MAX_VALUE && counters.open() > maxConnections) {
+            refuse(accepted);
+            return;
+        }
         runtime.adopt(accepted, this, acceptor);
+    }
+
+    /**
+     * Closes {@code accepted} with a reset (SO_LINGER 0) on this loop, before anyone else hears of
+     * it. A reset rather than a FIN: the client learns it was refused, not that a server accepted
+     * it and had nothing to say (a raw protocol may read an orderly close as a complete exchange),
+     * and no socket of ours lingers in FIN_WAIT or TIME_WAIT, so a flood of refusals holds no
+     * kernel state here either. Cheap enough to keep up with a flood: an accept, a setsockopt and
+     * a close, at most {@link #ACCEPTS_PER_TURN} per turn before the loop serves its other channels.
+     */
+    private void refuse(SocketChannel accepted) {
+        counters.refused();
+        try {
+            gate.released();
+        } catch (RuntimeException e) {
+            LOG.error("listener {}: its accept gate failed", local, e);
+        }
+        try (accepted) {
+            accepted.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException e) {
+            LOG.debug("listener {}: resetting a refused connection failed", local, e); // closed all the same
+        }
+        refusedUnwarned++;
+        long now = System.nanoTime();
+        if (!warned || now - warnedAt >= REFUSED_WARNING_NANOS) {
+            LOG.warn("listener {}: {} connections open, its limit; reset {} more since the last warning (all are "
+                    + "counted in stats().refused). If clients are real, raise TcpOptions.maxConnections (and the "
+                    + "process's open-file limit); if not, limit them before they reach this server", local,
+                    maxConnections, refusedUnwarned);
+            warned = true;
+            warnedAt = now;
+            refusedUnwarned = 0;
+        }
     }
 
     /** Stops asking the selector about the queue for {@code nanos}: level-triggered, it would wake us at once. */
