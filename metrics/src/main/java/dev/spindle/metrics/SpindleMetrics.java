@@ -78,11 +78,12 @@ public final class SpindleMetrics {
 
     /**
      * Meters of a plain TCP listener ({@link Io#listen}), tagged {@code listener} ({@code name}):
-     * {@code spindle.tcp.server.connections.open} (gauge), {@code spindle.tcp.server.connections.accepted},
-     * {@code spindle.tcp.server.bytes} (tag {@code direction}: {@code read}, {@code written}) and
-     * {@code spindle.tcp.server.dropped} (bytes written after a connection closed, never sent), read
-     * from {@link TcpListener#stats()}. A TCP listener refuses no connection, so there is no refused
-     * count. The listener is held weakly; its connections still count after it closes.
+     * {@code spindle.tcp.server.connections.open} (gauge), {@code spindle.tcp.server.connections.accepted}
+     * (refused ones included), {@code spindle.tcp.server.connections.refused} (reset as soon as accepted:
+     * {@code TcpOptions.maxConnections} were open), {@code spindle.tcp.server.bytes} (tag {@code direction}:
+     * {@code read}, {@code written}) and {@code spindle.tcp.server.dropped} (bytes written after a
+     * connection closed, never sent), read from {@link TcpListener#stats()}. The listener is held
+     * weakly; its connections still count after it closes.
      */
     public static BoundMeters bind(MeterRegistry registry, TcpListener listener, String name) {
         return TcpListenerMeters.bind(registry, listener, name);

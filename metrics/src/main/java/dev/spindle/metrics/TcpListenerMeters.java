@@ -21,7 +21,9 @@ final class TcpListenerMeters {
         bound.add(Gauge.builder("spindle.tcp.server.connections.open", listener, l -> l.stats().openConnections())
                 .description("Connections accepted and open now").tags(tags).register(registry));
         counter(bound, registry, listener, "spindle.tcp.server.connections.accepted", tags, null,
-                "Connections accepted", TcpListenerStats::accepted);
+                "Connections accepted, refused ones included", TcpListenerStats::accepted);
+        counter(bound, registry, listener, "spindle.tcp.server.connections.refused", tags, null,
+                "Connections reset as soon as accepted: maxConnections were open", TcpListenerStats::refused);
         counter(bound, registry, listener, "spindle.tcp.server.bytes", tags.and("direction", "read"), "bytes",
                 "Bytes read from and written to the accepted connections", TcpListenerStats::bytesRead);
         counter(bound, registry, listener, "spindle.tcp.server.bytes", tags.and("direction", "written"), "bytes",

@@ -82,6 +82,34 @@ class TcpListenerMetricsTest {
     }
 
     @Test
+    void shouldCountConnectionsRefusedPastTheLimit() throws Exception {
+        TcpListener small = io.listen(new InetSocketAddress("127.0.0.1", 0), TcpOptions.defaults().withMaxConnections(1),
+                system.spawn(echo(), "small"));
+        BoundMeters meters = SpindleMetrics.bind(registry, small, "small");
+        try (Socket held = new Socket("127.0.0.1", small.localAddress().getPort())) {
+            held.setSoTimeout(20_000);
+            held.getOutputStream().write(1);
+            assertThat(held.getInputStream().read()).isEqualTo(1);
+            assertThat(registry.scrape()).contains("spindle_tcp_server_connections_refused_total{listener=\"small\"} 0.0\n");
+            for (int i = 0; i < 2; i++) {
+                try (Socket refused = new Socket()) {
+                    refused.connect(small.localAddress(), 20_000);
+                } catch (java.net.SocketException resetAsItConnected) {
+                    // Refused all the same: the reset came before connect returned.
+                }
+            }
+            Eventually.await("both refused", () -> small.stats().refused() == 2);
+            assertThat(registry.scrape())
+                    .contains("spindle_tcp_server_connections_refused_total{listener=\"small\"} 2.0\n")
+                    .contains("spindle_tcp_server_connections_accepted_total{listener=\"small\"} 3.0\n")
+                    .contains("spindle_tcp_server_connections_open{listener=\"small\"} 1.0\n");
+        } finally {
+            meters.close();
+            small.close();
+        }
+    }
+
+    @Test
     void shouldRemoveItsMetersWhenClosed() {
         assertThat(registry.find("spindle.tcp.server.bytes").functionCounters()).hasSize(2);
         bound.close();
