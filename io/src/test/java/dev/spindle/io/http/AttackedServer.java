@@ -24,30 +24,51 @@ final class AttackedServer implements AutoCloseable {
     private final Process process;
     private final StringBuilder output = new StringBuilder();
     final InetSocketAddress address;
+    /** Its plain TCP listener, the door. */
+    final InetSocketAddress tcpAddress;
 
     /**
      * Starts the server with a heap of {@code heapMegabytes} and the given limits (see
      * {@link ServerUnderAttack}); {@return once it listens}
      */
     AttackedServer(int heapMegabytes, int maxBodySize, long headMillis, long bodyMillis, long idleMillis) throws IOException {
+        this(heapMegabytes, maxBodySize, headMillis, bodyMillis, idleMillis, 10_000, 0);
+    }
+
+    /**
+     * As above, its TCP door holding at most {@code tcpMaxConnections}, and the process allowed
+     * {@code openFiles} file descriptors (through the shell's {@code ulimit -n}, soft and hard, so
+     * the JVM cannot raise it); 0: the limit this process has.
+     */
+    AttackedServer(int heapMegabytes, int maxBodySize, long headMillis, long bodyMillis, long idleMillis,
+            int tcpMaxConnections, int openFiles) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heapMegabytes + "m", "-XX:+UseSerialGC",
+        List<String> command = new ArrayList<>();
+        if (openFiles > 0) {
+            command.addAll(List.of("/bin/sh", "-c", "ulimit -n " + openFiles + " && exec \"$@\"", "sh"));
+        }
+        command.addAll(List.of(java, "-Xmx" + heapMegabytes + "m", "-XX:+UseSerialGC",
                 "-cp", classPath(), ServerUnderAttack.class.getName(), Integer.toString(maxBodySize),
-                Long.toString(headMillis), Long.toString(bodyMillis), Long.toString(idleMillis)));
+                Long.toString(headMillis), Long.toString(bodyMillis), Long.toString(idleMillis),
+                Integer.toString(tcpMaxConnections)));
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             int port = -1;
+            int tcpPort = -1;
             for (String line; port < 0 && (line = lines.readLine()) != null; ) {
                 append(line);
                 if (line.startsWith("PORT ")) {
                     port = Integer.parseInt(line.substring(5).trim());
+                } else if (line.startsWith("TCPPORT ")) {
+                    tcpPort = Integer.parseInt(line.substring(8).trim());
                 }
             }
-            if (port < 0) {
+            if (port < 0 || tcpPort < 0) {
                 throw new IOException("the server under attack ended before it listened:\n" + output());
             }
             address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            tcpAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), tcpPort);
             Thread.ofVirtual().start(() -> drain(lines));
         } catch (IOException | RuntimeException e) {
             close();

@@ -2,6 +2,8 @@ package dev.spindle.io.http;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +42,8 @@ class HostileClientsTest {
     /** Long enough that the 2,000 stalled bodies are all held when memory is looked at. */
     private static final long BODY_MILLIS = 3_000;
     private static final long IDLE_MILLIS = 2_000;
+    /** The TCP door's bound in the flood of door connections: well below the 1,024 files that server may open. */
+    private static final int TCP_MAX_CONNECTIONS = 200;
 
     private final List<Socket> sockets = new ArrayList<>();
     private AttackedServer server;
@@ -216,6 +220,36 @@ class HostileClientsTest {
         assertThat(answered.stream().mapToLong(Long::longValue).sum()).as("flood requests answered").isGreaterThan(1_000);
         probe.assertServedWithinBound();
         assertBoundedMemory();
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX) // the server's open-file limit is set with the shell's ulimit and read from /proc
+    void shouldServeHttpThroughAFloodOfConnectionsToATcpListenerPastItsLimit() throws Exception {
+        // The process may open 1,024 files; the flood asks for 1,500 connections to its TCP door.
+        // Without the door's bound the process runs out of descriptors and the HTTP server beside
+        // it can accept nobody: the probe is never answered.
+        server = new AttackedServer(HEAP_MB, 1 << 20, HEAD_MILLIS, BODY_MILLIS, IDLE_MILLIS, TCP_MAX_CONNECTIONS, 1_024);
+        probe = new Probe(server);
+        assertThat(server.stats().get("openFilesLimit")).as("the premise: the server's open-file limit").isEqualTo(1_024L);
+        for (int i = 0; i < 1_500; i++) {
+            Socket socket = new Socket();
+            sockets.add(socket);
+            try {
+                socket.connect(server.tcpAddress, 5_000);
+            } catch (SocketException resetAsItConnected) {
+                // Refused: the reset came before connect returned.
+            }
+        }
+        awaitStats(s -> s.get("tcpAccepted") == 1_500, "1,500 door connections accepted");
+        Map<String, Long> stats = server.stats();
+        assertThat(stats.get("tcpOpen")).as("door connections held; stats %s", stats).isEqualTo((long) TCP_MAX_CONNECTIONS);
+        assertThat(stats.get("tcpRefused")).as("door connections reset").isEqualTo(1_500L - TCP_MAX_CONNECTIONS);
+        Socket held = sockets.getFirst();
+        held.setSoTimeout(10_000);
+        held.getOutputStream().write(7);
+        assertThat(held.getInputStream().read()).as("a held door connection still served").isEqualTo(7);
+        assertBoundedMemory();
+        probe.assertServedWithinBound();
     }
 
     // ---- helpers --------------------------------------------------------------------------------

@@ -5,6 +5,10 @@ import dev.spindle.actors.ActorSystem;
 import dev.spindle.actors.Behavior;
 import dev.spindle.io.Io;
 import dev.spindle.io.IoConfig;
+import dev.spindle.io.TcpConnection;
+import dev.spindle.io.TcpEvent;
+import dev.spindle.io.TcpListener;
+import dev.spindle.io.TcpOptions;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -19,14 +23,18 @@ import java.time.Duration;
  * with a small heap: one io loop, the limits from its arguments, and routes that answer
  * {@code /hello}, echo the length of a {@code POST /echo} body, send 64 KiB for {@code /big},
  * and tell {@code /stats} (after a garbage collection) what the server counted and what memory
- * the process holds. Prints {@code PORT n} once it listens; ends when its standard input does
- * (so it never outlives the test that started it).
+ * the process holds. Beside it, on the same loop, a plain TCP listener (a door, like the chat's)
+ * that holds every connection it is given and echoes what they send. Prints {@code TCPPORT n},
+ * then {@code PORT n} once both listen; ends when its standard input does (so it never outlives
+ * the test that started it).
  *
- * <p>Arguments: maxBodySize in bytes, then head, body and idle timeouts in milliseconds.
+ * <p>Arguments: maxBodySize in bytes, then head, body and idle timeouts in milliseconds, then the
+ * TCP door's maxConnections.
  */
 final class ServerUnderAttack {
 
     private static final byte[] BIG = new byte[64 * 1024];
+    private static volatile TcpListener tcp;
 
     private ServerUnderAttack() {
     }
@@ -50,6 +58,19 @@ final class ServerUnderAttack {
                 return Behavior.same();
             };
             ActorRef<HttpRequest> app = system.spawn(routes, "app");
+            Behavior<TcpEvent> echo = (ctx, event) -> {
+                switch (event) {
+                    case TcpEvent.Accepted(var from, TcpConnection connection) -> connection.register(ctx.self());
+                    case TcpEvent.Received(TcpConnection connection, byte[] data) -> connection.write(data);
+                    default -> {
+                    }
+                }
+                return Behavior.same();
+            };
+            TcpListener door = io.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    TcpOptions.defaults().withMaxConnections(Integer.parseInt(args[4])), system.spawn(echo, "door"));
+            tcp = door;
+            System.out.println("TCPPORT " + door.localAddress().getPort());
             Router router = Router.builder().get("/hello", app).post("/echo", app).get("/big", app).get("/stats", app).build();
             server[0] = HttpServer.listen(io, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), options, router);
             System.out.println("PORT " + server[0].localAddress().getPort());
@@ -68,7 +89,24 @@ final class ServerUnderAttack {
         return "open=" + s.openConnections() + "\naccepted=" + s.accepted() + "\nrequests=" + s.requests()
                 + "\nrejected=" + s.rejected() + "\ntimedOut=" + s.timedOut() + "\nidleClosed=" + s.idleClosed()
                 + "\nunreadClosed=" + s.unreadClosed() + "\nheapAfterGc=" + heap + "\nrss=" + rss()
-                + "\nloopFailures=" + io.loopFailures() + "\n";
+                + "\nloopFailures=" + io.loopFailures() + "\ntcpOpen=" + tcp.stats().openConnections()
+                + "\ntcpAccepted=" + tcp.stats().accepted() + "\ntcpRefused=" + tcp.stats().refused()
+                + "\nopenFilesLimit=" + openFilesLimit() + "\n";
+    }
+
+    /** {@return the soft limit on open files, from /proc (-1 where there is none, or none is set)} */
+    private static long openFilesLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    return soft.equals("unlimited") ? -1 : Long.parseLong(soft);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     /** {@return the resident set size in bytes, from /proc (0 where there is none)} */
