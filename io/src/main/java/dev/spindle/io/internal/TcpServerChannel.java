@@ -53,8 +53,8 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
     private static final int ACCEPTS_PER_TURN = 64;
     /** After a failed accept (no file descriptor left, say): how long before the next try. */
     private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    /** At most one warning this often while connections are refused: a flood must not become one of log lines. */
-    private static final long REFUSED_WARNING_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** At most one warning this often of refusals, and one of failed accepts: a flood must not become one of log lines. */
+    private static final long WARNING_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final IoRuntime runtime;
     private final IoLoop loop;
@@ -63,15 +63,19 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
     private final Acceptor acceptor;
     private final InetSocketAddress local;
     private final int maxConnections;
+    private final Runnable resume;
     private final TcpListenerCounters counters = new TcpListenerCounters();
     private SelectionKey key;
     /** Set while the gate leaves the queue to others: accepting resumes when it fires. */
     private IoLoop.LoopTimer paused;
     private boolean closed;
-    /** Loop-confined: refusals not yet told in a warning, and when the last warning was. */
+    /** Loop-confined: refusals and failed accepts not yet told in a warning, and when the last warnings were. */
     private long refusedUnwarned;
     private long warnedAt;
     private boolean warned;
+    private long failedUnwarned;
+    private long failureWarnedAt;
+    private boolean failureWarned;
 
     TcpServerChannel(IoRuntime runtime, IoLoop loop, ServerSocketChannel server, AcceptGate gate, Acceptor acceptor)
             throws IOException {
@@ -81,6 +85,15 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
         this.gate = gate;
         this.acceptor = acceptor;
         this.maxConnections = acceptor.maxConnections();
+        // Out of file descriptors, the JVM cannot open a class file either (classes loaded from a
+        // directory, as in tests and exploded images): a class first needed by the retry after a
+        // failed accept would fail to load, for good (a failed resolution is never retried), and
+        // the listener, its interest already off, would never accept again. So whatever the retry
+        // needs is loaded now: the timer's class, and the action as an object made here; and the
+        // events a connection sends, so that those accepted before it can still close cleanly.
+        this.resume = this::resume;
+        IoLoop.LoopTimer.class.descriptorString(); // the class literal loads it; its name is not needed
+        TcpEvent.class.getPermittedSubclasses();
         this.local = (InetSocketAddress) server.getLocalAddress();
     }
 
@@ -143,10 +156,8 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
             } catch (IOException e) {
                 // Out of file descriptors, say: keep listening, and try again in a while. The
                 // selector is level-triggered: retrying at once would spin the loop on the error.
-                LOG.warn("listener {}: accept failed; accepting again in {} ms. Out of file descriptors is the "
-                        + "usual cause: raise the process's open-file limit (ulimit -n) or lower maxConnections", local,
-                        TimeUnit.NANOSECONDS.toMillis(ACCEPT_RETRY_NANOS), e);
                 pause(ACCEPT_RETRY_NANOS);
+                acceptFailed(e);
                 return;
             }
             if (accepted == null) {
@@ -154,6 +165,22 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
             }
             accepted(accepted);
         }
+    }
+
+    /** Warns at most once per {@link #WARNING_NANOS} (20 retries a second must not become 20 log lines), the rest at debug. */
+    private void acceptFailed(IOException e) {
+        failedUnwarned++;
+        long now = System.nanoTime();
+        if (failureWarned && now - failureWarnedAt < WARNING_NANOS) {
+            LOG.debug("listener {}: accept failed again", local, e);
+            return;
+        }
+        LOG.warn("listener {}: accept failed ({} times since the last warning); accepting again every {} ms until it "
+                + "works. Out of file descriptors is the usual cause: raise the process's open-file limit (ulimit -n) "
+                + "or lower maxConnections", local, failedUnwarned, TimeUnit.NANOSECONDS.toMillis(ACCEPT_RETRY_NANOS), e);
+        failureWarned = true;
+        failureWarnedAt = now;
+        failedUnwarned = 0;
     }
 
     /**
@@ -198,7 +225,7 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
         }
         refusedUnwarned++;
         long now = System.nanoTime();
-        if (!warned || now - warnedAt >= REFUSED_WARNING_NANOS) {
+        if (!warned || now - warnedAt >= WARNING_NANOS) {
             LOG.warn("listener {}: {} connections open, its limit; reset {} more since the last warning (all are "
                     + "counted in stats().refused). If clients are real, raise TcpOptions.maxConnections (and the "
                     + "process's open-file limit); if not, limit them before they reach this server", local,
@@ -212,12 +239,14 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
     /** Stops asking the selector about the queue for {@code nanos}: level-triggered, it would wake us at once. */
     private void pause(long nanos) {
         key.interestOps(0);
-        paused = loop.schedule(nanos, () -> {
-            paused = null;
-            if (!closed) {
-                key.interestOps(SelectionKey.OP_ACCEPT);
-            }
-        });
+        paused = loop.schedule(nanos, resume);
+    }
+
+    private void resume() {
+        paused = null;
+        if (!closed) {
+            key.interestOps(SelectionKey.OP_ACCEPT);
+        }
     }
 
     @Override

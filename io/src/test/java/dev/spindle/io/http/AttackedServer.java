@@ -104,6 +104,13 @@ final class AttackedServer implements AutoCloseable {
         return output.toString();
     }
 
+    /** {@return the file descriptors the server holds now, from /proc} */
+    long openFiles() throws IOException {
+        try (var descriptors = java.nio.file.Files.list(java.nio.file.Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+            return descriptors.count();
+        }
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -252,7 +252,48 @@ class HostileClientsTest {
         probe.assertServedWithinBound();
     }
 
+    @Test
+    @EnabledOnOs(OS.LINUX) // the server's open-file limit is set with the shell's ulimit and read from /proc
+    void shouldAcceptAgainOnceTheDescriptorsAFloodHeldAreLetGo() throws Exception {
+        // A door with no bound lets 1,100 connections take every descriptor of a process that may
+        // open 1,024: accepting fails (EMFILE) and is retried every 50 ms until the flood lets go.
+        server = new AttackedServer(HEAP_MB, 1 << 20, HEAD_MILLIS, BODY_MILLIS, IDLE_MILLIS, Integer.MAX_VALUE, 1_024);
+        // Out of descriptors, the server cannot load a class from its class directories: whatever
+        // runs for the first time then fails. One echo first loads what a door connection runs.
+        assertEchoedByTheDoor();
+        for (int i = 0; i < 1_100; i++) {
+            Socket socket = new Socket();
+            sockets.add(socket);
+            socket.connect(server.tcpAddress, 5_000);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (server.openFiles() < 1_024) {
+            assertThat(System.nanoTime() - deadline).as("the server out of descriptors within 30 s, at %d",
+                    server.openFiles()).isNegative();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // polling another process's descriptors
+        }
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+        awaitStats(s -> s.get("tcpAccepted") == 1_101 && s.get("tcpOpen") == 0,
+                "the door took the rest of the flood once descriptors came back, and let every one go");
+        assertEchoedByTheDoor();
+        probe = new Probe(server);
+        assertBoundedMemory();
+        probe.assertServedWithinBound();
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
+
+    /** Asserts that a new connection to the server's TCP door is accepted and echoed. */
+    private void assertEchoedByTheDoor() throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(server.tcpAddress, 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(7);
+            assertThat(socket.getInputStream().read()).as("a new door connection served").isEqualTo(7);
+        }
+    }
 
     /**
      * {@return {@code wanted} connections, or fewer if this process may not open that many files}
