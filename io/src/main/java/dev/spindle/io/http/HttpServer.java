@@ -6,6 +6,7 @@ import dev.spindle.io.internal.Internals;
 import dev.spindle.io.internal.IoLoop;
 import dev.spindle.io.internal.TcpChannel;
 import dev.spindle.io.internal.TcpServerChannel;
+import dev.spindle.io.internal.WarningRate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,8 @@ public final class HttpServer implements AutoCloseable {
     /** What {@link #stats()} reports; counted by the loops (adders: several loops count at once). */
     final LongAdder accepted = new LongAdder();
     final LongAdder refused = new LongAdder();
+    /** Which refusals get a warning: the first, then one per 10 s with a count (the loops share it). */
+    private final WarningRate refusals = new WarningRate(TimeUnit.SECONDS.toNanos(10));
     final LongAdder requests = new LongAdder();
     final LongAdder rejected = new LongAdder();
     final LongAdder timedOut = new LongAdder();
@@ -238,10 +241,14 @@ public final class HttpServer implements AutoCloseable {
         if (open.incrementAndGet() > options.maxConnections()) {
             open.decrementAndGet();
             refused.increment();
-            LOG.warn("HTTP server on {}: {} connections open, the limit; refusing {} with 503. If clients are "
-                    + "real, raise HttpServerOptions.maxConnections (and the process's open-file limit); if not, "
-                    + "limit them before they reach this server", localAddress(), options.maxConnections(),
-                    channel.getRemoteAddress());
+            long told = refusals.occurred(System.nanoTime()); // a flood must not flood the log
+            if (told > 0) {
+                LOG.warn("HTTP server on {}: {} connections open, the limit; refused {} with 503 since the last "
+                        + "warning (the last from {}; all are counted in stats().refused). If clients are real, raise "
+                        + "HttpServerOptions.maxConnections (and the process's open-file limit); if not, limit them "
+                        + "before they reach this server", localAddress(), options.maxConnections(), told,
+                        channel.getRemoteAddress());
+            }
             try (channel) {
                 channel.write(ByteBuffer.wrap(TOO_MANY));
             } catch (IOException e) {

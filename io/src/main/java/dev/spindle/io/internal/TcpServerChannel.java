@@ -69,13 +69,9 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
     /** Set while the gate leaves the queue to others: accepting resumes when it fires. */
     private IoLoop.LoopTimer paused;
     private boolean closed;
-    /** Loop-confined: refusals and failed accepts not yet told in a warning, and when the last warnings were. */
-    private long refusedUnwarned;
-    private long warnedAt;
-    private boolean warned;
-    private long failedUnwarned;
-    private long failureWarnedAt;
-    private boolean failureWarned;
+    /** Which refusals and failed accepts get a warning: the first, then one per 10 s with a count. */
+    private final WarningRate refusals = new WarningRate(WARNING_NANOS);
+    private final WarningRate acceptFailures = new WarningRate(WARNING_NANOS);
 
     TcpServerChannel(IoRuntime runtime, IoLoop loop, ServerSocketChannel server, AcceptGate gate, Acceptor acceptor)
             throws IOException {
@@ -169,18 +165,14 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
 
     /** Warns at most once per {@link #WARNING_NANOS} (20 retries a second must not become 20 log lines), the rest at debug. */
     private void acceptFailed(IOException e) {
-        failedUnwarned++;
-        long now = System.nanoTime();
-        if (failureWarned && now - failureWarnedAt < WARNING_NANOS) {
+        long told = acceptFailures.occurred(System.nanoTime());
+        if (told == 0) {
             LOG.debug("listener {}: accept failed again", local, e);
             return;
         }
         LOG.warn("listener {}: accept failed ({} times since the last warning); accepting again every {} ms until it "
                 + "works. Out of file descriptors is the usual cause: raise the process's open-file limit (ulimit -n) "
-                + "or lower maxConnections", local, failedUnwarned, TimeUnit.NANOSECONDS.toMillis(ACCEPT_RETRY_NANOS), e);
-        failureWarned = true;
-        failureWarnedAt = now;
-        failedUnwarned = 0;
+                + "or lower maxConnections", local, told, TimeUnit.NANOSECONDS.toMillis(ACCEPT_RETRY_NANOS), e);
     }
 
     /**
@@ -223,16 +215,12 @@ public final class TcpServerChannel implements TcpListener, IoLoop.Ready, IoLoop
         } catch (IOException e) {
             LOG.debug("listener {}: resetting a refused connection failed", local, e); // closed all the same
         }
-        refusedUnwarned++;
-        long now = System.nanoTime();
-        if (!warned || now - warnedAt >= WARNING_NANOS) {
+        long told = refusals.occurred(System.nanoTime());
+        if (told > 0) {
             LOG.warn("listener {}: {} connections open, its limit; reset {} more since the last warning (all are "
                     + "counted in stats().refused). If clients are real, raise TcpOptions.maxConnections (and the "
                     + "process's open-file limit); if not, limit them before they reach this server", local,
-                    maxConnections, refusedUnwarned);
-            warned = true;
-            warnedAt = now;
-            refusedUnwarned = 0;
+                    maxConnections, told);
         }
     }
 

@@ -50,6 +50,8 @@ final class ChatWorker {
     /** The longest message, in characters; longer is refused with 413. */
     static final int MAX_TEXT = 500;
     static final int MAX_USER = 40;
+    /** TCP door sessions a worker holds at most; one more is reset and counted (TcpListener.stats().refused). */
+    static final int DOOR_SESSIONS = 1_000;
 
     private ChatWorker() {
     }
@@ -108,8 +110,12 @@ final class ChatWorker {
             http.complete(worker.serve(io, new InetSocketAddress(httpPort),
                     HttpServerOptions.defaults().withMaxBodySize(16 * 1024), router));
             observability.bind(http.join(), worker);
-            // One round-robin address per worker: the TCP port is shared by the kernel.
-            tcp.complete(worker.listen(io, new InetSocketAddress(tcpPort), TcpOptions.defaults(),
+            // One round-robin address per worker: the TCP port is shared by the kernel. The door
+            // holds at most 1,000 sessions per worker, so that together with the HTTP server's
+            // 10,000 it stays well inside the process's open-file limit (a flood of the door must
+            // not starve the page).
+            tcp.complete(worker.listen(io, new InetSocketAddress(tcpPort),
+                    TcpOptions.defaults().withMaxConnections(DOOR_SESSIONS),
                     system.spawn(tcpListener(worker, rooms, stats), "tcp"), Balancing.REUSE_PORT));
             observability.bindDoor(tcp.join());
             worker.whenClosed().toCompletableFuture().join();
