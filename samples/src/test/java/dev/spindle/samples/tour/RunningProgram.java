@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,10 +91,36 @@ final class RunningProgram implements AutoCloseable {
 
     /** {@return its exit code, after waiting up to {@code timeout} for it to end by itself, and for the end of its output} */
     int awaitExit(Duration timeout) throws InterruptedException {
-        assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("exited within %s; its output:%n%s",
-                timeout, String.join("\n", output())).isTrue();
+        boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(exited).as("exited within %s; its output:%n%s%nits threads, virtual ones included:%n%s",
+                timeout, String.join("\n", output()), exited ? "" : threadDump()).isTrue();
         assertThat(reader.join(Duration.ofSeconds(10))).as("its output ended").isTrue();
         return process.exitValue();
+    }
+
+    /**
+     * {@return the program's threads, virtual ones included, as {@code jcmd Thread.dump_to_file}
+     * writes them} For a program that did not end: where it waits or spins is the evidence.
+     */
+    private String threadDump() {
+        try {
+            Path dump = Files.createTempFile("spindle-thread-dump", ".txt");
+            Files.delete(dump); // jcmd refuses to overwrite
+            try {
+                Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+                Process run = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.dump_to_file",
+                        "-format=text", dump.toString()).redirectErrorStream(true).start();
+                String said = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!run.waitFor(30, TimeUnit.SECONDS) || !Files.exists(dump)) {
+                    return "(no thread dump: jcmd said " + said.strip() + ")";
+                }
+                return Files.readString(dump, StandardCharsets.UTF_8);
+            } finally {
+                Files.deleteIfExists(dump);
+            }
+        } catch (IOException | InterruptedException e) {
+            return "(no thread dump: " + e + ")";
+        }
     }
 
     /** Sends SIGTERM, as a terminal's user or a supervisor would (Ctrl-C is SIGINT, handled alike). */
