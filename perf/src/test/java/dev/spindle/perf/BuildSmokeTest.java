@@ -25,6 +25,8 @@ class BuildSmokeTest {
         for (String benchmark : new String[] {"MailboxBenchmark", "RawRingBenchmark", "RawJctoolsBenchmark"}) {
             assertThat(list).contains(benchmark + "_p1c1_jmhTest", benchmark + "_p3c1_jmhTest");
         }
+        assertThat(list).contains("TlsEngineFloorBenchmark_exchange_jmhTest", "TlsEngineFloorBenchmark_server_jmhTest",
+                "TlsHandshakeBenchmark_handshake_jmhTest");
     }
 
     @Test
