@@ -27,7 +27,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * in one thread with delegated tasks run inline: the CPU both ends spend, by certificate key type
  * ({@code EC_P256} or {@code RSA_2048}, made by {@code keytool} at setup). The client checks the
  * chain and the host name as Spindle's client does. No resumption: each client engine is for a new
- * port and its session is invalidated after the handshake, so every handshake is a full one.
+ * port and its session is invalidated after the handshake, so every handshake is a full one
+ * (checked with {@code -Djavax.net.debug=ssl:handshake}: with neither, the JDK's client resumes
+ * with a PSK, and the server's key manager is still asked for a certificate, so its counters cannot
+ * tell). With the JDK's default suite order the handshakes negotiate {@code TLS_AES_256_GCM_SHA384}.
  * The score (wall time) covers both ends, and so does {@code cpuNanos / serverOps} (the thread's CPU,
  * which a loaded machine's preemptions do not inflate); {@code serverCpuNanos / serverOps} and
  * {@code serverBytes / serverOps} are the server engine's share, read around its calls and tasks.
