@@ -20,6 +20,7 @@ import dev.spindle.io.http.Router;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 public final class FirstCluster {
 
@@ -41,14 +42,35 @@ public final class FirstCluster {
 
     // Forks the workers, restarts those that crash, and prints what happens to them.
     static void runPrimary(ActorSystem system, ClusterConfig config) throws Exception {
-        ActorRef<ClusterEvent> events = system.spawn((ctx, event) -> {
-            System.out.println(event); // Forked, Online, Listening, Message, Exited...
-            return Behavior.same();
-        }, "cluster");
+        CompletableFuture<Void> allExited = new CompletableFuture<>();
+        ActorRef<ClusterEvent> events = system.spawn(printer(config.workers(), allExited), "cluster");
+        // The JVM ends as soon as its shutdown hooks do: hold it until this method is done.
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Runtime.getRuntime().addShutdownHook(
+                new Thread(() -> done.completeOnTimeout(null, 15, TimeUnit.SECONDS).join()));
         try (ClusterPrimary primary = Cluster.startPrimary(system, config, events)) {
             // Ctrl-C or SIGTERM stops every worker gracefully, then completes this.
             primary.terminated().toCompletableFuture().join();
+            // Closing the system stops its actors at once: first let the printer print the exits.
+            allExited.get(10, TimeUnit.SECONDS);
+        } finally {
+            done.complete(null);
         }
+    }
+
+    // Prints each event (Forked, Online, Listening, Message, Exited...); completes allExited once
+    // every worker has exited for good.
+    static Behavior<ClusterEvent> printer(int workers, CompletableFuture<Void> allExited) {
+        return Behavior.setup(ctx -> {
+            int[] gone = {0};
+            return (c, event) -> {
+                System.out.println(event);
+                if (event instanceof ClusterEvent.Exited exited && !exited.restarting() && ++gone[0] == workers) {
+                    allExited.complete(null);
+                }
+                return Behavior.same();
+            };
+        });
     }
 
     // Serves the shared port until the primary says stop.
