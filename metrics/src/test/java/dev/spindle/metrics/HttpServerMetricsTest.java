@@ -17,14 +17,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
-import java.lang.ref.WeakReference;
 import java.io.OutputStream;
+import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -138,17 +141,27 @@ class HttpServerMetricsTest {
 
     @Test
     void shouldCountALoopTakenOverFromABlockingHandler() throws Exception {
-        ActorRef<HttpRequest> sleepy = system.spawn((ctx, request) -> {
-            Thread.sleep(300); // the handler under test blocks on the loop that hosts it
-            request.respond(200, "text/plain", "slept");
+        CountDownLatch release = new CountDownLatch(1);
+        ActorRef<HttpRequest> blocking = system.spawn((ctx, request) -> {
+            // the handler under test blocks on the loop that hosts it, until the takeover is counted
+            assertThat(release.await(30, TimeUnit.SECONDS)).as("released").isTrue();
+            request.respond(200, "text/plain", "released");
             return Behavior.same();
-        }, "sleepy");
+        }, "blocking");
         try (HttpServer other = HttpServer.listen(io, new InetSocketAddress("127.0.0.1", 0), HttpServerOptions.defaults(),
-                Router.builder().get("/sleep", sleepy).build())) {
-            int status = RawHttp.get(other.localAddress().getPort(), "/sleep");
-            assertThat(status).isEqualTo(200);
+                Router.builder().get("/block", blocking).build())) {
+            CompletableFuture<Integer> status = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    status.complete(RawHttp.get(other.localAddress().getPort(), "/block"));
+                } catch (Throwable e) {
+                    status.completeExceptionally(e);
+                }
+            });
             Eventually.await("the takeover counted", () -> registry.get("spindle.io.loop.takeovers").functionCounter()
                     .count() >= 1);
+            release.countDown();
+            assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(200);
         }
         assertThat(registry.get("spindle.io.loop.failures").functionCounter().count()).isZero();
     }
