@@ -1,5 +1,8 @@
 package dev.spindle.io;
 
+import dev.spindle.io.tls.TlsClientContext;
+import dev.spindle.io.tls.TlsServerContext;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -37,10 +40,19 @@ import java.util.Objects;
  *                       {@link TcpListenerStats#refused()}. {@link Integer#MAX_VALUE}: no bound. Keep
  *                       the sum over a process's listeners below its open-file limit. An HTTP server
  *                       ignores it: it answers 503 past its own {@code HttpServerOptions.maxConnections}
+ * @param tlsServer      a listener's connections speak TLS with this context (its certificates,
+ *                       versions, limits; counted in its {@link TlsServerContext#stats()}); the owner
+ *                       hears {@link TcpEvent.Accepted} after the handshake. {@code null} (default):
+ *                       plaintext
+ * @param tlsClient      {@link Io#connect} speaks TLS with this context, to the host name of the
+ *                       address it is given (its certificate must name it); {@link TcpEvent.Connected}
+ *                       comes after the handshake, a failed one is a {@link TcpEvent.ConnectFailed}.
+ *                       {@code null} (default): plaintext
  */
 public record TcpOptions(boolean noDelay, boolean keepAlive, boolean reuseAddress, boolean reusePort, int backlog,
         boolean allowHalfOpen, Duration connectTimeout, int highWaterMark, int lowWaterMark, int maxQueuedBytes,
-        boolean pooledReads, AcceptGate acceptGate, int maxConnections) {
+        boolean pooledReads, AcceptGate acceptGate, int maxConnections, TlsServerContext tlsServer,
+        TlsClientContext tlsClient) {
 
     public TcpOptions {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -63,48 +75,48 @@ public record TcpOptions(boolean noDelay, boolean keepAlive, boolean reuseAddres
     /** {@return options that work for most servers and clients} */
     public static TcpOptions defaults() {
         return new TcpOptions(true, false, true, false, 1024, false, Duration.ofSeconds(10),
-                64 * 1024, 16 * 1024, 4 << 20, false, AcceptGate.OPEN, 10_000);
+                64 * 1024, 16 * 1024, 4 << 20, false, AcceptGate.OPEN, 10_000, null, null);
     }
 
     public TcpOptions withNoDelay(boolean on) {
         return new TcpOptions(on, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections, tlsServer, tlsClient);
     }
 
     public TcpOptions withKeepAlive(boolean on) {
         return new TcpOptions(noDelay, on, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections, tlsServer, tlsClient);
     }
 
     public TcpOptions withReuseAddress(boolean on) {
         return new TcpOptions(noDelay, keepAlive, on, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections, tlsServer, tlsClient);
     }
 
     public TcpOptions withReusePort(boolean on) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, on, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections, tlsServer, tlsClient);
     }
 
     public TcpOptions withBacklog(int pending) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, pending, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections, tlsServer, tlsClient);
     }
 
     public TcpOptions withAllowHalfOpen(boolean on) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, on, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections, tlsServer, tlsClient);
     }
 
     public TcpOptions withConnectTimeout(Duration timeout) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, timeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections, tlsServer, tlsClient);
     }
 
     /** {@return a copy with these write limits} */
     public TcpOptions withWriteLimits(int low, int high, int max) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                high, low, max, pooledReads, acceptGate, maxConnections);
+                high, low, max, pooledReads, acceptGate, maxConnections, tlsServer, tlsClient);
     }
 
     /**
@@ -113,7 +125,7 @@ public record TcpOptions(boolean noDelay, boolean keepAlive, boolean reuseAddres
      */
     public TcpOptions withPooledReads(boolean on) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, on, acceptGate, maxConnections);
+                highWaterMark, lowWaterMark, maxQueuedBytes, on, acceptGate, maxConnections, tlsServer, tlsClient);
     }
 
     /**
@@ -122,7 +134,7 @@ public record TcpOptions(boolean noDelay, boolean keepAlive, boolean reuseAddres
      */
     public TcpOptions withAcceptGate(AcceptGate gate) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, gate, maxConnections);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, gate, maxConnections, tlsServer, tlsClient);
     }
 
     /**
@@ -131,6 +143,18 @@ public record TcpOptions(boolean noDelay, boolean keepAlive, boolean reuseAddres
      */
     public TcpOptions withMaxConnections(int count) {
         return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
-                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, count);
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, count, tlsServer, tlsClient);
+    }
+
+    /** {@return a copy whose listeners speak TLS with {@code context}; null: plaintext} */
+    public TcpOptions withTls(TlsServerContext context) {
+        return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections, context, tlsClient);
+    }
+
+    /** {@return a copy whose {@link Io#connect} speaks TLS with {@code context}; null: plaintext} */
+    public TcpOptions withTls(TlsClientContext context) {
+        return new TcpOptions(noDelay, keepAlive, reuseAddress, reusePort, backlog, allowHalfOpen, connectTimeout,
+                highWaterMark, lowWaterMark, maxQueuedBytes, pooledReads, acceptGate, maxConnections, tlsServer, context);
     }
 }

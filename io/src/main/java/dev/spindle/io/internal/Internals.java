@@ -8,6 +8,7 @@ import java.util.function.Function;
 public final class Internals {
 
     private static volatile Function<Io, IoRuntime> runtimes;
+    private static volatile Function<Object, TlsCounters> tlsCounters;
 
     private Internals() {
     }
@@ -18,5 +19,15 @@ public final class Internals {
 
     public static IoRuntime runtime(Io io) {
         return runtimes.apply(io);
+    }
+
+    /** Set by the TLS contexts' classes: how to reach a context's counters. */
+    public static void setTlsCounterAccess(Function<Object, TlsCounters> access) {
+        tlsCounters = access;
+    }
+
+    /** {@return the counters of a {@code TlsServerContext} or {@code TlsClientContext}} */
+    public static TlsCounters tlsCounters(Object context) {
+        return tlsCounters.apply(context);
     }
 }

@@ -56,6 +56,10 @@ public final class IoLoop implements Executor {
     private final Consumer<SelectionKey> onSelected = this::onSelected;
     /** The loop's one read buffer: every read on this loop lands here first. */
     private final ByteBuffer readBuffer;
+    /** The loop's gathering-write array: a flush fills it, writes, and clears it. */
+    private final ByteBuffer[] gather = new ByteBuffer[64];
+    /** The TLS buffers of this loop's connections, made when the first one needs them. */
+    private TlsBuffers tlsBuffers;
     /** The buffers this loop's connections with pooled reads lend out. */
     private final BufferPool buffers = new BufferPool(this);
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -111,6 +115,21 @@ public final class IoLoop implements Executor {
     public ByteBuffer readBuffer() {
         assert inLoop();
         return readBuffer.clear();
+    }
+
+    /** Loop thread only. {@return the loop's TLS buffers} */
+    TlsBuffers tlsBuffers() {
+        assert inLoop();
+        if (tlsBuffers == null) {
+            tlsBuffers = new TlsBuffers();
+        }
+        return tlsBuffers;
+    }
+
+    /** Loop thread only. {@return the array a gathering write fills; empty between uses} */
+    ByteBuffer[] gather() {
+        assert inLoop();
+        return gather;
     }
 
     /** {@return the pool of the buffers lent by pooled reads; {@link BufferPool#take()} is loop-thread only} */

@@ -92,10 +92,10 @@ public final class IoRuntime {
         return new TcpServerChannel.Acceptor() {
             @Override
             public void accepted(IoLoop loop, SocketChannel channel, TcpServerChannel listener) throws IOException {
-                TcpChannel connection = new TcpChannel(loop, channel, options, nextId());
-                connection.attach(null, null);
+                TcpChannel connection = new TcpChannel(loop, channel, null, options, nextId(),
+                        TlsSetups.server(options.tlsServer(), (InetSocketAddress) channel.getRemoteAddress(), null));
                 connection.releasesTo(listener); // from here on, its close tells the listener and its gate
-                owner.deliver(new TcpEvent.Accepted(listener, connection));
+                connection.attach(null, () -> owner.deliver(new TcpEvent.Accepted(listener, connection)), null);
             }
 
             @Override

@@ -15,7 +15,7 @@ import java.util.Objects;
  * pool twice. The bytes and the length are written by the loop before the buffer is sent (a mailbox
  * hand-off: happens-before) and read by its holder.
  */
-public final class LentBuffer implements TcpEvent.Data {
+public final class LentBuffer implements TcpEvent.Data, Outbound {
 
     /** The most one read takes into a lent buffer. */
     public static final int CAPACITY = 16 * 1024;
@@ -57,6 +57,16 @@ public final class LentBuffer implements TcpEvent.Data {
             throw new IllegalStateException("this Data was released or written already");
         }
         return buffer.limit(length).position(0);
+    }
+
+    @Override
+    public ByteBuffer bytes() {
+        return buffer;
+    }
+
+    @Override
+    public void done() {
+        recycle();
     }
 
     /** Back to the pool, by the loop that has written it (or dropped it). */

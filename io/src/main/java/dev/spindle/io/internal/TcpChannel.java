@@ -13,35 +13,34 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * Thread-safe API ({@link TcpConnection}); the channel itself is loop-confined. Writes from any
- * thread go into an MPSC queue and a flush task; the loop gathers them into the socket, and asks
- * for {@code OP_WRITE} only while the kernel's buffer is full.
+ * Thread-safe API ({@link TcpConnection}); the rest is loop-confined. The TCP protocol on a
+ * {@link Transport}: reads become {@link TcpEvent}s for the registered actor; writes from any
+ * thread go into an MPSC queue and one flush task per burst, which moves them onto the transport
+ * in order (with the half-close and close asked for between them).
  *
  * <p>Write accounting: a {@link WriteBudget} counts bytes accepted and not yet handed to the
- * kernel; the loop sends {@link TcpEvent.WritesDrained} when it says so.
+ * kernel; writers reserve on their own thread, the transport releases as it writes, and the actor
+ * gets {@link TcpEvent.WritesDrained} when the budget says so.
  */
-public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Closeable {
+public final class TcpChannel implements TcpConnection, Transport.Handler {
 
     /** Queue markers, ordered after the writes queued before them. */
     private enum Control {
         SHUTDOWN_OUTPUT, CLOSE
     }
 
-    private static final int GATHER = 64;
-
     final IoLoop loop;
-    private final SocketChannel channel;
     private final TcpOptions options;
     private final long id;
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
+    private final Transport transport;
 
     private final MpscUnboundedAtomicArrayQueue<Object> outbound = new MpscUnboundedAtomicArrayQueue<>(16);
     private final WriteBudget budget;
@@ -52,14 +51,15 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
     private volatile Recipient<TcpEvent, ?> recipient;
 
     // ---- loop-confined ----
-    private SelectionKey key;
-    private final ArrayDeque<Object> pending = new ArrayDeque<>();
-    private final ByteBuffer[] gather = new ByteBuffer[GATHER];
     private boolean reading;
     private boolean paused;
-    private boolean inputShut;
-    private boolean outputShut;
     private boolean closed;
+    /** What the owner hears once the connection is open (after a TLS handshake), or null once told. */
+    private Runnable announce;
+    /** What the owner hears if the connection closes before it opened (a failed TLS handshake), or null. */
+    private java.util.function.Consumer<IOException> notOpened;
+    /** A pooled buffer the next read goes into, not lent out yet (pooled reads only). */
+    private LentBuffer readInto;
     /**
      * The listener that accepted this connection, which counts what it does and is told when it
      * closes; null for a client's. Set on the loop before the owner hears of the connection
@@ -69,15 +69,21 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
     private TcpServerChannel acceptedBy;
     private final Runnable flushTask = this::flush;
 
-    TcpChannel(IoLoop loop, SocketChannel channel, TcpOptions options, long id) throws IOException {
+    /**
+     * {@code existing}: the key a connector registered {@code channel} with, or null; {@code tls}:
+     * how to speak TLS on it (see {@link TlsSetups}), or null.
+     */
+    TcpChannel(IoLoop loop, SocketChannel channel, SelectionKey existing, TcpOptions options, long id, TlsSetup tls)
+            throws IOException {
         this.loop = loop;
-        this.channel = channel;
         this.options = options;
         this.budget = new WriteBudget(options);
         this.id = id;
         configure(channel, options);
-        this.remote = (InetSocketAddress) channel.getRemoteAddress();
-        this.local = (InetSocketAddress) channel.getLocalAddress();
+        SocketWire wire = new SocketWire(loop, channel, existing);
+        this.remote = wire.remoteAddress();
+        this.local = wire.localAddress();
+        this.transport = new Transport(loop, wire, budget, tls);
     }
 
     /** Makes {@code channel} non-blocking with {@code options}' per-connection socket options: for every connection a loop owns. */
@@ -88,21 +94,30 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
     }
 
     /**
-     * Loop thread only: joins the loop's selector, or takes over {@code existing} (a connector's
-     * key); reads at once if {@code initial} is not null, else once registered.
+     * Loop thread only: starts the transport; once it is open, {@code announcement} tells the owner
+     * of the connection, and reading starts at once if {@code initial} is not null, else once an
+     * actor registers. If it closes before (a failed TLS handshake), {@code failure} hears why
+     * (null: nobody does; the TLS context counts it).
      */
-    void attach(Recipient<TcpEvent, ?> initial, SelectionKey existing) throws IOException {
+    void attach(Recipient<TcpEvent, ?> initial, Runnable announcement, java.util.function.Consumer<IOException> failure)
+            throws IOException {
         assert loop.inLoop();
         recipient = initial;
-        if (existing != null) {
-            key = existing;
-            key.attach(this);
-            key.interestOps(0);
-        } else {
-            key = loop.register(channel, 0, this);
-        }
-        if (initial != null) {
+        announce = announcement;
+        notOpened = failure;
+        transport.start(this);
+    }
+
+    @Override
+    public void onOpen() {
+        if (recipient != null) {
             startReading();
+        }
+        Runnable told = announce;
+        announce = null;
+        notOpened = null;
+        if (told != null) {
+            told.run();
         }
     }
 
@@ -186,7 +201,7 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
     public void pauseReading() {
         loop.execute(() -> {
             paused = true;
-            updateInterest();
+            updateReading();
         });
     }
 
@@ -194,7 +209,7 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
     public void resumeReading() {
         loop.execute(() -> {
             paused = false;
-            updateInterest();
+            updateReading();
         });
     }
 
@@ -214,17 +229,7 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
     @Override
     public void abort() {
         closeRequested = true;
-        loop.execute(() -> {
-            if (closed) {
-                return;
-            }
-            try {
-                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-            } catch (IOException ignored) {
-                // Already broken: a plain close resets it anyway.
-            }
-            closeNow(null);
-        });
+        loop.execute(() -> transport.abort(null));
     }
 
     @Override
@@ -240,71 +245,62 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
     // ---- loop side ------------------------------------------------------------------------------
 
     private void startReading() {
-        if (!closed && !inputShut) {
-            reading = true;
-            updateInterest();
-        }
+        reading = true;
+        updateReading();
     }
 
-    private void updateInterest() {
-        if (closed) {
-            return;
-        }
-        int ops = (reading && !paused && !inputShut ? SelectionKey.OP_READ : 0) | (pending.isEmpty() ? 0 : SelectionKey.OP_WRITE);
-        if (key.interestOps() != ops) {
-            key.interestOps(ops);
+    private void updateReading() {
+        if (!closed) {
+            transport.setReading(reading && !paused);
         }
     }
 
     @Override
-    public void onReady(SelectionKey selected) {
-        int ready = selected.readyOps();
-        if ((ready & SelectionKey.OP_WRITE) != 0) {
-            flush();
+    public ByteBuffer readTarget() {
+        if (!options.pooledReads()) {
+            return null;
         }
-        if ((ready & SelectionKey.OP_READ) != 0 && !closed) {
-            read();
+        if (readInto == null) {
+            readInto = loop.buffers().take();
         }
+        return readInto.buffer.clear();
     }
 
-    private void read() {
-        LentBuffer lent = options.pooledReads() ? loop.buffers().take() : null;
-        ByteBuffer buffer = lent != null ? lent.buffer : loop.readBuffer();
-        int n;
-        try {
-            n = channel.read(buffer);
-        } catch (IOException e) {
-            if (lent != null) {
-                lent.recycle();
-            }
-            closeNow(e);
-            return;
-        }
-        if (n > 0 && acceptedBy != null) {
+    @Override
+    public void onRead(ByteBuffer bytes) {
+        int n = bytes.remaining();
+        if (acceptedBy != null) {
             acceptedBy.read(n);
         }
-        if (n > 0 && lent != null) {
+        if (readInto != null && bytes == readInto.buffer) {
+            LentBuffer lent = readInto;
+            readInto = null;
             lent.lend(this, n);
             deliver(lent);
             return;
         }
-        if (lent != null) {
-            lent.recycle();
-        }
-        if (n > 0) {
-            buffer.flip();
-            byte[] data = new byte[n];
-            buffer.get(data);
-            deliver(new TcpEvent.Received(this, data));
-        } else if (n < 0) {
-            inputShut = true;
-            updateInterest();
-            deliver(new TcpEvent.PeerClosed(this));
-            if (!options.allowHalfOpen()) {
-                close();
-            } else if (outputShut) {
-                closeNow(null);
+        if (options.pooledReads()) {
+            // Not read into a pooled buffer (decrypted bytes): lent out in pooled pieces all the same.
+            while (bytes.hasRemaining()) {
+                LentBuffer lent = loop.buffers().take();
+                int piece = Math.min(bytes.remaining(), lent.buffer.capacity());
+                lent.buffer.put(bytes.slice(bytes.position(), piece));
+                bytes.position(bytes.position() + piece);
+                lent.lend(this, piece);
+                deliver(lent);
             }
+            return;
+        }
+        byte[] data = new byte[n];
+        bytes.get(data);
+        deliver(new TcpEvent.Received(this, data));
+    }
+
+    @Override
+    public void onPeerFin() {
+        deliver(new TcpEvent.PeerClosed(this));
+        if (!options.allowHalfOpen()) {
+            close();
         }
     }
 
@@ -312,90 +308,43 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
         flushScheduled.set(false);
         // After clearing the flag: a write offered from now on schedules another flush.
         for (Object item; (item = outbound.poll()) != null; ) {
-            pending.add(item);
-        }
-        if (closed) {
-            dropPending();
-            return;
-        }
-        long sent = 0;
-        try {
-            while (!pending.isEmpty()) {
-                Object head = pending.peekFirst();
-                if (head instanceof Control control) {
-                    pending.pollFirst();
-                    if (control == Control.SHUTDOWN_OUTPUT) {
-                        if (!outputShut) {
-                            outputShut = true;
-                            channel.shutdownOutput();
-                            if (inputShut) {
-                                closeNow(null);
-                                return;
-                            }
-                        }
-                    } else {
-                        closeNow(null);
-                        return;
-                    }
-                    continue;
+            if (item instanceof Control control) {
+                if (control == Control.SHUTDOWN_OUTPUT) {
+                    transport.shutdownOutput();
+                } else {
+                    transport.closeWhenFlushed();
                 }
-                int count = 0;
-                for (Object item : pending) {
-                    ByteBuffer bytes = bytesOf(item);
-                    if (bytes == null || count == GATHER) {
-                        break;
-                    }
-                    gather[count++] = bytes;
-                }
-                long written = channel.write(gather, 0, count);
-                int done = 0;
-                while (done < count && !gather[done].hasRemaining()) {
-                    done++;
-                }
-                for (int i = 0; i < count; i++) {
-                    gather[i] = null;
-                }
-                for (int i = 0; i < done; i++) {
-                    if (pending.pollFirst() instanceof LentBuffer lent) {
-                        lent.recycle();
-                    }
-                }
-                if (written > 0) {
-                    sent += written;
-                    wrote(written);
-                }
-                if (done < count) {
-                    break; // the kernel's buffer is full: wait for OP_WRITE
-                }
-            }
-        } catch (IOException e) {
-            closeNow(e);
-            return;
-        } finally {
-            if (sent > 0 && acceptedBy != null) {
-                acceptedBy.wrote(sent); // once per flush, however many writes it took
+            } else if (!transport.queue(item)) {
+                dropQueued(item);
             }
         }
-        updateInterest();
+        transport.flush();
     }
 
-    private void wrote(long bytes) {
-        if (budget.release(bytes)) {
-            deliver(new TcpEvent.WritesDrained(this));
+    @Override
+    public void onWrote(long bytes) {
+        if (acceptedBy != null) {
+            acceptedBy.wrote(bytes); // once per flush, however many writes it took
         }
     }
 
-    private void dropPending() {
-        for (Object item; (item = pending.pollFirst()) != null; ) {
-            ByteBuffer bytes = bytesOf(item);
-            if (bytes != null) {
-                int size = bytes.remaining();
-                budget.release(size); // closing: no drained event
-                drop(size);
-            }
-            if (item instanceof LentBuffer lent) {
-                lent.recycle();
-            }
+    @Override
+    public void onDrained() {
+        deliver(new TcpEvent.WritesDrained(this));
+    }
+
+    @Override
+    public void onDropped(long bytes) {
+        drop(bytes);
+    }
+
+    /** A write that came after the output was shut or the connection closed: never sent. */
+    private void dropQueued(Object item) {
+        long size = item instanceof LentBuffer lent ? lent.buffer.remaining() : ((ByteBuffer) item).remaining();
+        budget.release(size); // closing: no drained event
+        drop(size);
+        if (item instanceof LentBuffer lent) {
+            lent.recycle();
         }
     }
 
@@ -408,46 +357,33 @@ public final class TcpChannel implements TcpConnection, IoLoop.Ready, IoLoop.Clo
         }
     }
 
-    /** {@return the bytes a queued write holds, or null for a {@link Control}} */
-    private static ByteBuffer bytesOf(Object item) {
-        return switch (item) {
-            case ByteBuffer buffer -> buffer;
-            case LentBuffer lent -> lent.buffer;
-            default -> null;
-        };
-    }
-
     /** Loop thread only, before the owner hears of it. This accepted connection is counted by {@code listener}, and its close told to it. */
     void releasesTo(TcpServerChannel listener) {
         acceptedBy = listener;
     }
 
-    /** Closes the socket at once; the registered actor gets {@link TcpEvent.Closed}. */
-    private void closeNow(IOException cause) {
-        if (closed) {
-            return;
-        }
+    /** The transport closed: the registered actor gets {@link TcpEvent.Closed}. */
+    @Override
+    public void onClosed(IOException cause) {
         closed = true;
         if (acceptedBy != null) {
             acceptedBy.released();
         }
         closeRequested = true;
-        IoLoop.release(key, channel);
-        for (Object item; (item = outbound.poll()) != null; ) {
-            pending.add(item);
+        if (readInto != null) {
+            readInto.recycle();
+            readInto = null;
         }
-        dropPending();
-        deliver(new TcpEvent.Closed(this, cause));
-    }
-
-    @Override
-    public void closeOnShutdown() {
-        closeNow(null);
-    }
-
-    @Override
-    public void closeOnFailure(Throwable failure) {
-        closeNow(new IOException("the io loop failed handling this connection: " + failure, failure));
+        for (Object item; (item = outbound.poll()) != null; ) {
+            if (!(item instanceof Control)) {
+                dropQueued(item);
+            }
+        }
+        if (announce == null) {
+            deliver(new TcpEvent.Closed(this, cause));
+        } else if (notOpened != null) {
+            notOpened.accept(cause != null ? cause : new IOException("closed before the TLS handshake finished"));
+        }
     }
 
     private void deliver(TcpEvent event) {

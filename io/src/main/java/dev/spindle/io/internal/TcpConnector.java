@@ -67,11 +67,12 @@ final class TcpConnector implements IoLoop.Ready, IoLoop.Closeable {
         if (timeout != null) {
             timeout.cancel();
         }
-        TcpChannel connection = new TcpChannel(loop, channel, options, runtime.nextId());
         // The connection takes over this key (a cancelled key cannot be registered again before
         // the next select).
-        connection.attach(owner, key);
-        owner.deliver(new TcpEvent.Connected(connection));
+        TcpChannel connection = new TcpChannel(loop, channel, key, options, runtime.nextId(),
+                TlsSetups.client(options.tlsClient(), remote.getHostString(), remote));
+        connection.attach(owner, () -> owner.deliver(new TcpEvent.Connected(connection)),
+                cause -> owner.deliver(new TcpEvent.ConnectFailed(remote, cause)));
     }
 
     private void fail(IOException cause) {

@@ -50,6 +50,14 @@ public final class WriteBudget {
         return false;
     }
 
+    /**
+     * The consumer: the queue grew by {@code size} bytes of its own making (TLS record framing and
+     * tags around the bytes counted in), never refused.
+     */
+    public void grow(long size) {
+        queued.addAndGet(size);
+    }
+
     /** {@return whether the queue is below the high-water mark} What a write of nothing returns. */
     public boolean belowHighWater() {
         return queued.get() < limits.highWaterMark();

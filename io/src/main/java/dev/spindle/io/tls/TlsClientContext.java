@@ -1,5 +1,7 @@
 package dev.spindle.io.tls;
 
+import dev.spindle.io.internal.TlsCounters;
+
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SNIHostName;
@@ -15,6 +17,13 @@ import javax.net.ssl.SSLParameters;
  * as Node does; the JDK alone would send none for a name without a dot such as {@code localhost}.
  */
 public final class TlsClientContext {
+
+    static {
+        TlsAccess.register();
+    }
+
+    /** This context's handshakes, counted by the transports that use its engines. */
+    private final TlsCounters counters = new TlsCounters();
 
     private final TlsClientOptions options;
     private final ReloadableTrustManager trust;
@@ -102,5 +111,14 @@ public final class TlsClientContext {
         } catch (IllegalArgumentException notAHostName) {
             return null;
         }
+    }
+
+    /** {@return what the handshakes on connections using this context came to, so far} */
+    public TlsStats stats() {
+        return counters.snapshot();
+    }
+
+    TlsCounters counters() {
+        return counters;
     }
 }

@@ -1,5 +1,7 @@
 package dev.spindle.io.tls;
 
+import dev.spindle.io.internal.TlsCounters;
+
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +26,13 @@ import javax.net.ssl.TrustManager;
  * to HTTP/1.1 (curl) are common, and a refused handshake tells their users nothing.
  */
 public final class TlsServerContext {
+
+    static {
+        TlsAccess.register();
+    }
+
+    /** This context's handshakes, counted by the transports that use its engines. */
+    private final TlsCounters counters = new TlsCounters();
 
     private final TlsServerOptions options;
     private final ReloadableKeyManager keys;
@@ -137,5 +146,14 @@ public final class TlsServerContext {
                     context.getDefaultSSLParameters().getCipherSuites()));
         }
         return enabled;
+    }
+
+    /** {@return what the handshakes on connections using this context came to, so far} */
+    public TlsStats stats() {
+        return counters.snapshot();
+    }
+
+    TlsCounters counters() {
+        return counters;
     }
 }
