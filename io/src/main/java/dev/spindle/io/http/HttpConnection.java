@@ -2,21 +2,25 @@ package dev.spindle.io.http;
 
 import dev.spindle.io.internal.IoLoop;
 import dev.spindle.io.internal.Recipient;
+import dev.spindle.io.internal.SocketWire;
+import dev.spindle.io.internal.TlsSetups;
+import dev.spindle.io.internal.Transport;
+import dev.spindle.io.tls.TlsInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Loop-confined, except {@link #answered}. One HTTP/1.1 connection on its loop: reads into the
- * loop's buffer, parses there, hands each request to its route's actor, and writes answers in
- * request order as they are published.
+ * Loop-confined, except {@link #answered}. One HTTP/1.1 server connection: the protocol handler on
+ * its {@link Transport} (which owns the socket, the queue of bytes the socket has not taken, TLS,
+ * the half-close and the linger). What is read is parsed in the loop's buffer, each request goes to
+ * its route's actor, and answers are written in request order as they are published.
  *
  * <pre>
  *   socket ──read──▶ loop buffer ──parse──▶ HttpRequest ──tell──▶ route's actor (virtual thread)
@@ -29,7 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * for the socket, so a client that does not read holds at most one batch of answers here, and
  * its requests stay in flight, which stops reading too.
  */
-final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnectionSink, RequestParser.Heads {
+final class HttpConnection implements Transport.Handler, HttpConnectionSink, RequestParser.Heads {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
     /** After the last answer of a closing connection: how long to wait for the client's FIN before closing anyway. */
@@ -39,14 +43,13 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
 
     private final HttpServer.LoopState state;
     private final IoLoop loop;
-    private final SocketChannel channel;
+    private final Transport transport;
     private final HttpServerOptions options;
     private final RequestParser parser;
     private final ArrayDeque<HttpRequest> inFlight = new ArrayDeque<>();
     private final ArrayDeque<HttpRequest> free = new ArrayDeque<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final Runnable flushTask = this::flushFromTask;
-    private SelectionKey key;
     /** The request being parsed. */
     private HttpRequest current;
     /** The request whose body is being streamed (it is {@link #current} and in flight), and that body. */
@@ -56,12 +59,6 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     private HttpRequest continueOwed;
     /** Bytes read but not parsed yet, while too many requests are in flight. */
     private ByteBuffer unparsed;
-    /**
-     * Answer bytes the socket has not taken yet, in order: copies of what was staged in the loop's
-     * out buffer (which the loop reuses), and handlers' bodies as they are (a body is not changed
-     * once sent), so a client that does not read holds at most one out buffer's copy here.
-     */
-    private final ArrayDeque<ByteBuffer> unwritten = new ArrayDeque<>(4);
     private boolean readingPaused;
     /** No more requests are parsed: an error, {@code Connection: close}, or the client's FIN. */
     private boolean noMoreRequests;
@@ -82,67 +79,53 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
      * thread raises before that task runs: a sweep in between would judge a stale clock.
      */
     private boolean readerPaused;
-    /** Bytes written in all: the sweep tells a client that reads from one that does not. */
-    private long written;
-    /** Bytes read in all. */
-    private long read;
-    /** What {@link #read} and {@link #written} were when last added to the server's counts. */
+    /** What the transport's bytes read and written were when last added to the server's counts. */
     private long readCounted;
     private long writtenCounted;
-    /** What {@link #written} was when the sweep last saw answers waiting for the socket, and since when. */
+    /** What the bytes written were when the sweep last saw answers waiting for the socket, and since when. */
     private long writtenAtSweep;
     private long stalledSince;
     private boolean stalled;
     int index;
 
-    HttpConnection(HttpServer.LoopState state, IoLoop loop, SocketChannel channel) {
+    /**
+     * The bytes a plaintext client gets on a TLS port, in the clear, before the close: it speaks
+     * HTTP, so it can be told (curl shows it).
+     */
+    private static final byte[] PLAINTEXT_ON_TLS_PORT = ("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\n"
+            + "Connection: close\r\nContent-Length: 41\r\n\r\nThis port speaks HTTPS: use https:// URLs\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    HttpConnection(HttpServer.LoopState state, IoLoop loop, SocketChannel channel) throws IOException {
         this.state = state;
         this.loop = loop;
-        this.channel = channel;
         this.options = state.server.options;
+        SocketWire wire = new SocketWire(loop, channel, null);
+        this.transport = new Transport(loop, wire, null,
+                TlsSetups.server(options.tcp().tlsServer(), wire.remoteAddress(), PLAINTEXT_ON_TLS_PORT));
         this.parser = new RequestParser(options, this);
         this.lastActivity = System.nanoTime();
     }
 
     void attach() throws IOException {
-        key = loop.register(channel, SelectionKey.OP_READ, this);
+        transport.start(this);
+    }
+
+    @Override
+    public void onOpen() {
+        lastActivity = System.nanoTime();
+        updateInterest();
     }
 
     // ---- reading --------------------------------------------------------------------------------
 
     @Override
-    public void onReady(SelectionKey selected) {
-        int ready = selected.readyOps();
-        if ((ready & SelectionKey.OP_WRITE) != 0) {
-            flush();
-        }
-        if ((ready & SelectionKey.OP_READ) != 0 && !closed) {
-            read();
-        }
-    }
-
-    private void read() {
-        ByteBuffer in = loop.readBuffer();
-        int n;
-        try {
-            n = channel.read(in);
-        } catch (IOException e) {
-            close();
-            return;
-        }
-        if (n < 0) {
-            peerClosed();
-            return;
-        }
-        if (n == 0) {
-            return;
-        }
-        read += n;
+    public void onRead(ByteBuffer in) {
         lastActivity = System.nanoTime();
         if (outputShut) {
+            in.position(in.limit());
             return; // lingering after our last answer: discard
         }
-        in.flip();
         if (bodyExpected && body != null) {
             bodyWaitStarted = lastActivity; // a streamed body's clock runs from its latest bytes
         }
@@ -150,8 +133,9 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         flush();
     }
 
-    private void peerClosed() {
-        if (outputShut || (inFlight.isEmpty() && !parser.inProgress() && unwritten.isEmpty())) {
+    @Override
+    public void onPeerFin() {
+        if (outputShut || (inFlight.isEmpty() && !parser.inProgress() && !transport.hasQueued())) {
             close();
             return;
         }
@@ -176,7 +160,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     private void consume(ByteBuffer in) {
         while (in.hasRemaining() && !noMoreRequests) {
             if (current == null) {
-                if (inFlight.size() >= options.maxPipelined() || !unwritten.isEmpty()) {
+                if (inFlight.size() >= options.maxPipelined() || transport.hasQueued()) {
                     // Too many in flight, or the client is not taking its answers: no new request
                     // is started until it does (the bytes wait, and TCP slows the client).
                     keepUnparsed(in);
@@ -217,7 +201,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
                 case RequestParser.EXPECT_CONTINUE -> {
                     // Only when nothing is owed before it: a 100 between two answers would corrupt
                     // the stream. A streamed body's 100 waits for its reader (bodyReaderRegistered).
-                    if (inFlight.isEmpty() && unwritten.isEmpty()) {
+                    if (inFlight.isEmpty() && !transport.hasQueued()) {
                         writeDirect(ResponseEncoder.CONTINUE);
                     } else if (body == null) {
                         continueOwed = current; // sent once the answers before it are out (flush)
@@ -249,6 +233,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         if (!route.streamsBody) {
             return null;
         }
+        request.tls = transport.tlsInfo();
         StreamedRequestBody streamed = new StreamedRequestBody(this, loop);
         request.bodyStream = streamed;
         bodyRequest = request;
@@ -263,7 +248,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             return;
         }
         if (bodyRequest.expectContinue) {
-            if (inFlight.peekFirst() == bodyRequest && unwritten.isEmpty()) {
+            if (inFlight.peekFirst() == bodyRequest && !transport.hasQueued()) {
                 writeDirect(ResponseEncoder.CONTINUE);
             } else {
                 continueOwed = bodyRequest; // sent once the answers before it are out (flush)
@@ -295,6 +280,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
 
     private void dispatch(HttpRequest request) {
         state.server.requests.increment();
+        request.tls = transport.tlsInfo();
         request.started = headStarted;
         inFlight.addLast(request);
         if (draining) {
@@ -360,6 +346,12 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
 
     // ---- answering ------------------------------------------------------------------------------
 
+    /** The socket took what waited: answers held back for it go on. */
+    @Override
+    public void onFlushed() {
+        flush();
+    }
+
     @Override
     public void answered(HttpRequest request) {
         scheduleFlush();
@@ -412,9 +404,8 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             return;
         }
         try {
-            if (!writeUnwritten()) {
-                updateInterest();
-                return;
+            if (transport.hasQueued() && !transport.flush()) {
+                return; // the socket is full: the transport says when it has taken the rest (onFlushed)
             }
             ByteBuffer out = state.out.clear();
             boolean closeNow = false;
@@ -429,7 +420,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
                     }
                     inFlight.pollFirst();
                     recycle(head);
-                    if (last || !unwritten.isEmpty()) {
+                    if (last || transport.hasQueued()) {
                         closeNow = last;
                         break;
                     }
@@ -455,16 +446,13 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
                 } else {
                     // A big body: what is staged, then the body straight from the actor's array.
                     if (!writeOut(out)) {
-                        unwritten.addLast(ByteBuffer.wrap(body));
+                        transport.queue(ByteBuffer.wrap(body));
                         recycle(head);
                         closeNow = last;
                         break;
                     }
                     out.clear();
-                    ByteBuffer whole = ByteBuffer.wrap(body);
-                    write(whole);
-                    if (whole.hasRemaining()) {
-                        unwritten.addLast(whole);
+                    if (!transport.write(ByteBuffer.wrap(body))) {
                         recycle(head);
                         closeNow = last;
                         break;
@@ -479,11 +467,11 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             if (closed) {
                 return; // a stream aborted the connection
             }
-            if (unwritten.isEmpty() && out.position() > 0 && !writeOut(out)) {
+            if (!transport.hasQueued() && out.position() > 0 && !writeOut(out)) {
                 closeAfterWriteIfNeeded(closeNow);
                 return;
             }
-            if (!unwritten.isEmpty()) {
+            if (transport.hasQueued()) {
                 closeAfterWriteIfNeeded(closeNow);
                 updateInterest();
                 return;
@@ -508,7 +496,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
      * chunks unless it declared a length; on its end, the last chunk.
      *
      * @return {@code true} if the stream is over and its request done (bytes may wait in
-     *         {@link #unwritten}); {@code false} if it waits for writes or for the socket, or the
+     *         in the transport's queue); {@code false} if it waits for writes or for the socket, or the
      *         connection was closed
      */
     private boolean flushStream(HttpRequest head, StreamedAnswer stream, ByteBuffer out) throws IOException {
@@ -535,7 +523,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         if (draining && chunked && head.response.eventStream) {
             stream.stopTaking(); // it ends after what it has queued (below)
         }
-        for (byte[] chunk; unwritten.isEmpty() && (chunk = stream.poll()) != null; ) {
+        for (byte[] chunk; !transport.hasQueued() && (chunk = stream.poll()) != null; ) {
             if (chunk.length == 0) {
                 continue; // an empty chunk would end a chunked body
             }
@@ -547,17 +535,13 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             int size = chunk.length + (chunked ? CHUNK_FRAMING : 0);
             if (out.remaining() < size) {
                 if (out.position() > 0 && !writeOut(out)) {
-                    unwritten.addLast(framed(chunk, chunked));
+                    transport.queue(framed(chunk, chunked));
                     return false;
                 }
                 out.clear();
                 if (out.remaining() < size) {
                     // Bigger than the buffer: straight from a framed copy.
-                    ByteBuffer whole = framed(chunk, chunked);
-                    write(whole);
-                    if (whole.hasRemaining()) {
-                        unwritten.addLast(whole);
-                        updateInterest();
+                    if (!transport.write(framed(chunk, chunked))) {
                         return false;
                     }
                     continue;
@@ -569,7 +553,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         // after what its writer had queued (an EventSource reconnects, to another worker in a
         // cluster). Any other stream runs on: a download ended early would look complete.
         boolean endedByShutdown = draining && chunked && head.response.eventStream && !stream.finished();
-        if (!unwritten.isEmpty() || (!stream.finished() && !endedByShutdown)) {
+        if (transport.hasQueued() || (!stream.finished() && !endedByShutdown)) {
             return false;
         }
         if (stream.declaredLength >= 0 && stream.sent != stream.declaredLength) {
@@ -627,17 +611,14 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     private void abort(StreamedAnswer stream, IOException cause, ByteBuffer out, boolean reset) {
         LOG.debug("connection from {}: streamed answer stopped: {}", remote(), cause.getMessage());
         stream.close(cause);
-        try {
-            if (unwritten.isEmpty() && out.position() > 0) {
-                writeOut(out);
-            }
-            if (reset) {
-                channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
-            }
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // Closing either way.
+        if (!transport.hasQueued() && out.position() > 0) {
+            writeOut(out);
         }
-        close();
+        if (reset) {
+            transport.abort(null);
+        } else {
+            close();
+        }
     }
 
     /** A closing answer is partly written: finish once the rest goes out. */
@@ -648,37 +629,10 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         updateInterest();
     }
 
-    /** Writes {@code out}; {@return true if all of it went, else keeps the rest in {@link #unwritten}} */
-    private boolean writeOut(ByteBuffer out) throws IOException {
+    /** Writes {@code out} (the loop's, reused); {@return true if all of it went, else the transport keeps a copy of the rest} */
+    private boolean writeOut(ByteBuffer out) {
         out.flip();
-        write(out);
-        if (out.hasRemaining()) {
-            unwritten.addLast(copyOf(out));
-            updateInterest();
-            return false;
-        }
-        return true;
-    }
-
-    private void write(ByteBuffer bytes) throws IOException {
-        written += channel.write(bytes);
-    }
-
-    /** Writes what waits in {@link #unwritten}; {@return true if all of it went} */
-    private boolean writeUnwritten() throws IOException {
-        for (ByteBuffer first; (first = unwritten.peekFirst()) != null; unwritten.pollFirst()) {
-            write(first);
-            if (first.hasRemaining()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static ByteBuffer copyOf(ByteBuffer rest) {
-        ByteBuffer copy = ByteBuffer.allocate(rest.remaining());
-        copy.put(rest).flip();
-        return copy;
+        return transport.writeCopying(out);
     }
 
     /**
@@ -718,7 +672,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         boolean stillParsing = owed == current && parser.inProgress();
         if (!stillParsing) {
             continueOwed = null; // its body came anyway, or it failed: nothing is owed any more
-        } else if (unwritten.isEmpty() && (inFlight.isEmpty() || inFlight.peekFirst() == owed)) {
+        } else if (!transport.hasQueued() && (inFlight.isEmpty() || inFlight.peekFirst() == owed)) {
             continueOwed = null;
             writeDirect(ResponseEncoder.CONTINUE);
         }
@@ -730,7 +684,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             return; // a streamed body's reader has asked for nothing: what waits stays unread
         }
         // A request under way (a streamed body) goes on whatever is in flight; a new one waits for room.
-        if (unparsed != null && (current != null || (inFlight.size() < options.maxPipelined() && unwritten.isEmpty()))) {
+        if (unparsed != null && (current != null || (inFlight.size() < options.maxPipelined() && !transport.hasQueued()))) {
             ByteBuffer pending = unparsed;
             unparsed = null;
             consume(pending);
@@ -745,37 +699,22 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
     }
 
     /** The last answer is out: half-close, and close when the client has read it (its FIN) or after a while. */
-    private void finish() throws IOException {
+    private void finish() {
         if (outputShut) {
             return;
         }
         outputShut = true;
-        channel.shutdownOutput();
         readingPaused = false;
-        updateInterest();
-        loop.schedule(LINGER_NANOS, this::close);
+        transport.finish(LINGER_NANOS);
     }
 
     private void writeDirect(byte[] bytes) {
-        try {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            write(buffer);
-            if (buffer.hasRemaining()) {
-                unwritten.addLast(buffer); // a constant's bytes: no copy needed
-                updateInterest();
-            }
-        } catch (IOException e) {
-            close();
-        }
+        transport.write(ByteBuffer.wrap(bytes)); // a constant's bytes: queued as they are if the socket is full
     }
 
     private void updateInterest() {
-        if (closed) {
-            return;
-        }
-        int ops = (readingPaused ? 0 : SelectionKey.OP_READ) | (!unwritten.isEmpty() ? SelectionKey.OP_WRITE : 0);
-        if (key.interestOps() != ops) {
-            key.interestOps(ops);
+        if (!closed) {
+            transport.setReading(!readingPaused);
         }
     }
 
@@ -824,7 +763,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         if (closed) {
             return; // the write it tried found the client gone
         }
-        if (draining && inFlight.isEmpty() && unwritten.isEmpty() && !parser.inProgress() && now - lastActivity > DRAIN_IDLE_NANOS) {
+        if (draining && inFlight.isEmpty() && !transport.hasQueued() && !parser.inProgress() && now - lastActivity > DRAIN_IDLE_NANOS) {
             close(); // idle while the server shuts down: no request is on its way
             return;
         }
@@ -840,7 +779,7 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
             state.server.bodyTimedOut.increment();
             fail(408, "request body not received within " + options.bodyTimeout().toMillis() + " ms");
             flush();
-        } else if (inFlight.isEmpty() && unwritten.isEmpty() && !parser.inProgress()
+        } else if (inFlight.isEmpty() && !transport.hasQueued() && !parser.inProgress()
                 && now - lastActivity > options.idleTimeout().toNanos()) {
             state.server.idleClosed.increment();
             close();
@@ -852,16 +791,17 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
      * timeout} Told at sweeps from the count of bytes written, so writing costs no clock reading.
      */
     private boolean unreadTooLong(long now) {
-        if (!unwritten.isEmpty()) {
+        if (transport.hasQueued()) {
             // The kernel wakes a writer only once a good part of its buffer is free (a third, of
             // up to megabytes): a client reading slowly would look stalled for many seconds. So
             // the sweep offers what waits; what the socket takes is progress.
             flush();
         }
-        if (closed || unwritten.isEmpty()) {
+        if (closed || !transport.hasQueued()) {
             stalled = false;
             return false;
         }
+        long written = transport.bytesWritten();
         if (!stalled || written != writtenAtSweep) {
             stalled = true;
             stalledSince = now;
@@ -871,15 +811,21 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         return now - stalledSince > options.idleTimeout().toNanos();
     }
 
+    /** Closes at once (the transport tells {@link #onClosed}, which cleans up). */
     void close() {
+        if (!closed) {
+            transport.close(null);
+        }
+    }
+
+    @Override
+    public void onClosed(IOException cause) {
         if (closed) {
             return;
         }
         closed = true;
         try {
             countBytes();
-            IoLoop.release(key, channel);
-            unwritten.clear();
             closeStreams();
             if (body != null) {
                 body.fail(new IOException("the connection closed before the body ended"));
@@ -891,6 +837,8 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
 
     /** Adds the bytes read and written since last time to the server's counts: at sweeps and on close, not per read. */
     private void countBytes() {
+        long read = transport.bytesRead();
+        long written = transport.bytesWritten();
         if (read != readCounted) {
             state.server.bytesRead.add(read - readCounted);
             readCounted = read;
@@ -901,16 +849,12 @@ final class HttpConnection implements IoLoop.Ready, IoLoop.Closeable, HttpConnec
         }
     }
 
-    @Override
-    public void closeOnShutdown() {
-        close();
+    /** {@return what this connection's TLS handshake agreed, or null without TLS} */
+    TlsInfo tls() {
+        return transport.tlsInfo();
     }
 
     private Object remote() {
-        try {
-            return channel.getRemoteAddress();
-        } catch (IOException e) {
-            return "?";
-        }
+        return transport.remoteAddress();
     }
 }

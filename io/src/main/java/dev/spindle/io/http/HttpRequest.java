@@ -62,6 +62,8 @@ public final class HttpRequest implements AwaitsAnswer {
     final Response response = new Response(this);
     /** The connection this request came from; set by the loop. */
     HttpConnectionSink sink;
+    /** What the connection's TLS handshake agreed, or null without TLS; set by the loop before dispatch. */
+    dev.spindle.io.tls.TlsInfo tls;
     /** Set by the answering actor after the answer is complete; read by the loop. */
     volatile boolean answered;
     /** The connection ends after this request's answer (its own {@code Connection: close}, or an error). */
@@ -94,7 +96,17 @@ public final class HttpRequest implements AwaitsAnswer {
         bodyClaimed = false;
         closeAfter = false;
         answered = false;
+        tls = null;
         response.reset();
+    }
+
+    /**
+     * {@return what the TLS handshake of the connection this request came on agreed (protocol,
+     * cipher suite, ALPN, SNI name, the client's certificate chain under mutual TLS), or null for
+     * a plaintext connection}
+     */
+    public dev.spindle.io.tls.TlsInfo tls() {
+        return tls;
     }
 
     public HttpMethod method() {

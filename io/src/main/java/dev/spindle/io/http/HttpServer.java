@@ -143,6 +143,15 @@ public final class HttpServer implements AutoCloseable {
         return open.get();
     }
 
+    /**
+     * {@return what this server's TLS handshakes came to so far (its TLS context's, shared with any
+     * other server using that context); all zero for a plaintext server}
+     */
+    public dev.spindle.io.tls.TlsStats tlsStats() {
+        dev.spindle.io.tls.TlsServerContext tls = options.tcp().tlsServer();
+        return tls == null ? dev.spindle.io.tls.TlsStats.none() : tls.stats();
+    }
+
     /** {@return what this server has served, refused and closed so far} */
     public HttpServerStats stats() {
         return new HttpServerStats(open.get(), accepted.sum(), refused.sum(), requests.sum(), rejected.sum(),
@@ -250,7 +259,9 @@ public final class HttpServer implements AutoCloseable {
                         channel.getRemoteAddress());
             }
             try (channel) {
-                channel.write(ByteBuffer.wrap(TOO_MANY));
+                if (options.tcp().tlsServer() == null) {
+                    channel.write(ByteBuffer.wrap(TOO_MANY)); // under TLS a plaintext answer would be garbage: the close says it
+                }
             } catch (IOException e) {
                 // the client went away first: refused all the same
                 LOG.debug("HTTP server on {}: refusing a connection failed", localAddress(), e);

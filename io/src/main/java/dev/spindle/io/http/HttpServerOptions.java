@@ -48,6 +48,15 @@ public record HttpServerOptions(TcpOptions tcp, int maxHeadSize, int maxHeaders,
                 Duration.ofSeconds(30), Duration.ofSeconds(60), 10_000);
     }
 
+    /**
+     * {@return a copy that serves HTTPS with {@code context} (its certificates, versions, ALPN and
+     * limits; its {@link dev.spindle.io.tls.TlsServerContext#stats()} count the handshakes)} A
+     * plaintext HTTP client on the port gets a 400 in the clear, then the close. Null: plaintext.
+     */
+    public HttpServerOptions withTls(dev.spindle.io.tls.TlsServerContext context) {
+        return withTcp(tcp.withTls(context));
+    }
+
     public HttpServerOptions withTcp(TcpOptions options) {
         return new HttpServerOptions(options, maxHeadSize, maxHeaders, maxBodySize, maxPipelined, headTimeout, bodyTimeout, idleTimeout,
                 maxConnections);

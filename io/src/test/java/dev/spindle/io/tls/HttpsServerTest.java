@@ -1,0 +1,253 @@
+package dev.spindle.io.tls;
+
+import dev.spindle.actors.Behavior;
+import dev.spindle.actors.testkit.ActorTestKit;
+import dev.spindle.io.Io;
+import dev.spindle.io.IoConfig;
+import dev.spindle.io.http.HttpRequest;
+import dev.spindle.io.http.HttpServer;
+import dev.spindle.io.http.HttpServerOptions;
+import dev.spindle.io.http.Router;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The HTTP server over TLS on real sockets, with the clients users have: curl, {@code openssl
+ * s_client}, the JDK's TLS socket (keep-alive, pipelining, mutual TLS), and a plaintext client that
+ * called the wrong scheme.
+ */
+class HttpsServerTest {
+
+    private static final InetSocketAddress ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    @TempDir
+    Path dir;
+
+    private final ActorTestKit kit = ActorTestKit.create();
+    private final Io io = Io.create(IoConfig.defaults().withLoops(2));
+    private final TestPki.Issued ca = TestPki.ca("Test CA");
+    private final TestPki.Issued serverCert = TestPki.leaf(ca, "a.test", TestPki.ec(), "a.test");
+
+    @AfterEach
+    void close() {
+        io.close();
+        kit.close();
+    }
+
+    /** {@code /hello} answers; {@code /tls} says what the connection's handshake agreed; {@code /echo} echoes. */
+    private static Behavior<HttpRequest> app() {
+        return (ctx, request) -> {
+            switch (request.path()) {
+                case "/hello" -> request.respond(200, "text/plain", "Hello, TLS!");
+                case "/echo" -> request.respond(200, "application/octet-stream", request.body());
+                case "/tls" -> {
+                    TlsInfo tls = request.tls();
+                    X509Certificate peer = tls == null ? null : tls.peerCertificate();
+                    request.respond(200, "text/plain", tls == null ? "plaintext"
+                            : tls.protocol() + " " + tls.applicationProtocol() + " " + tls.serverName() + " "
+                            + (peer == null ? "-" : peer.getSubjectX500Principal().getName()));
+                }
+                default -> request.respond(404);
+            }
+            return Behavior.same();
+        };
+    }
+
+    private HttpServer start(TlsServerOptions tls) throws IOException {
+        var app = kit.spawn(app());
+        Router router = Router.builder().get("/hello", app).get("/tls", app).post("/echo", app).build();
+        return HttpServer.listen(io, ANY_PORT, HttpServerOptions.defaults().withTls(TlsServerContext.create(tls)), router);
+    }
+
+    private TlsServerOptions serverOptions() {
+        return TlsServerOptions.of(TestPki.files(dir, "server", serverCert.key(), serverCert.certificate(), ca.certificate()));
+    }
+
+    private Path caFile() {
+        return TestPki.write(dir, "ca.pem", TestPki.pem(ca.certificate()));
+    }
+
+    @Test
+    void shouldServeCurlOverHttpsWithTheCaItIsGiven() throws Exception {
+        Command.need("curl");
+        HttpServer server = start(serverOptions());
+        int port = server.localAddress().getPort();
+        Command.Result get = Command.output(List.of("curl", "-sS", "--cacert", caFile().toString(), "--resolve",
+                "a.test:" + port + ":127.0.0.1", "-w", "\n%{http_code} %{http_version}", "https://a.test:" + port + "/hello"),
+                dir, "");
+        assertThat(get.exit()).as(get.output()).isZero();
+        assertThat(get.output()).isEqualTo("Hello, TLS!\n200 1.1");
+
+        Command.Result tls = Command.output(List.of("curl", "-sS", "--cacert", caFile().toString(), "--resolve",
+                "a.test:" + port + ":127.0.0.1", "https://a.test:" + port + "/tls", "https://a.test:" + port + "/tls"), dir, "");
+        assertThat(tls.output()).as("two requests on one connection, ALPN and SNI seen by the route")
+                .isEqualTo("TLSv1.3 http/1.1 a.test -".repeat(2));
+
+        Command.Result post = Command.output(List.of("curl", "-sS", "--cacert", caFile().toString(), "--resolve",
+                "a.test:" + port + ":127.0.0.1", "--data-binary", "@-", "https://a.test:" + port + "/echo"), dir,
+                "x".repeat(100_000));
+        assertThat(post.output()).isEqualTo("x".repeat(100_000));
+        assertThat(server.tlsStats().handshakes()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRefuseCurlWithoutTheCa() throws Exception {
+        Command.need("curl");
+        HttpServer server = start(serverOptions());
+        int port = server.localAddress().getPort();
+        Command.Result refused = Command.output(List.of("curl", "-sS", "--resolve", "a.test:" + port + ":127.0.0.1",
+                "https://a.test:" + port + "/hello"), dir, "");
+        assertThat(refused.exit()).as(refused.output()).isEqualTo(60); // curl: peer certificate cannot be authenticated
+        awaitFailed(server, 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-tls1_3", "-tls1_2"})
+    void shouldSpeakEachTlsVersionWithAlpnAndSniToOpensslSClient(String version) throws Exception {
+        new OpenSsl(dir);
+        HttpServer server = start(serverOptions());
+        int port = server.localAddress().getPort();
+        Command.Result result = Command.output(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                "-servername", "a.test", "-CAfile", caFile().toString(), "-verify_return_error", version, "-alpn",
+                "http/1.1", "-ign_eof"), dir, "GET /tls HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n");
+        assertThat(result.exit()).as(result.output()).isZero();
+        String protocol = version.equals("-tls1_3") ? "TLSv1.3" : "TLSv1.2";
+        assertThat(result.output()).contains("ALPN protocol: http/1.1").contains("Verify return code: 0 (ok)")
+                .contains(protocol + " http/1.1 a.test -");
+    }
+
+    @Test
+    void shouldRefuseTlsBelow12() throws Exception {
+        new OpenSsl(dir);
+        HttpServer server = start(serverOptions());
+        int port = server.localAddress().getPort();
+        Command.Result result = Command.output(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                "-servername", "a.test", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"), dir, "");
+        assertThat(result.exit()).as(result.output()).isNotZero();
+        awaitFailed(server, 1);
+    }
+
+    @Test
+    void shouldAnswerAPlaintextClientInTheClearAndServeTheNext() throws Exception {
+        HttpServer server = start(serverOptions());
+        try (Socket plain = new Socket(server.localAddress().getAddress(), server.localAddress().getPort())) {
+            plain.setSoTimeout(10_000);
+            plain.getOutputStream().write("GET /hello HTTP/1.1\r\nHost: a.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(plain.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 400 ").endsWith("This port speaks HTTPS: use https:// URLs\n");
+        }
+        assertThat(server.tlsStats().plaintextRefused()).isEqualTo(1);
+        try (SSLSocket socket = jdkClient(server, null)) {
+            assertThat(get(socket, "/hello", true)).endsWith("Hello, TLS!");
+        }
+    }
+
+    @Test
+    void shouldKeepAliveAndPipelineOverOneTlsConnection() throws Exception {
+        HttpServer server = start(serverOptions());
+        try (SSLSocket socket = jdkClient(server, null)) {
+            String pipelined = "GET /hello HTTP/1.1\r\nHost: a.test\r\n\r\n".repeat(20);
+            socket.getOutputStream().write(pipelined.getBytes(StandardCharsets.US_ASCII));
+            String all = readUntilCount(socket, "Hello, TLS!", 20);
+            assertThat(all.split("HTTP/1.1 200 ", -1)).hasSize(21);
+            assertThat(get(socket, "/tls", true)).endsWith("TLSv1.3 http/1.1 a.test -");
+        }
+        assertThat(server.tlsStats().handshakes()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldShowTheClientCertificateToTheRouteUnderMutualTls() throws Exception {
+        TestPki.Issued clientCert = TestPki.leaf(ca, "client one", TestPki.ec(), "client.test");
+        HttpServer server = start(serverOptions().withClientAuth(ClientAuth.REQUIRED, TrustSource.pem(caFile())));
+        try (SSLSocket socket = jdkClient(server, clientCert)) {
+            assertThat(get(socket, "/tls", true)).endsWith("a.test CN=client one");
+        }
+        try (SSLSocket anonymous = jdkClient(server, null)) {
+            get(anonymous, "/tls", true);
+            throw new AssertionError("a client without a certificate was served");
+        } catch (IOException refused) {
+            // the handshake (TLS 1.3: the first read) fails without a client certificate
+        }
+        awaitFailed(server, 1);
+        assertThat(server.tlsStats().failures()).containsKey(TlsFailure.NO_CLIENT_CERTIFICATE);
+    }
+
+    // ---- helpers
+
+    private void awaitFailed(HttpServer server, long count) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (server.tlsStats().failed() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("failed handshakes: " + server.tlsStats());
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    private static String get(SSLSocket socket, String path, boolean close) throws IOException {
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: a.test\r\n" + (close ? "Connection: close\r\n" : "")
+                + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    }
+
+    private static String readUntilCount(SSLSocket socket, String marker, int count) throws IOException {
+        StringBuilder text = new StringBuilder();
+        byte[] buffer = new byte[8192];
+        while (text.toString().split(java.util.regex.Pattern.quote(marker), -1).length <= count) {
+            int n = socket.getInputStream().read(buffer);
+            if (n < 0) {
+                break;
+            }
+            text.append(new String(buffer, 0, n, StandardCharsets.US_ASCII));
+        }
+        return text.toString();
+    }
+
+    private SSLSocket jdkClient(HttpServer server, TestPki.Issued clientCert) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca.certificate());
+        TrustManagerFactory trustFactory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustFactory.init(trust);
+        KeyManagerFactory keyFactory = null;
+        if (clientCert != null) {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("client", clientCert.key(), "pw".toCharArray(), new X509Certificate[] {clientCert.certificate()});
+            keyFactory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyFactory.init(keys, "pw".toCharArray());
+        }
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyFactory == null ? null : keyFactory.getKeyManagers(), trustFactory.getTrustManagers(), null);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(
+                InetAddress.getByAddress("a.test", new byte[] {127, 0, 0, 1}), server.localAddress().getPort());
+        socket.setSoTimeout(10_000);
+        var parameters = socket.getSSLParameters();
+        parameters.setApplicationProtocols(new String[] {"http/1.1"});
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setServerNames(List.of(new SNIHostName("a.test")));
+        socket.setSSLParameters(parameters);
+        socket.startHandshake();
+        return socket;
+    }
+}
