@@ -2,7 +2,10 @@ package dev.spindle.io.http;
 
 import dev.spindle.io.http.HttpClientEvent.Failure;
 import dev.spindle.io.internal.IoLoop;
+import dev.spindle.io.internal.SocketWire;
 import dev.spindle.io.internal.TcpChannel;
+import dev.spindle.io.internal.TlsSetups;
+import dev.spindle.io.internal.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Loop-confined. One client connection of a {@link HostPool}: connects, writes requests in the
- * order sent, and matches responses to them in that order (HTTP/1.1 has no other way).
+ * Loop-confined. One client connection of a {@link HostPool}: connects, then, as the protocol
+ * handler on its {@link Transport} (which owns the socket, the bytes it has not taken, and TLS for
+ * {@code https}), writes requests in the order sent and matches responses to them in that order
+ * (HTTP/1.1 has no other way).
  *
  * <pre>
  *   HostPool ──send──▶ inFlight (in order) ──encode──▶ unwritten ──write──▶ socket
@@ -31,7 +36,7 @@ import java.util.List;
  * chunks; otherwise what is left of the read is kept in {@link #held} (at most one read) and
  * {@code OP_READ} is dropped until demand arrives, so the kernel's window closes on the server.
  */
-final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
+final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable, Transport.Handler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
 
@@ -43,7 +48,12 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
     private final ArrayDeque<ClientExchange> inFlight = new ArrayDeque<>();
     private final ArrayDeque<ByteBuffer> unwritten = new ArrayDeque<>();
     private final List<ByteBuffer> staging = new ArrayList<>();
+    /** The host asked for: what an {@code https} server's certificate must name, and the SNI sent. */
+    private final String host;
+    /** The connect's key, until the transport's wire takes it over. */
     private SelectionKey key;
+    /** Made once connected; null before. */
+    private Transport transport;
     private IoLoop.LoopTimer connectTimer;
     private IoLoop.LoopTimer idleTimer;
     private IoLoop.LoopTimer continueTimer;
@@ -62,8 +72,9 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
     private int responses;
     private InetSocketAddress remote;
 
-    ClientConnection(HostPool pool) throws IOException {
+    ClientConnection(HostPool pool, String host) throws IOException {
         this.pool = pool;
+        this.host = host;
         this.loop = pool.loop;
         this.options = pool.options;
         this.channel = SocketChannel.open();
@@ -83,7 +94,7 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
             TcpChannel.configure(channel, options.tcp());
             if (channel.connect(address)) {
                 key = loop.register(channel, 0, this);
-                connected();
+                socketConnected();
                 return;
             }
             key = loop.register(channel, SelectionKey.OP_CONNECT, this);
@@ -103,6 +114,18 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
         close(failure, cause, false);
     }
 
+    /** The socket is connected: the transport takes it over (and, for {@code https}, shakes hands first). */
+    private void socketConnected() throws IOException {
+        transport = new Transport(loop, new SocketWire(loop, channel, key), null,
+                pool.tls == null ? null : TlsSetups.client(pool.tls, host, remote));
+        transport.start(this);
+    }
+
+    @Override
+    public void onOpen() {
+        connected();
+    }
+
     private void connected() {
         connected = true;
         if (connectTimer != null) {
@@ -119,24 +142,15 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
         continueTimer = loop.schedule(options.continueTimeout().toNanos(), () -> sendBody(exchange));
     }
 
+    /** The connect's readiness (afterwards the key belongs to the transport's wire). */
     @Override
     public void onReady(SelectionKey selected) {
-        if (!connected) {
-            try {
-                if (channel.finishConnect()) {
-                    connected();
-                }
-            } catch (IOException e) {
-                connectFailed(Failure.CONNECT_FAILED, e);
+        try {
+            if (channel.finishConnect()) {
+                socketConnected();
             }
-            return;
-        }
-        int ready = selected.readyOps();
-        if ((ready & SelectionKey.OP_WRITE) != 0) {
-            flush();
-        }
-        if ((ready & SelectionKey.OP_READ) != 0 && !closed) {
-            read();
+        } catch (IOException e) {
+            connectFailed(Failure.CONNECT_FAILED, e);
         }
     }
 
@@ -239,60 +253,62 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
         if (closed || !connected) {
             return;
         }
-        try {
-            do {
-                while (!unwritten.isEmpty()) {
-                    ByteBuffer next = unwritten.peekFirst();
-                    channel.write(next);
-                    if (next.hasRemaining()) {
-                        updateInterest(); // the kernel's buffer is full: wait for OP_WRITE
-                        return;
-                    }
-                    unwritten.pollFirst();
-                }
-                // The socket took everything: a written body's next chunk may go.
-            } while (bodyStreaming != null && pumpOne());
-        } catch (IOException e) {
-            close(Failure.CLOSED_EARLY, e, true);
-            return;
-        }
+        do {
+            for (ByteBuffer next; (next = unwritten.pollFirst()) != null; ) {
+                transport.queue(next);
+            }
+            if (!transport.flush()) {
+                return; // the kernel's buffer is full (onFlushed comes), or the connection closed
+            }
+            // The socket took everything: a written body's next chunk may go.
+        } while (bodyStreaming != null && pumpOne());
         updateInterest();
     }
 
+    @Override
+    public void onFlushed() {
+        flush();
+    }
+
     private void updateInterest() {
-        if (closed || !connected) {
-            return;
-        }
-        int ops = (readingStopped ? 0 : SelectionKey.OP_READ) | (unwritten.isEmpty() ? 0 : SelectionKey.OP_WRITE);
-        if (key.interestOps() != ops) {
-            key.interestOps(ops);
+        if (!closed && connected) {
+            transport.setReading(!readingStopped);
         }
     }
 
     // ---- receiving ------------------------------------------------------------------------------
 
-    private void read() {
-        ByteBuffer in = loop.readBuffer();
-        int n;
-        try {
-            n = channel.read(in);
-        } catch (IOException e) {
-            serverGone(e);
-            return;
-        }
-        if (n < 0) {
-            serverGone(null);
-            return;
-        }
-        if (n == 0) {
-            return;
-        }
+    @Override
+    public void onRead(ByteBuffer in) {
         ClientExchange front = inFlight.peekFirst();
         if (front != null) {
             front.responseStarted = true;
         }
-        in.flip();
         consume(in);
+    }
+
+    @Override
+    public void onPeerFin() {
+        serverGone(null);
+    }
+
+    /** The transport closed: before the handshake ended (a failed one), or under us (a reset, an error). */
+    @Override
+    public void onClosed(IOException cause) {
+        if (closed) {
+            return;
+        }
+        if (!connected) {
+            close(pool.tls != null ? Failure.TLS_FAILED : Failure.CONNECT_FAILED, cause != null ? cause
+                    : new IOException("connection to " + remote + " closed before it was ready"), false);
+        } else {
+            serverGone(cause != null ? cause : new IOException("connection to " + remote + " closed"));
+        }
+    }
+
+    @Override
+    public void onLoopShutdown() {
+        closeOnShutdown();
     }
 
     private void consume(ByteBuffer in) {
@@ -397,6 +413,10 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
     /** The server closed (cause null) or reset the connection. */
     private void serverGone(IOException cause) {
         ClientExchange front = inFlight.peekFirst();
+        if (front != null && cause == null && transport.truncated()) {
+            // Under TLS an end without close_notify may be an attacker's cut: a body delimited by the close is not trusted.
+            cause = new EOFException(remote + " closed the TLS connection without close_notify: the response may be cut short");
+        }
         if (front != null && cause == null && parser.finishAtClose() == ResponseParser.DONE) {
             // A body delimited by the close is complete.
             responseDone(front);
@@ -491,7 +511,11 @@ final class ClientConnection implements IoLoop.Ready, IoLoop.Closeable {
             return;
         }
         closed = true;
-        IoLoop.release(key, channel);
+        if (transport != null) {
+            transport.close(null);
+        } else {
+            IoLoop.release(key, channel);
+        }
         for (IoLoop.LoopTimer timer : new IoLoop.LoopTimer[] {connectTimer, idleTimer, continueTimer}) {
             if (timer != null) {
                 timer.cancel();

@@ -30,6 +30,8 @@ public final class ClientRequest {
     private final HttpMethod method;
     private final String host;
     private final int port;
+    /** {@code https}: the connection speaks TLS. */
+    private final boolean secure;
     private final String target;
     /** Name, value, name, value, ... as given. */
     private final List<String> fields;
@@ -39,10 +41,11 @@ public final class ClientRequest {
     /** The body is written as it is made ({@link HttpClient#upload}), chunked. */
     private final boolean streamed;
 
-    private ClientRequest(HttpMethod method, String host, int port, String target, List<String> fields, byte[] body,
+    private ClientRequest(HttpMethod method, String host, int port, boolean secure, String target, List<String> fields, byte[] body,
             List<byte[]> chunks, boolean expectContinue, boolean streamed) {
         this.method = method;
         this.host = host;
+        this.secure = secure;
         this.port = port;
         this.target = target;
         this.fields = fields;
@@ -53,8 +56,9 @@ public final class ClientRequest {
     }
 
     /**
-     * A request of {@code method} for {@code uri} ({@code http} only: TLS is not here yet; the
-     * fragment is dropped).
+     * A request of {@code method} for {@code uri}, {@code http} or {@code https} (the fragment is
+     * dropped). An {@code https} request verifies the server's certificate against the client's
+     * trust ({@link HttpClientOptions#withTls}; the JDK's CAs by default) and that it names the host.
      *
      * @throws IllegalArgumentException for another scheme, no host, or {@link HttpMethod#OTHER} / CONNECT
      */
@@ -64,9 +68,11 @@ public final class ClientRequest {
         if (method == HttpMethod.OTHER || method == HttpMethod.CONNECT) {
             throw new IllegalArgumentException("method not supported by the client: " + method);
         }
-        if (uri.getScheme() == null || !uri.getScheme().toLowerCase(Locale.ROOT).equals("http")) {
-            throw new IllegalArgumentException("only http:// URIs are supported: " + uri);
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("only http:// and https:// URIs are supported: " + uri);
         }
+        boolean secure = scheme.equals("https");
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("URI without a host: " + uri);
         }
@@ -77,8 +83,8 @@ public final class ClientRequest {
                 throw new IllegalArgumentException("request target must be visible ASCII (percent-encode the rest): " + uri);
             }
         }
-        int port = uri.getPort() < 0 ? 80 : uri.getPort();
-        return new ClientRequest(method, uri.getHost(), port, target, List.of(), null, null, false, false);
+        int port = uri.getPort() < 0 ? (secure ? 443 : 80) : uri.getPort();
+        return new ClientRequest(method, uri.getHost(), port, secure, target, List.of(), null, null, false, false);
     }
 
     public static ClientRequest get(String uri) {
@@ -122,12 +128,12 @@ public final class ClientRequest {
         List<String> more = new ArrayList<>(fields);
         more.add(name);
         more.add(value);
-        return new ClientRequest(method, host, port, target, List.copyOf(more), body, chunks, expectContinue, streamed);
+        return new ClientRequest(method, host, port, secure, target, List.copyOf(more), body, chunks, expectContinue, streamed);
     }
 
     /** The body (copied), sent with {@code Content-Length}. */
     public ClientRequest withBody(byte[] bytes) {
-        return new ClientRequest(method, host, port, target, fields, bytes.clone(), null, expectContinue, false);
+        return new ClientRequest(method, host, port, secure, target, fields, bytes.clone(), null, expectContinue, false);
     }
 
     /** The body as these chunks (copied; empty ones are skipped), sent with {@code Transfer-Encoding: chunked}. */
@@ -138,7 +144,7 @@ public final class ClientRequest {
                 copies.add(part.clone());
             }
         }
-        return new ClientRequest(method, host, port, target, fields, null, List.copyOf(copies), expectContinue, false);
+        return new ClientRequest(method, host, port, secure, target, fields, null, List.copyOf(copies), expectContinue, false);
     }
 
     /**
@@ -147,16 +153,21 @@ public final class ClientRequest {
      * status instead means the body is not sent, and the connection closes after that response.
      */
     public ClientRequest withExpectContinue() {
-        return new ClientRequest(method, host, port, target, fields, body, chunks, true, streamed);
+        return new ClientRequest(method, host, port, secure, target, fields, body, chunks, true, streamed);
     }
 
     /** A copy whose body is written later, chunked, by the caller of {@link HttpClient#upload}. */
     ClientRequest withStreamedBody() {
-        return new ClientRequest(method, host, port, target, fields, null, null, expectContinue, true);
+        return new ClientRequest(method, host, port, secure, target, fields, null, null, expectContinue, true);
     }
 
     public HttpMethod method() {
         return method;
+    }
+
+    /** {@return whether this is an {@code https} request} */
+    public boolean secure() {
+        return secure;
     }
 
     public String host() {
@@ -221,7 +232,7 @@ public final class ClientRequest {
         StringBuilder s = new StringBuilder(128).append(method.name()).append(' ').append(target).append(" HTTP/1.1\r\n");
         if (header("host") == null) {
             s.append("Host: ").append(host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host);
-            if (port != 80) {
+            if (port != (secure ? 443 : 80)) {
                 s.append(':').append(port);
             }
             s.append("\r\n");
@@ -270,6 +281,6 @@ public final class ClientRequest {
 
     @Override
     public String toString() {
-        return method + " http://" + host + (port == 80 ? "" : ":" + port) + target;
+        return method + (secure ? " https://" : " http://") + host + (port == (secure ? 443 : 80) ? "" : ":" + port) + target;
     }
 }

@@ -24,11 +24,14 @@ final class HostPool {
     final HttpClientOptions options;
     private final String host;
     private final int port;
+    /** The TLS context of an {@code https} pool, or null. */
+    final dev.spindle.io.tls.TlsClientContext tls;
     private final ArrayDeque<ClientExchange> waiting = new ArrayDeque<>();
     private final List<ClientConnection> connections = new ArrayList<>();
     private boolean closed;
 
-    HostPool(HttpClient client, IoLoop loop, String host, int port) {
+    HostPool(HttpClient client, IoLoop loop, String host, int port, dev.spindle.io.tls.TlsClientContext tls) {
+        this.tls = tls;
         this.client = client;
         this.loop = loop;
         this.options = client.options;
@@ -96,7 +99,7 @@ final class HostPool {
     private ClientConnection open(ClientExchange exchange) {
         ClientConnection connection;
         try {
-            connection = new ClientConnection(this);
+            connection = new ClientConnection(this, host);
         } catch (IOException e) {
             waiting.pollFirst();
             exchange.fail(Failure.CONNECT_FAILED, e);

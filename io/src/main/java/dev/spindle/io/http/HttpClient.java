@@ -38,6 +38,9 @@ public final class HttpClient implements AutoCloseable {
     final HttpClientOptions options;
     private final IoRuntime runtime;
     private final ConcurrentHashMap<String, HostPool> pools = new ConcurrentHashMap<>();
+    /** The TLS context of {@code https} requests: the options', or one trusting the JDK's CAs, made at the first. */
+    private final java.util.concurrent.atomic.AtomicReference<dev.spindle.io.tls.TlsClientContext> tls =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean closed;
 
@@ -104,8 +107,9 @@ public final class HttpClient implements AutoCloseable {
     }
 
     private ClientExchange exchange(ClientRequest request, Recipient<HttpClientEvent, ?> replyTo, boolean streaming) {
-        HostPool pool = pools.computeIfAbsent(request.host() + ":" + request.port(),
-                hostPort -> new HostPool(this, runtime.nextLoop(), request.host(), request.port()));
+        HostPool pool = pools.computeIfAbsent((request.secure() ? "https://" : "http://") + request.host() + ":" + request.port(),
+                key -> new HostPool(this, runtime.nextLoop(), request.host(), request.port(),
+                        request.secure() ? tls() : null));
         return new ClientExchange(pool, request, replyTo, streaming);
     }
 
@@ -155,5 +159,25 @@ public final class HttpClient implements AutoCloseable {
         for (HostPool pool : pools.values()) {
             pool.loop.execute(() -> pool.shutdown(cause));
         }
+    }
+
+    /** {@return the TLS context {@code https} requests use} */
+    private dev.spindle.io.tls.TlsClientContext tls() {
+        dev.spindle.io.tls.TlsClientContext context = tls.get();
+        if (context == null) {
+            // Made without a lock (it reads the JDK's trust store): two first requests may both make one; one wins.
+            context = options.tcp().tlsClient() != null ? options.tcp().tlsClient()
+                    : dev.spindle.io.tls.TlsClientContext.create(dev.spindle.io.tls.TlsClientOptions.defaults());
+            if (!tls.compareAndSet(null, context)) {
+                context = tls.get();
+            }
+        }
+        return context;
+    }
+
+    /** {@return what this client's TLS handshakes came to so far (its TLS context's); all zero before its first https request} */
+    public dev.spindle.io.tls.TlsStats tlsStats() {
+        dev.spindle.io.tls.TlsClientContext context = tls.get();
+        return context == null ? dev.spindle.io.tls.TlsStats.none() : context.stats();
     }
 }

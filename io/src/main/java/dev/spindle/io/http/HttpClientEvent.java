@@ -26,7 +26,13 @@ public sealed interface HttpClientEvent {
         /** A limit of {@link HttpClientOptions} was passed (head, header count, body, requests waiting). */
         LIMIT_EXCEEDED,
         /** The client or its {@link dev.spindle.io.Io} was closed first. */
-        CLIENT_CLOSED
+        CLIENT_CLOSED,
+        /**
+         * The TLS handshake of an {@code https} request failed: the server's certificate is not
+         * trusted, has expired or names another host, or no version or cipher is in common
+         * ({@link dev.spindle.io.tls.TlsFailure#of} on the cause says which).
+         */
+        TLS_FAILED
     }
 
     /** The whole response to {@code request}; {@code body} is the receiver's (empty for HEAD, 204, 304). */

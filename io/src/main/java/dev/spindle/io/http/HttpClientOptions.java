@@ -52,6 +52,15 @@ public record HttpClientOptions(TcpOptions tcp, int maxConnectionsPerHost, int m
                 Duration.ofSeconds(30), Duration.ofSeconds(1));
     }
 
+    /**
+     * {@return a copy whose {@code https} requests speak TLS with {@code context}: its trust (the
+     * CAs a server's certificate must lead to), host name verification, client certificate, versions}
+     * Without one, {@code https} requests trust the JDK's CAs and verify host names.
+     */
+    public HttpClientOptions withTls(dev.spindle.io.tls.TlsClientContext context) {
+        return withTcp(tcp.withTls(context));
+    }
+
     public HttpClientOptions withTcp(TcpOptions options) {
         return new HttpClientOptions(options, maxConnectionsPerHost, maxPipelined, maxQueuedPerHost, maxHeadSize,
                 maxHeaders, maxBodySize, idleTimeout, responseTimeout, continueTimeout);

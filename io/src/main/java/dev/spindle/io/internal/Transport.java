@@ -53,6 +53,10 @@ public final class Transport {
         default void onDropped(long bytes) {
         }
 
+        /** The loop shuts down: by default the connection closes as any other close. */
+        default void onLoopShutdown() {
+        }
+
         /** The connection closed; {@code cause} is null for an orderly close. Called once. */
         void onClosed(IOException cause);
 
@@ -528,8 +532,9 @@ public final class Transport {
         wire.interest((read ? Wire.READ : 0) | (write ? Wire.WRITE : 0));
     }
 
-    /** The loop shuts down. */
+    /** The loop shuts down: the handler hears it first, then the connection closes. */
     void closeOnShutdown() {
+        handler.onLoopShutdown();
         close(null);
     }
 

@@ -60,8 +60,10 @@ class ClientRequestTest {
         assertThatThrownBy(() -> get.withHeader("content-length", "5")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> get.withHeader("Transfer-Encoding", "chunked")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> get.withHeader("Expect", "100-continue")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ClientRequest.get("https://h/")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("only http://");
+        assertThatThrownBy(() -> ClientRequest.get("ftp://h/")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("only http:// and https://");
+        assertThat(ClientRequest.get("https://h/").secure()).isTrue();
+        assertThat(ClientRequest.get("https://h/").port()).isEqualTo(443);
         assertThatThrownBy(() -> ClientRequest.get("http:///nohost")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ClientRequest.of(HttpMethod.CONNECT, URI.create("http://h/")))
                 .isInstanceOf(IllegalArgumentException.class);
