@@ -21,6 +21,15 @@ final class Ascii {
     private Ascii() {
     }
 
+    /** {@return the value of a hex digit ({@code 0-9 a-f A-F}), or -1} */
+    static int hexValue(byte b) {
+        if (b >= '0' && b <= '9') {
+            return b - '0';
+        }
+        int lower = b | 0x20;
+        return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
+    }
+
     static boolean isTchar(byte b) {
         return TCHAR[b & 0xFF];
     }

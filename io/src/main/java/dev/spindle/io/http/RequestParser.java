@@ -8,7 +8,10 @@ import java.util.Arrays;
  * strict where leniency lets requests be smuggled past a proxy: CRLF only (a bare CR or LF is an
  * error), no whitespace before a header's colon, no obsolete line folding, one Content-Length
  * value, never Content-Length with Transfer-Encoding, chunk sizes in bounded hex, CRLF after each
- * chunk's data, exactly one Host in HTTP/1.1.
+ * chunk's data, exactly one Host in HTTP/1.1. The framing rules are shared with
+ * {@link ResponseParser}, so that a smuggling fix is made once: {@link HeadScanner},
+ * {@link FieldLine}, {@link BodyFraming} and {@link ChunkedDecoder}, refusing with
+ * {@link FramingError}s (their status is the answer's).
  *
  * <p>{@link #parse} takes what bytes it can from the buffer into the request object (head bytes are
  * kept as received and decoded only when the handler asks), and says whether a request is
@@ -42,25 +45,21 @@ final class RequestParser {
     }
 
     private enum State {
-        START, START_LF, HEAD, BODY, CHUNK_SIZE, CHUNK_EXT, CHUNK_SIZE_LF, CHUNK_DATA, CHUNK_DATA_CR, CHUNK_DATA_LF, TRAILER,
-        TRAILER_LF, FAILED
+        START, START_LF, HEAD, BODY, CHUNKED, FAILED
     }
 
     private final HttpServerOptions options;
     private final Heads heads;
+    private final FramingLimits limits;
+    private final HeadScanner headScanner;
+    private final FieldLine line = new FieldLine();
+    private final BodyFraming framing = new BodyFraming();
+    private final ChunkedDecoder chunks;
     private State state = State.START;
     /** The sink of the body being streamed, or null while bodies are collected. */
     private BodySink sink;
     /** Body bytes streamed so far of the request in progress. */
     private long streamed;
-    /** In the head: where the current line starts. */
-    private int lineStart;
-    private long chunkRemaining;
-    private int chunkDigits;
-    private int trailerBytes;
-    /** Chunk-extension bytes of the body in progress (ignored, but not without end: llhttp's CVE-2024-22019). */
-    private int extensionBytes;
-    private int trailerLineLength;
     private int leadingEmptyLines;
     private int errorStatus;
     private String errorReason;
@@ -73,6 +72,9 @@ final class RequestParser {
     RequestParser(HttpServerOptions options, Heads heads) {
         this.options = options;
         this.heads = heads;
+        this.limits = FramingLimits.of(options);
+        this.headScanner = new HeadScanner(options.maxHeadSize());
+        this.chunks = new ChunkedDecoder(options.maxHeadSize());
     }
 
     /** {@return the body bytes streamed so far of the request in progress} */
@@ -125,7 +127,7 @@ final class RequestParser {
                         return fail(400, "bare LF before the request line");
                     }
                     request.reset();
-                    lineStart = 0;
+                    headScanner.start();
                     leadingEmptyLines = 0;
                     state = State.HEAD;
                 }
@@ -161,53 +163,23 @@ final class RequestParser {
                         return complete();
                     }
                 }
-                case CHUNK_SIZE -> {
-                    byte b = in.get();
-                    int digit = Character.digit(b, 16);
-                    if (digit >= 0) {
-                        if (++chunkDigits > 15) {
-                            return fail(400, "chunk size too long");
+                case CHUNKED -> {
+                    if (!chunks.inData()) {
+                        int framed = chunks.advance(in);
+                        if (framed == ChunkedDecoder.ERROR) {
+                            return fail(chunks.error());
                         }
-                        chunkRemaining = chunkRemaining << 4 | digit;
-                    } else if (chunkDigits == 0) {
-                        return fail(400, "chunk size is not hexadecimal");
-                    } else if (b == ';') {
-                        state = State.CHUNK_EXT;
-                    } else if (b == '\r') {
-                        state = State.CHUNK_SIZE_LF;
-                    } else {
-                        return fail(400, "invalid character after chunk size");
+                        if (framed == ChunkedDecoder.END) {
+                            return complete();
+                        }
+                        if (framed == ChunkedDecoder.DATA && sink == null
+                                && request.bodyLength + chunks.remaining() > options.maxBodySize()) {
+                            // Refused on the declared size, before its data comes (a streamed body has no limit here).
+                            return fail(413, "request body larger than " + options.maxBodySize() + " bytes");
+                        }
+                        continue;
                     }
-                }
-                case CHUNK_EXT -> {
-                    byte b = in.get();
-                    if (++extensionBytes > options.maxHeadSize()) {
-                        return fail(400, "chunk extensions larger than " + options.maxHeadSize() + " bytes");
-                    }
-                    if (b == '\r') {
-                        state = State.CHUNK_SIZE_LF;
-                    } else if (!Ascii.isFieldChar(b)) {
-                        return fail(400, "invalid character in chunk extension");
-                    }
-                }
-                case CHUNK_SIZE_LF -> {
-                    if (in.get() != '\n') {
-                        return fail(400, "chunk size line not ended by CRLF");
-                    }
-                    if (chunkRemaining == 0) {
-                        trailerBytes = 0;
-                        trailerLineLength = 0;
-                        state = State.TRAILER;
-                    } else if (sink != null) {
-                        state = State.CHUNK_DATA;
-                    } else if (request.bodyLength + chunkRemaining > options.maxBodySize()) {
-                        return fail(413, "request body larger than " + options.maxBodySize() + " bytes");
-                    } else {
-                        state = State.CHUNK_DATA;
-                    }
-                }
-                case CHUNK_DATA -> {
-                    int take = (int) Math.min(in.remaining(), chunkRemaining);
+                    int take = (int) Math.min(in.remaining(), chunks.remaining());
                     if (sink != null) {
                         if (sink.take(in, take) == 0) {
                             return BODY_PAUSED;
@@ -218,49 +190,7 @@ final class RequestParser {
                         in.get(request.body, request.bodyLength, take);
                         request.bodyLength += take;
                     }
-                    chunkRemaining -= take;
-                    if (chunkRemaining == 0) {
-                        state = State.CHUNK_DATA_CR;
-                    }
-                }
-                case CHUNK_DATA_CR -> {
-                    if (in.get() != '\r') {
-                        return fail(400, "chunk data not followed by CRLF");
-                    }
-                    state = State.CHUNK_DATA_LF;
-                }
-                case CHUNK_DATA_LF -> {
-                    if (in.get() != '\n') {
-                        return fail(400, "chunk data not followed by CRLF");
-                    }
-                    chunkDigits = 0;
-                    state = State.CHUNK_SIZE;
-                }
-                case TRAILER -> {
-                    // Trailer fields are checked for framing and size, then dropped.
-                    byte b = in.get();
-                    if (++trailerBytes > options.maxHeadSize()) {
-                        return fail(431, "trailer fields larger than " + options.maxHeadSize() + " bytes");
-                    }
-                    if (b == '\r') {
-                        state = State.TRAILER_LF;
-                    } else if (b == '\n') {
-                        return fail(400, "bare LF in trailer fields");
-                    } else if (!Ascii.isFieldChar(b) && b != ':') {
-                        return fail(400, "invalid character in trailer fields");
-                    } else {
-                        trailerLineLength++;
-                    }
-                }
-                case TRAILER_LF -> {
-                    if (in.get() != '\n') {
-                        return fail(400, "bare CR in trailer fields");
-                    }
-                    if (trailerLineLength == 0) {
-                        return complete();
-                    }
-                    trailerLineLength = 0;
-                    state = State.TRAILER;
+                    chunks.took(take);
                 }
                 case FAILED -> {
                     return ERROR;
@@ -270,34 +200,22 @@ final class RequestParser {
         return state == State.FAILED ? ERROR : NEED_MORE;
     }
 
-    /** Copies head bytes until the empty line; then parses the whole head at once. */
+    /** Copies head bytes until the empty line (one bulk copy per read); then parses the whole head at once. */
     private int readHead(ByteBuffer in, HttpRequest request) {
-        while (in.hasRemaining()) {
-            byte b = in.get();
-            int at = request.headLength;
-            if (at >= options.maxHeadSize()) {
-                // Checked per byte, not per growth: the array may start larger than the limit.
-                return fail(431, "request head larger than " + options.maxHeadSize() + " bytes");
-            }
-            if (at == request.head.length) {
-                request.head = Arrays.copyOf(request.head, Math.min(options.maxHeadSize(), at * 2));
-            }
-            request.head[at] = b;
-            request.headLength = at + 1;
-            if (b == '\n') {
-                if (at == 0 || request.head[at - 1] != '\r') {
-                    return fail(400, "bare LF in the request head");
-                }
-                if (at - 1 == lineStart) {
-                    if (lineStart == 0) {
-                        return fail(400, "empty request line");
-                    }
-                    return headDone(request);
-                }
-                lineStart = at + 1;
-            }
+        int scan = headScanner.scan(in);
+        int n = headScanner.scanned();
+        int length = request.headLength + n;
+        if (length > request.head.length) {
+            int grown = Math.min(options.maxHeadSize(), 2 * request.head.length);
+            request.head = Arrays.copyOf(request.head, Math.max(length, grown));
         }
-        return NEED_MORE;
+        in.get(request.head, request.headLength, n);
+        request.headLength = length;
+        return switch (scan) {
+            case HeadScanner.END -> headDone(request);
+            case HeadScanner.ERROR -> fail(headScanner.error());
+            default -> NEED_MORE;
+        };
     }
 
     private int headDone(HttpRequest request) {
@@ -314,11 +232,9 @@ final class RequestParser {
             return fail(413, "request body larger than " + options.maxBodySize() + " bytes");
         }
         if (request.chunked) {
-            chunkRemaining = 0;
-            chunkDigits = 0;
-            extensionBytes = 0;
+            chunks.start();
             request.bodyLength = 0;
-            state = State.CHUNK_SIZE;
+            state = State.CHUNKED;
         } else if (request.contentLength > 0) {
             request.bodyLength = 0;
             state = State.BODY;
@@ -332,6 +248,10 @@ final class RequestParser {
         state = State.START;
         sink = null;
         return COMPLETE;
+    }
+
+    private int fail(FramingError error) {
+        return fail(error.requestStatus, limits.reason(error));
     }
 
     private int fail(int status, String reason) {
@@ -397,81 +317,45 @@ final class RequestParser {
         i += 10;
 
         int hosts = 0;
-        boolean sawTransferEncoding = false;
+        framing.start(r.http10);
         while (i < end) {
-            int nameStart = i;
-            while (Ascii.isTchar(h[i])) {
-                i++;
+            i = line.read(h, i);
+            if (i < 0) {
+                return reject(line.error());
             }
-            if (i == nameStart || h[i] != ':') {
-                return reject(400, h[nameStart] == ' ' || h[nameStart] == '\t' ? "obsolete line folding"
-                        : "malformed header field");
-            }
-            int nameEnd = i++;
-            while (h[i] == ' ' || h[i] == '\t') {
-                i++;
-            }
-            int valueStart = i;
-            while (h[i] != '\r') {
-                if (!Ascii.isFieldChar(h[i])) {
-                    return reject(400, "invalid character in a header value");
-                }
-                i++;
-            }
-            if (h[i + 1] != '\n') {
-                return reject(400, "bare CR in the request head");
-            }
-            int valueEnd = i;
-            while (valueEnd > valueStart && (h[valueEnd - 1] == ' ' || h[valueEnd - 1] == '\t')) {
-                valueEnd--;
-            }
-            i += 2;
             if (r.headerCount == options.maxHeaders()) {
-                return reject(431, "more than " + options.maxHeaders() + " header fields");
+                return reject(FramingError.TOO_MANY_FIELDS);
             }
             int k = 4 * r.headerCount++;
             if (k + 4 > r.headerOffsets.length) {
                 r.headerOffsets = Arrays.copyOf(r.headerOffsets, r.headerOffsets.length * 2);
             }
-            r.headerOffsets[k] = nameStart;
-            r.headerOffsets[k + 1] = nameEnd;
-            r.headerOffsets[k + 2] = valueStart;
-            r.headerOffsets[k + 3] = valueEnd;
+            r.headerOffsets[k] = line.nameStart;
+            r.headerOffsets[k + 1] = line.nameEnd;
+            r.headerOffsets[k + 2] = line.valueStart;
+            r.headerOffsets[k + 3] = line.valueEnd;
 
-            if (Ascii.equalsIgnoreCase(h, nameStart, nameEnd, "content-length")) {
-                long length = parseLength(h, valueStart, valueEnd);
-                if (length < 0) {
-                    return reject(400, "invalid Content-Length");
-                }
-                if (r.contentLength >= 0 && r.contentLength != length) {
-                    return reject(400, "conflicting Content-Length values");
-                }
-                r.contentLength = length;
-            } else if (Ascii.equalsIgnoreCase(h, nameStart, nameEnd, "transfer-encoding")) {
-                if (sawTransferEncoding || !Ascii.equalsIgnoreCase(h, valueStart, valueEnd, "chunked")) {
-                    return containsChunked(h, valueStart, valueEnd) || sawTransferEncoding
-                            ? reject(400, "chunked must be the only and final transfer coding")
-                            : reject(501, "transfer coding not supported");
-                }
-                sawTransferEncoding = true;
-                r.chunked = true;
-            } else if (Ascii.equalsIgnoreCase(h, nameStart, nameEnd, "host")) {
+            FramingError refused = framing.onField(h, line);
+            if (refused != null) {
+                return reject(refused);
+            }
+            if (line.nameIs(h, "host")) {
                 hosts++;
-            } else if (Ascii.equalsIgnoreCase(h, nameStart, nameEnd, "connection")) {
-                r.keepAlive = Ascii.keepAliveAfter(h, valueStart, valueEnd, r.keepAlive, r.http10);
-            } else if (Ascii.equalsIgnoreCase(h, nameStart, nameEnd, "expect")) {
-                if (!Ascii.equalsIgnoreCase(h, valueStart, valueEnd, "100-continue")) {
+            } else if (line.nameIs(h, "connection")) {
+                r.keepAlive = Ascii.keepAliveAfter(h, line.valueStart, line.valueEnd, r.keepAlive, r.http10);
+            } else if (line.nameIs(h, "expect")) {
+                if (!Ascii.equalsIgnoreCase(h, line.valueStart, line.valueEnd, "100-continue")) {
                     return reject(417, "only Expect: 100-continue is supported");
                 }
                 r.expectContinue = !r.http10;
             }
         }
-        if (r.chunked && r.contentLength >= 0) {
-            return reject(400, "both Content-Length and Transfer-Encoding");
+        FramingError refused = framing.finish();
+        if (refused != null) {
+            return reject(refused);
         }
-        if (r.chunked && r.http10) {
-            return reject(400, "Transfer-Encoding in an HTTP/1.0 request");
-        }
+        r.chunked = framing.chunked;
+        r.contentLength = framing.contentLength;
         if (hosts > 1 || (hosts == 0 && !r.http10)) {
             return reject(400, hosts == 0 ? "missing Host header" : "more than one Host header");
         }
@@ -517,30 +401,6 @@ final class RequestParser {
     }
 
 
-    private static boolean containsChunked(byte[] h, int from, int to) {
-        for (int i = from; i + 7 <= to; i++) {
-            if (Ascii.equalsIgnoreCase(h, i, i + 7, "chunked")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** {@return the decimal value, or -1 if not 1 to 18 digits} */
-    private static long parseLength(byte[] h, int from, int to) {
-        if (from == to || to - from > 18) {
-            return -1;
-        }
-        long value = 0;
-        for (int i = from; i < to; i++) {
-            if (h[i] < '0' || h[i] > '9') {
-                return -1;
-            }
-            value = value * 10 + (h[i] - '0');
-        }
-        return value;
-    }
-
     private static boolean matches(byte[] h, int at, String s) {
         if (at + s.length() > h.length) {
             return false;
@@ -551,6 +411,10 @@ final class RequestParser {
             }
         }
         return true;
+    }
+
+    private int reject(FramingError error) {
+        return reject(error.requestStatus, limits.reason(error));
     }
 
     private int reject(int status, String reason) {

@@ -8,7 +8,10 @@ import java.util.Arrays;
  * as strict as {@link RequestParser}: CRLF only, no whitespace before a colon, no obsolete line
  * folding, one Content-Length value, never Content-Length with Transfer-Encoding, {@code chunked}
  * as the only transfer coding, chunk sizes in bounded hex, CRLF after each chunk's data; trailer
- * fields are checked for framing and size, then dropped.
+ * fields are checked for framing and size, then dropped. These framing rules are the request
+ * parser's own objects ({@link HeadScanner}, {@link FieldLine}, {@link BodyFraming},
+ * {@link ChunkedDecoder}), so that a smuggling fix is made once; a refusal's reason is a
+ * {@link FramingError}'s text, the same as the request parser's.
  *
  * <p>Each {@link #parse} call returns at the first thing the caller must act on: a head
  * ({@link #HEAD}; fields readable until the next head), a {@code 100 Continue}
@@ -34,12 +37,15 @@ final class ResponseParser {
     static final int ERROR = 6;
 
     private enum State {
-        START, HEAD, NO_BODY, LENGTH, UNTIL_CLOSE, CHUNK_SIZE, CHUNK_EXT, CHUNK_SIZE_LF, CHUNK_DATA, CHUNK_DATA_CR,
-        CHUNK_DATA_LF, TRAILER, TRAILER_LF, FAILED
+        START, HEAD, NO_BODY, LENGTH, UNTIL_CLOSE, CHUNKED, FAILED
     }
 
-    private final int maxHeadSize;
     private final int maxHeaders;
+    private final FramingLimits limits;
+    private final HeadScanner headScanner;
+    private final FieldLine line = new FieldLine();
+    private final BodyFraming framing = new BodyFraming();
+    private final ChunkedDecoder chunks;
     private State state = State.START;
 
     // ---- the last head: valid from HEAD until the next response starts ----
@@ -60,17 +66,16 @@ final class ResponseParser {
     int bodyStart;
     int bodyLength;
 
-    private int lineStart;
+    /** Content-Length bytes still to come. */
     private long remaining;
-    private int chunkDigits;
-    private int trailerBytes;
-    private int trailerLineLength;
     private boolean limitExceeded;
     private String errorReason;
 
     ResponseParser(int maxHeadSize, int maxHeaders) {
-        this.maxHeadSize = maxHeadSize;
         this.maxHeaders = maxHeaders;
+        this.limits = new FramingLimits(MessageRole.RESPONSE, maxHeadSize, maxHeaders);
+        this.headScanner = new HeadScanner(maxHeadSize);
+        this.chunks = new ChunkedDecoder(maxHeadSize);
     }
 
     /** {@return whether no byte of a next response has been received} */
@@ -133,28 +138,44 @@ final class ResponseParser {
                     take(in, Long.MAX_VALUE);
                     return BODY;
                 }
-                case CHUNK_DATA -> {
+                case CHUNKED -> {
                     if (!in.hasRemaining()) {
                         return NEED_MORE;
                     }
-                    if (!bodyWanted) {
-                        return BLOCKED;
+                    if (chunks.inData()) {
+                        if (!bodyWanted) {
+                            return BLOCKED;
+                        }
+                        take(in, chunks.remaining());
+                        chunks.took(bodyLength);
+                        return BODY;
                     }
-                    take(in, remaining);
-                    remaining -= bodyLength;
-                    if (remaining == 0) {
-                        state = State.CHUNK_DATA_CR;
+                    int framed = chunks.advance(in);
+                    if (framed == ChunkedDecoder.ERROR) {
+                        return fail(chunks.error());
                     }
-                    return BODY;
+                    if (framed == ChunkedDecoder.END) {
+                        state = State.START;
+                        return DONE;
+                    }
                 }
                 case FAILED -> {
                     return ERROR;
                 }
-                default -> {
+                case START -> {
                     if (!in.hasRemaining()) {
                         return NEED_MORE;
                     }
-                    int result = step(in, headRequest);
+                    headLength = 0;
+                    headerCount = 0;
+                    headScanner.start();
+                    state = State.HEAD;
+                }
+                case HEAD -> {
+                    if (!in.hasRemaining()) {
+                        return NEED_MORE;
+                    }
+                    int result = readHead(in, headRequest);
                     if (result != NEED_MORE) {
                         return result;
                     }
@@ -185,129 +206,21 @@ final class ResponseParser {
         in.position(bodyStart + n);
     }
 
-    /** One byte-level state that is not body data; {@return NEED_MORE to go on} */
-    private int step(ByteBuffer in, boolean headRequest) {
-        switch (state) {
-            case START -> {
-                headLength = 0;
-                lineStart = 0;
-                headerCount = 0;
-                state = State.HEAD;
-                return readHead(in, headRequest);
-            }
-            case HEAD -> {
-                return readHead(in, headRequest);
-            }
-            case CHUNK_SIZE -> {
-                byte b = in.get();
-                int digit = Character.digit(b, 16);
-                if (digit >= 0) {
-                    if (++chunkDigits > 15) {
-                        return fail("chunk size too long", false);
-                    }
-                    remaining = remaining << 4 | digit;
-                } else if (chunkDigits == 0) {
-                    return fail("chunk size is not hexadecimal", false);
-                } else if (b == ';') {
-                    state = State.CHUNK_EXT;
-                } else if (b == '\r') {
-                    state = State.CHUNK_SIZE_LF;
-                } else {
-                    return fail("invalid character after chunk size", false);
-                }
-            }
-            case CHUNK_EXT -> {
-                byte b = in.get();
-                if (b == '\r') {
-                    state = State.CHUNK_SIZE_LF;
-                } else if (!Ascii.isFieldChar(b)) {
-                    return fail("invalid character in chunk extension", false);
-                }
-            }
-            case CHUNK_SIZE_LF -> {
-                if (in.get() != '\n') {
-                    return fail("chunk size line not ended by CRLF", false);
-                }
-                if (remaining == 0) {
-                    trailerBytes = 0;
-                    trailerLineLength = 0;
-                    state = State.TRAILER;
-                } else {
-                    state = State.CHUNK_DATA;
-                }
-            }
-            case CHUNK_DATA_CR -> {
-                if (in.get() != '\r') {
-                    return fail("chunk data not followed by CRLF", false);
-                }
-                state = State.CHUNK_DATA_LF;
-            }
-            case CHUNK_DATA_LF -> {
-                if (in.get() != '\n') {
-                    return fail("chunk data not followed by CRLF", false);
-                }
-                chunkDigits = 0;
-                remaining = 0;
-                state = State.CHUNK_SIZE;
-            }
-            case TRAILER -> {
-                byte b = in.get();
-                if (++trailerBytes > maxHeadSize) {
-                    return fail("trailer fields larger than " + maxHeadSize + " bytes", true);
-                }
-                if (b == '\r') {
-                    state = State.TRAILER_LF;
-                } else if (b == '\n') {
-                    return fail("bare LF in trailer fields", false);
-                } else if (!Ascii.isFieldChar(b) && b != ':') {
-                    return fail("invalid character in trailer fields", false);
-                } else {
-                    trailerLineLength++;
-                }
-            }
-            case TRAILER_LF -> {
-                if (in.get() != '\n') {
-                    return fail("bare CR in trailer fields", false);
-                }
-                if (trailerLineLength == 0) {
-                    state = State.START;
-                    return DONE;
-                }
-                trailerLineLength = 0;
-                state = State.TRAILER;
-            }
-            default -> throw new IllegalStateException("not a byte-level state: " + state);
-        }
-        return NEED_MORE;
-    }
-
-    /** Copies head bytes until the empty line, then parses the whole head. */
+    /** Copies head bytes until the empty line (one bulk copy per read), then parses the whole head. */
     private int readHead(ByteBuffer in, boolean headRequest) {
-        while (in.hasRemaining()) {
-            byte b = in.get();
-            int at = headLength;
-            if (at >= maxHeadSize) {
-                return fail("response head larger than " + maxHeadSize + " bytes", true);
-            }
-            if (at == head.length) {
-                head = Arrays.copyOf(head, Math.min(maxHeadSize, at * 2));
-            }
-            head[at] = b;
-            headLength = at + 1;
-            if (b == '\n') {
-                if (at == 0 || head[at - 1] != '\r') {
-                    return fail("bare LF in the response head", false);
-                }
-                if (at - 1 == lineStart) {
-                    if (lineStart == 0) {
-                        return fail("empty status line", false);
-                    }
-                    return headDone(headRequest);
-                }
-                lineStart = at + 1;
-            }
+        int scan = headScanner.scan(in);
+        int n = headScanner.scanned();
+        int length = headLength + n;
+        if (length > head.length) {
+            head = Arrays.copyOf(head, Math.max(length, Math.min(limits.maxHeadSize(), 2 * head.length)));
         }
-        return NEED_MORE;
+        in.get(head, headLength, n);
+        headLength = length;
+        return switch (scan) {
+            case HeadScanner.END -> headDone(headRequest);
+            case HeadScanner.ERROR -> fail(headScanner.error());
+            default -> NEED_MORE;
+        };
     }
 
     private int headDone(boolean headRequest) {
@@ -326,9 +239,8 @@ final class ResponseParser {
         if (headRequest || status == 204 || status == 304) {
             state = State.NO_BODY;
         } else if (chunked) {
-            remaining = 0;
-            chunkDigits = 0;
-            state = State.CHUNK_SIZE;
+            chunks.start();
+            state = State.CHUNKED;
         } else if (contentLength >= 0) {
             remaining = contentLength;
             state = State.LENGTH;
@@ -337,6 +249,10 @@ final class ResponseParser {
             state = State.UNTIL_CLOSE;
         }
         return HEAD;
+    }
+
+    private int fail(FramingError error) {
+        return fail(limits.reason(error), error.limit);
     }
 
     private int fail(String reason, boolean limit) {
@@ -380,93 +296,49 @@ final class ResponseParser {
         contentLength = -1;
         chunked = false;
         headerCount = 0;
-        boolean sawTransferEncoding = false;
+        framing.start(http10);
         while (i < end) {
-            int nameStart = i;
-            while (Ascii.isTchar(h[i])) {
-                i++;
+            i = line.read(h, i);
+            if (i < 0) {
+                return refuse(line.error());
             }
-            if (i == nameStart || h[i] != ':') {
-                return h[nameStart] == ' ' || h[nameStart] == '\t' ? "obsolete line folding" : "malformed header field";
-            }
-            int nameEnd = i++;
-            while (h[i] == ' ' || h[i] == '\t') {
-                i++;
-            }
-            int valueStart = i;
-            while (h[i] != '\r') {
-                if (!Ascii.isFieldChar(h[i])) {
-                    return "invalid character in a header value";
-                }
-                i++;
-            }
-            if (h[i + 1] != '\n') {
-                return "bare CR in the response head";
-            }
-            int valueEnd = i;
-            while (valueEnd > valueStart && (h[valueEnd - 1] == ' ' || h[valueEnd - 1] == '\t')) {
-                valueEnd--;
-            }
-            i += 2;
             if (headerCount == maxHeaders) {
-                limitExceeded = true;
-                return "more than " + maxHeaders + " header fields";
+                return refuse(FramingError.TOO_MANY_FIELDS);
             }
             int k = 4 * headerCount++;
             if (k + 4 > headerOffsets.length) {
                 headerOffsets = Arrays.copyOf(headerOffsets, headerOffsets.length * 2);
             }
-            headerOffsets[k] = nameStart;
-            headerOffsets[k + 1] = nameEnd;
-            headerOffsets[k + 2] = valueStart;
-            headerOffsets[k + 3] = valueEnd;
+            headerOffsets[k] = line.nameStart;
+            headerOffsets[k + 1] = line.nameEnd;
+            headerOffsets[k + 2] = line.valueStart;
+            headerOffsets[k + 3] = line.valueEnd;
 
-            if (Ascii.equalsIgnoreCase(h, nameStart, nameEnd, "content-length")) {
-                long length = parseLength(h, valueStart, valueEnd);
-                if (length < 0) {
-                    return "invalid Content-Length";
-                }
-                if (contentLength >= 0 && contentLength != length) {
-                    return "conflicting Content-Length values";
-                }
-                contentLength = length;
-            } else if (Ascii.equalsIgnoreCase(h, nameStart, nameEnd, "transfer-encoding")) {
-                if (sawTransferEncoding || !Ascii.equalsIgnoreCase(h, valueStart, valueEnd, "chunked")) {
-                    return "transfer coding other than a single chunked";
-                }
-                sawTransferEncoding = true;
-                chunked = true;
-            } else if (Ascii.equalsIgnoreCase(h, nameStart, nameEnd, "connection")) {
-                keepAlive = Ascii.keepAliveAfter(h, valueStart, valueEnd, keepAlive, http10);
+            FramingError refused = framing.onField(h, line);
+            if (refused != null) {
+                return refuse(refused);
+            }
+            if (line.nameIs(h, "connection")) {
+                keepAlive = Ascii.keepAliveAfter(h, line.valueStart, line.valueEnd, keepAlive, http10);
             }
         }
-        if (chunked && contentLength >= 0) {
-            return "both Content-Length and Transfer-Encoding";
+        FramingError refused = framing.finish();
+        if (refused != null) {
+            return refuse(refused);
         }
-        if (chunked && http10) {
-            return "Transfer-Encoding in an HTTP/1.0 response";
-        }
+        contentLength = framing.contentLength;
+        chunked = framing.chunked;
         return null;
     }
 
+    /** {@return {@code error}'s reason, for {@link #headDone} to fail with} */
+    private String refuse(FramingError error) {
+        limitExceeded = error.limit;
+        return limits.reason(error);
+    }
 
     private static boolean isDigit(byte b) {
         return b >= '0' && b <= '9';
-    }
-
-    /** {@return the decimal value, or -1 if not 1 to 18 digits} */
-    private static long parseLength(byte[] h, int from, int to) {
-        if (from == to || to - from > 18) {
-            return -1;
-        }
-        long value = 0;
-        for (int i = from; i < to; i++) {
-            if (!isDigit(h[i])) {
-                return -1;
-            }
-            value = value * 10 + (h[i] - '0');
-        }
-        return value;
     }
 
     private static boolean matches(byte[] h, int at, String s) {

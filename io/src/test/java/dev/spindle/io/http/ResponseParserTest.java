@@ -154,7 +154,8 @@ class ResponseParserTest {
             HTTP/1.1 200 OK\\r\\nContent-Length: 3\\r\\nContent-Length: 4\\r\\n\\r\\n           | conflicting Content-Length values
             HTTP/1.1 200 OK\\r\\nContent-Length: -1\\r\\n\\r\\n                                 | invalid Content-Length
             HTTP/1.1 200 OK\\r\\nContent-Length: 1,1\\r\\n\\r\\n                                | invalid Content-Length
-            HTTP/1.1 200 OK\\r\\nTransfer-Encoding: gzip, chunked\\r\\n\\r\\n                  | transfer coding other than a single chunked
+            HTTP/1.1 200 OK\\r\\nTransfer-Encoding: gzip, chunked\\r\\n\\r\\n                  | chunked must be the only and final transfer coding
+            HTTP/1.1 200 OK\\r\\nTransfer-Encoding: gzip\\r\\n\\r\\n                           | transfer coding not supported
             HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nxyz\\r\\n                | chunk size is not hexadecimal
             HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n1000000000000000\\r\\n   | chunk size too long
             HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n3\\r\\nabcd              | chunk data not followed by CRLF
@@ -192,6 +193,14 @@ class ResponseParserTest {
         String trailers = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: " + "b".repeat(600) + "\r\n\r\n";
         assertThat(parse(trailers.getBytes(StandardCharsets.ISO_8859_1), 64, List.of(), 512, 100))
                 .containsExactly("error: trailer fields larger than 512 bytes (limit)");
+    }
+
+    @Test
+    void shouldRefuseChunkExtensionsWithoutEnd() {
+        // llhttp's CVE-2024-22019, as for requests: extensions are ignored, so a server may not send them for ever.
+        String raw = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;" + "a".repeat(600) + "\r\nx\r\n0\r\n\r\n";
+        assertThat(parse(raw.getBytes(StandardCharsets.ISO_8859_1), 64, List.of(), 512, 100))
+                .containsExactly("error: chunk extensions larger than 512 bytes (limit)");
     }
 
     @Test
