@@ -109,6 +109,24 @@ final class ResponseParser {
     int parse(ByteBuffer in, boolean headRequest, boolean bodyWanted) {
         while (true) {
             switch (state) {
+                case START -> {
+                    if (!in.hasRemaining()) {
+                        return NEED_MORE;
+                    }
+                    headLength = 0;
+                    headerCount = 0;
+                    headScanner.start();
+                    state = State.HEAD;
+                }
+                case HEAD -> {
+                    if (!in.hasRemaining()) {
+                        return NEED_MORE;
+                    }
+                    int result = readHead(in, headRequest);
+                    if (result != NEED_MORE) {
+                        return result;
+                    }
+                }
                 case NO_BODY -> {
                     state = State.START;
                     return DONE;
@@ -161,24 +179,6 @@ final class ResponseParser {
                 }
                 case FAILED -> {
                     return ERROR;
-                }
-                case START -> {
-                    if (!in.hasRemaining()) {
-                        return NEED_MORE;
-                    }
-                    headLength = 0;
-                    headerCount = 0;
-                    headScanner.start();
-                    state = State.HEAD;
-                }
-                case HEAD -> {
-                    if (!in.hasRemaining()) {
-                        return NEED_MORE;
-                    }
-                    int result = readHead(in, headRequest);
-                    if (result != NEED_MORE) {
-                        return result;
-                    }
                 }
             }
         }
