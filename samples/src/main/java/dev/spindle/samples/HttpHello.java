@@ -270,7 +270,7 @@ public final class HttpHello {
                 .route(HttpMethod.PUT, "/upload", uploads, Upload.Asked::new).streamingBody()
                 .route(HttpMethod.POST, "/upload", uploads, Upload.Asked::new).streamingBody()
                 .build();
-        return HttpServer.listen(io, new InetSocketAddress(port), HttpServerOptions.defaults(), router);
+        return HttpServer.listen(io, new InetSocketAddress(port), HttpsFromProperties.apply(HttpServerOptions.defaults()), router);
     }
 
     public static void main(String[] args) throws Exception {
@@ -279,8 +279,8 @@ public final class HttpHello {
             try (ActorSystem system = ActorSystem.create("http-hello"); Io io = Io.create()) {
                 HttpServer server = start(system, io, port);
                 org.slf4j.LoggerFactory.getLogger(HttpHello.class).info(
-                        "listening on http://localhost:{}/ (try /hello, /users/42, /fib/30, POST /count, /slow, /events, PUT /upload); Ctrl-C stops",
-                        server.localAddress().getPort());
+                        "listening on {}://localhost:{}/ (try /hello, /users/42, /fib/30, POST /count, /slow, /events, PUT /upload); Ctrl-C stops",
+                        HttpsFromProperties.scheme(), server.localAddress().getPort());
                 stop.await();
             }
         });

@@ -18,6 +18,7 @@ import dev.spindle.io.http.HttpMethod;
 import dev.spindle.io.http.HttpRequest;
 import dev.spindle.io.http.HttpServer;
 import dev.spindle.io.http.HttpServerOptions;
+import dev.spindle.samples.HttpsFromProperties;
 import dev.spindle.io.http.Router;
 import dev.spindle.json.JsonBody;
 import dev.spindle.json.JsonProblem;
@@ -108,7 +109,7 @@ final class ChatWorker {
                     .route(HttpMethod.GET, "/api/slow", slow, request -> request)
                     .build();
             http.complete(worker.serve(io, new InetSocketAddress(httpPort),
-                    HttpServerOptions.defaults().withMaxBodySize(16 * 1024), router));
+                    HttpsFromProperties.apply(HttpServerOptions.defaults().withMaxBodySize(16 * 1024)), router));
             observability.bind(http.join(), worker);
             // One round-robin address per worker: the TCP port is shared by the kernel. The door
             // holds at most 1,000 sessions per worker, so that together with the HTTP server's

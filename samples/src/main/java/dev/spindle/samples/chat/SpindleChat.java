@@ -1,5 +1,6 @@
 package dev.spindle.samples.chat;
 
+import dev.spindle.samples.HttpsFromProperties;
 import dev.spindle.actors.ActorRef;
 import dev.spindle.actors.ActorSystem;
 import dev.spindle.cluster.Balancing;
@@ -60,8 +61,8 @@ public final class SpindleChat {
         StopSignal.run(stop -> {
             try (ActorSystem system = ActorSystem.create("chat-primary");
                     ClusterPrimary primary = startPrimary(system, config(), ChatConfig.defaults())) {
-                LOG.info("Spindle Chat: {} workers; open http://localhost:{}/ or nc localhost {}; Ctrl-C stops",
-                        primary.workers().size(), port, tcpPort);
+                LOG.info("Spindle Chat: {} workers; open {}://localhost:{}/ or nc localhost {}; Ctrl-C stops",
+                        primary.workers().size(), HttpsFromProperties.scheme(), port, tcpPort);
                 stop.await();
             }
         });
