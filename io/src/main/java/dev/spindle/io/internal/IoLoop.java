@@ -70,11 +70,81 @@ public final class IoLoop implements Executor {
     private volatile boolean selecting;
     private volatile boolean closing;
     private long timerSequence;
+    /**
+     * A loop driven by hand, for tests of the in-memory transport: no thread of its own (the test's
+     * thread is the loop), a clock the test moves, and work meant for other threads run inline.
+     */
+    private final boolean manual;
+    /** The manual loop's clock, in nanoseconds; moved only by {@link #advanceClock}. */
+    private long manualNanos;
 
     IoLoop(String name, int readBufferSize) throws IOException {
+        this(name, readBufferSize, false);
+    }
+
+    private IoLoop(String name, int readBufferSize, boolean manual) throws IOException {
         this.selector = Selector.open();
         this.readBuffer = ByteBuffer.allocateDirect(readBufferSize);
         this.name = name;
+        this.manual = manual;
+        if (manual) {
+            owner = Thread.currentThread();
+        }
+    }
+
+    /**
+     * {@return a loop driven by hand on the calling thread} For tests: nothing runs until the test
+     * calls {@link #runDue()}; timers fire by {@link #advanceClock}; {@link #offload} runs its work
+     * at the next {@code runDue}, on this thread, so a test sees the same order every time.
+     */
+    public static IoLoop manual(String name) {
+        try {
+            return new IoLoop(name, 64 * 1024, true);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Manual loops: runs the queued tasks and the timers that are due, until none is left. {@return whether any ran} */
+    public boolean runDue() {
+        assert manual && inLoop();
+        boolean ran = false;
+        while (!tasks.isEmpty() || dueTimer()) {
+            runTasks();
+            runTimers();
+            ran = true;
+        }
+        return ran;
+    }
+
+    private boolean dueTimer() {
+        LoopTimer next = timers.peek();
+        return next != null && next.deadline - now() <= 0;
+    }
+
+    /** Manual loops: moves the clock on by {@code nanos} and runs what became due. */
+    public void advanceClock(long nanos) {
+        assert manual && inLoop();
+        manualNanos += nanos;
+        runDue();
+    }
+
+    /** {@return the loop's clock: {@link System#nanoTime()}, or a manual loop's} */
+    long now() {
+        return manual ? manualNanos : System.nanoTime();
+    }
+
+    /**
+     * Runs {@code work} off the loop (it may block or compute): on a virtual thread of its own; on
+     * a manual loop, inline at the next {@link #runDue()}. The work hands its result back with
+     * {@link #execute}.
+     */
+    void offload(Runnable work, String threadName) {
+        if (manual) {
+            tasks.offer(work);
+        } else {
+            Thread.ofVirtual().name(threadName).start(work);
+        }
     }
 
     /** Starts the loop's thread; again, from the rescuer, when a stuck hosted turn holds the current one. */
@@ -161,7 +231,7 @@ public final class IoLoop implements Executor {
     /** Loop thread only. Runs {@code action} on the loop after {@code delayNanos}; cancel with {@link LoopTimer#cancel()}. */
     public LoopTimer schedule(long delayNanos, Runnable action) {
         assert inLoop();
-        LoopTimer timer = new LoopTimer(System.nanoTime() + delayNanos, timerSequence++, action);
+        LoopTimer timer = new LoopTimer(now() + delayNanos, timerSequence++, action);
         timers.add(timer);
         return timer;
     }
@@ -293,7 +363,7 @@ public final class IoLoop implements Executor {
     }
 
     private void runTimers() {
-        long now = System.nanoTime();
+        long now = now();
         for (LoopTimer timer; (timer = timers.peek()) != null && timer.deadline - now <= 0; ) {
             timers.poll();
             if (!timer.cancelled) {

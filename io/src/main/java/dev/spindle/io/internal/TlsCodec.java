@@ -150,8 +150,9 @@ final class TlsCodec {
 
     /** Unwraps what {@code net} holds, as far as whole records and the handshake allow. */
     private void process(ByteBuffer net) throws IOException {
-        ByteBuffer app = buffers.app.clear();
+        ByteBuffer app = buffers.app.clear(); // the loop's: what is unwritten here is delivered before this returns
         try {
+            records:
             while (net.hasRemaining() && !transport.isClosed() && !taskRunning) {
                 if (!handshaking && !transport.wantsPlaintext()) {
                     break; // the handler reads no more for now: the records wait, still encrypted
@@ -180,7 +181,7 @@ final class TlsCodec {
                 SSLEngineResult result = engine.unwrap(net, app);
                 switch (result.getStatus()) {
                     case BUFFER_UNDERFLOW -> {
-                        return; // part of a record: the rest comes with a later read
+                        break records; // part of a record: the rest comes with a later read; what is unwrapped goes now
                     }
                     case BUFFER_OVERFLOW -> {
                         deliver(app);
@@ -267,6 +268,7 @@ final class TlsCodec {
     private void wrapHandshake() throws IOException {
         ByteBuffer out = buffers.netOut.clear();
         SSLEngineResult result = engine.wrap(NO_BYTES, out);
+        counted(result.bytesProduced());
         send(out);
         if (result.getStatus() == SSLEngineResult.Status.CLOSED && handshaking) {
             throw new SSLException("the TLS handshake was closed");
@@ -282,7 +284,7 @@ final class TlsCodec {
         }
         taskRunning = true;
         transport.updateInterest();
-        Thread.ofVirtual().name("spindle-tls-task").start(() -> {
+        loop.offload(() -> {
             try {
                 for (Runnable task = first; task != null; task = engine.getDelegatedTask()) {
                     task.run();
@@ -292,7 +294,7 @@ final class TlsCodec {
             } finally {
                 loop.execute(this::tasksDone);
             }
-        });
+        }, "spindle-tls-task");
     }
 
     /** {@return whether records read wait to be unwrapped until the handler reads again} */
@@ -399,7 +401,7 @@ final class TlsCodec {
         if (cause instanceof SSLException && !taskRunning) {
             try {
                 ByteBuffer out = buffers.netOut.clear();
-                engine.wrap(NO_BYTES, out); // the alert that says why, if the engine has one
+                counted(engine.wrap(NO_BYTES, out).bytesProduced()); // the alert that says why, if the engine has one
                 send(out);
             } catch (IOException | RuntimeException ignored) {
                 // Closing either way.
@@ -471,11 +473,9 @@ final class TlsCodec {
                         outbound.done();
                     }
                 }
-                if (budget != null) {
-                    budget.grow(result.bytesProduced());
-                    if (result.bytesConsumed() > 0 && budget.release(result.bytesConsumed())) {
-                        transport.drained();
-                    }
+                counted(result.bytesProduced());
+                if (budget != null && result.bytesConsumed() > 0 && budget.release(result.bytesConsumed())) {
+                    transport.drained(); // the plaintext is in records now: counted as ciphertext from here
                 }
                 if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
                     send(out);
@@ -491,6 +491,17 @@ final class TlsCodec {
             return false;
         }
         return send(out) && queue.isEmpty();
+    }
+
+    /**
+     * Ciphertext the engine made (records of the queue's bytes, handshake messages, alerts) joins
+     * the write budget, which the transport's writes release: the budget counts what waits in
+     * ciphertext, and comes back to zero.
+     */
+    private void counted(int produced) {
+        if (budget != null && produced > 0) {
+            budget.grow(produced);
+        }
     }
 
     /** Writes the ciphertext in {@code out} (write mode); keeps what the wire does not take. {@return whether all went} */
@@ -546,7 +557,7 @@ final class TlsCodec {
         try {
             engine.closeOutbound();
             ByteBuffer out = buffers.netOut.clear();
-            engine.wrap(NO_BYTES, out);
+            counted(engine.wrap(NO_BYTES, out).bytesProduced());
             out.flip();
             if (unsent == null) {
                 write(out);
