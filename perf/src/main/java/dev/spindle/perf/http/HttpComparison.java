@@ -34,10 +34,10 @@ import java.util.regex.Pattern;
  */
 public final class HttpComparison {
 
-    static final int WARMUP_SECONDS = 5;
-    static final int SECONDS = 10;
-    static final int CONNECTIONS = 50;
-    static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
+    public static final int WARMUP_SECONDS = 5;
+    public static final int SECONDS = 10;
+    public static final int CONNECTIONS = 50;
+    public static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     /** One row of the table; {@code key} is what {@code -Dscenarios=} names it by. */
     public record Scenario(String key, String name, String path, int pipeline, boolean node) {
@@ -51,13 +51,13 @@ public final class HttpComparison {
             new Scenario("cpu", "cpu (offloaded)", "/cpu", 1, true),
             new Scenario("echo", "tcp echo 128 B", null, 1, false));
 
-    /** One measurement. */
+    /** One measurement ({@link #cores()} assumes it lasted {@link HttpComparison#SECONDS}); also HttpsComparison's. */
     public record Result(double rate, double p50us, double p99us, double cpuSeconds, double requests) {
-        double cpuMicrosPerRequest() {
+        public double cpuMicrosPerRequest() {
             return cpuSeconds * 1e6 / requests;
         }
 
-        double cores() {
+        public double cores() {
             return cpuSeconds / SECONDS;
         }
     }
@@ -184,7 +184,7 @@ public final class HttpComparison {
         return new String[] {m.group(1), m.group(2), m.group(3), m.group(4)};
     }
 
-    static String run(List<String> command) throws IOException, InterruptedException {
+    public static String run(List<String> command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
@@ -193,7 +193,7 @@ public final class HttpComparison {
         return out;
     }
 
-    static Result parseWrk(String report, double cpuSeconds) {
+    public static Result parseWrk(String report, double cpuSeconds) {
         Matcher rate = Pattern.compile("Requests/sec:\\s+([\\d.]+)").matcher(report);
         Matcher count = Pattern.compile("(\\d+) requests in").matcher(report);
         Matcher p50 = Pattern.compile("\\s50%\\s+([\\d.]+)(us|ms|s)").matcher(report);
@@ -218,7 +218,7 @@ public final class HttpComparison {
     }
 
     /** {@return user + system CPU ticks of process {@code pid} so far} */
-    static long cpuTicks(long pid) throws IOException {
+    public static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
@@ -252,7 +252,7 @@ public final class HttpComparison {
     }
 
     /** {@return the median of the per-round ratios of {@code metric}, with their range when there are several} */
-    static String ratio(List<Result> mine, List<Result> peer, ToDoubleFunction<Result> metric) {
+    public static String ratio(List<Result> mine, List<Result> peer, ToDoubleFunction<Result> metric) {
         if (peer == null) {
             return "–";
         }
@@ -267,7 +267,7 @@ public final class HttpComparison {
                 : median + String.format(Locale.ROOT, " (%.2f–%.2f)", ratios[0], ratios[n - 1]);
     }
 
-    static double median(List<Result> results, ToDoubleFunction<Result> metric) {
+    public static double median(List<Result> results, ToDoubleFunction<Result> metric) {
         double[] values = results.stream().mapToDouble(metric).sorted().toArray();
         return median(values);
     }

@@ -3,10 +3,11 @@ package dev.spindle.perf.http;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** What every server in the HTTP comparison answers, the same bytes for all. */
-final class Routes {
+/** Immutable. What every server in the HTTP and HTTPS comparisons answers, the same bytes for all. */
+public final class Routes {
 
-    static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
+    /** The body of {@code /plaintext}; never written to. */
+    public static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
     static final byte[] BIG = new byte[64 * 1024];
 
     static {
@@ -17,7 +18,7 @@ final class Routes {
     }
 
     /** TechEmpower's JSON test: serialize a fresh object per request (by hand: no JSON library in either server). */
-    static byte[] json() {
+    public static byte[] json() {
         return ("{\"message\":\"" + "Hello, World!" + "\"}").getBytes(StandardCharsets.US_ASCII);
     }
 
