@@ -28,8 +28,8 @@ import javax.net.ssl.SSLSocket;
  * Run from {@code main}, one thread. HTTPS and TLS servers side by side, in one run, as
  * {@link HttpComparison} does it in the clear: each {@link HttpsContender} in a fresh process on
  * 127.0.0.1 with one event loop and the same EC P-256 certificate (made for this run by
- * {@link PemCertificate}), warmed up for {@value HttpComparison#WARMUP_SECONDS} s, then loaded for
- * {@value HttpComparison#SECONDS} s with {@value HttpComparison#CONNECTIONS} connections while its
+ * {@link PemCertificate}), warmed up with the load it is then measured under (15 s by default,
+ * {@code -Dwarmup=}), measured for {@value HttpComparison#SECONDS} s with {@value HttpComparison#CONNECTIONS} connections while its
  * CPU time is read from {@code /proc/<pid>/stat}. The loads:
  * <ul>
  *   <li>HTTPS keep-alive {@code /plaintext} and {@code /json}: {@code wrk -t1 -c50 -d10s --latency}
@@ -48,12 +48,19 @@ import javax.net.ssl.SSLSocket;
  * two cores.
  *
  * <p>{@code -Dservers=vertx,node} (the default; {@code spindle} once issue 18 builds it),
- * {@code -Dscenarios=plaintext,json,handshake,echo}, {@code -Drounds=1}. Run with
+ * {@code -Dscenarios=plaintext,json,handshake,echo}, {@code -Drounds=1}, {@code -Dwarmup=15}. Run with
  * {@code perf/https-comparison}; writes {@code perf/target/https-comparison.md}.
  */
 public final class HttpsComparison {
 
     static final int ECHO_SIZE = 128;
+    /**
+     * Seconds of load before the measured ones, 15 by default, 5 in {@link HttpComparison}: on this
+     * 2-core machine shared with other builds a fresh JVM was still compiling the JDK's handshake
+     * code after 5 s (Vert.x's server CPU over four 8-s windows of handshakes in a row: 7.3, 3.8, 3.3
+     * and 3.5 s), and was not slowing down any more after about 15 s.
+     */
+    static final int WARMUP_SECONDS = Integer.getInteger("warmup", 15);
     static final Duration READY_WITHIN = Duration.ofMinutes(1);
 
     /** How a scenario loads the server. */
@@ -76,7 +83,12 @@ public final class HttpsComparison {
         List<String> only = List.of(System.getProperty("scenarios", "").split(","));
         List<HttpsContender> servers = new ArrayList<>();
         for (String name : System.getProperty("servers", HttpsContender.DEFAULT_SERVERS).split(",")) {
-            servers.add(HttpsContender.named(name.strip()));
+            try {
+                servers.add(HttpsContender.named(name.strip()));
+            } catch (IllegalArgumentException unknown) {
+                System.err.println(unknown.getMessage());
+                System.exit(2);
+            }
         }
         int rounds = Integer.getInteger("rounds", 1);
         Map<String, Map<String, List<Result>>> results = new LinkedHashMap<>();
@@ -95,7 +107,7 @@ public final class HttpsComparison {
                         HttpsContender server = servers.get((i + round) % servers.size());
                         port += 2;
                         Measured measured = measure(server, scenario, port, certificate, trusting,
-                                HttpComparison.WARMUP_SECONDS, HttpComparison.SECONDS);
+                                WARMUP_SECONDS, HttpComparison.SECONDS);
                         Result result = measured.result();
                         negotiated.putIfAbsent(server.name(), measured.negotiated());
                         measured.handshakes().ifPresent(counted -> handshakeChecks.add(server.name() + ": " + counted));
@@ -201,7 +213,8 @@ public final class HttpsComparison {
         StringBuilder t = new StringBuilder();
         t.append(LocalDate.now()).append(", ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.vm.version")).append(" for the JVMs; one event loop per server, one EC P-256")
-                .append(" certificate for all (openssl, made for the run), on 127.0.0.1; keep-alive: wrk -t1 -c")
+                .append(" certificate for all (openssl, made for the run), on 127.0.0.1; ").append(WARMUP_SECONDS)
+                .append(" s of warm-up with the same load, then ").append(HttpComparison.SECONDS).append(" s measured; keep-alive: wrk -t1 -c")
                 .append(HttpComparison.CONNECTIONS).append(" -d").append(HttpComparison.SECONDS)
                 .append("s --latency over https; handshake: node tls-load.js, ").append(HttpComparison.CONNECTIONS)
                 .append(" connections, each round a new connection, a full handshake (no resumption) and one GET with")
