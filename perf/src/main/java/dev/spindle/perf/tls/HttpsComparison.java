@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -28,8 +29,8 @@ import javax.net.ssl.SSLSocket;
  * Run from {@code main}, one thread. HTTPS and TLS servers side by side, in one run, as
  * {@link HttpComparison} does it in the clear: each {@link HttpsContender} in a fresh process on
  * 127.0.0.1 with one event loop and the same EC P-256 certificate (made for this run by
- * {@link PemCertificate}), warmed up with the load it is then measured under (15 s by default,
- * {@code -Dwarmup=}), measured for {@value HttpComparison#SECONDS} s with {@value HttpComparison#CONNECTIONS} connections while its
+ * {@link PemCertificate}), warmed up with the load it is then measured under until its CPU per
+ * request settles ({@link #WINDOW_SECONDS}), measured for {@value HttpComparison#SECONDS} s with {@value HttpComparison#CONNECTIONS} connections while its
  * CPU time is read from {@code /proc/<pid>/stat}. The loads:
  * <ul>
  *   <li>HTTPS keep-alive {@code /plaintext} and {@code /json}: {@code wrk -t1 -c50 -d10s --latency}
@@ -48,19 +49,25 @@ import javax.net.ssl.SSLSocket;
  * two cores.
  *
  * <p>{@code -Dservers=vertx,node} (the default; {@code spindle} once issue 18 builds it),
- * {@code -Dscenarios=plaintext,json,handshake,echo}, {@code -Drounds=1}, {@code -Dwarmup=15}. Run with
+ * {@code -Dscenarios=plaintext,json,handshake,echo}, {@code -Drounds=1}, {@code -Dwarmup=10 -DwarmupMax=90}. Run with
  * {@code perf/https-comparison}; writes {@code perf/target/https-comparison.md}.
  */
 public final class HttpsComparison {
 
     static final int ECHO_SIZE = 128;
     /**
-     * Seconds of load before the measured ones, 15 by default, 5 in {@link HttpComparison}: on this
-     * 2-core machine shared with other builds a fresh JVM was still compiling the JDK's handshake
-     * code after 5 s (Vert.x's server CPU over four 8-s windows of handshakes in a row: 7.3, 3.8, 3.3
-     * and 3.5 s), and was not slowing down any more after about 15 s.
+     * The warm-up: windows of {@value #WINDOW_SECONDS} s of the scenario's load, at least
+     * {@code -Dwarmup=} s (10 by default), then until the server's CPU per request falls by less than
+     * {@value #SETTLED_PERCENT} % from one window to the next, at most {@code -DwarmupMax=} s (90). A fixed
+     * 5 s, as {@link HttpComparison} has, is far too short on this 2-core machine shared with other
+     * builds: a fresh Vert.x JVM under wrk over https spent 2,087, 144, 49, 18.4, 14.4 and 23.3 µs of
+     * CPU per request in six 10-s windows in a row, and 15 s of handshakes left it at 1.7–4.9 ms per
+     * handshake from one round to the next.
      */
-    static final int WARMUP_SECONDS = Integer.getInteger("warmup", 15);
+    static final int WINDOW_SECONDS = 5;
+    static final int SETTLED_PERCENT = 15;
+    static final int WARMUP_SECONDS = Integer.getInteger("warmup", 10);
+    static final int WARMUP_MAX_SECONDS = Integer.getInteger("warmupMax", 90);
     static final Duration READY_WITHIN = Duration.ofMinutes(1);
 
     /** How a scenario loads the server. */
@@ -92,6 +99,7 @@ public final class HttpsComparison {
         }
         int rounds = Integer.getInteger("rounds", 1);
         Map<String, Map<String, List<Result>>> results = new LinkedHashMap<>();
+        Map<String, Map<String, List<Integer>>> warmups = new LinkedHashMap<>();
         Map<String, String> negotiated = new LinkedHashMap<>();
         List<String> handshakeChecks = new ArrayList<>();
         int port = 19080;
@@ -106,13 +114,14 @@ public final class HttpsComparison {
                     for (int i = 0; i < servers.size(); i++) {
                         HttpsContender server = servers.get((i + round) % servers.size());
                         port += 2;
-                        Measured measured = measure(server, scenario, port, certificate, trusting,
-                                WARMUP_SECONDS, HttpComparison.SECONDS);
+                        Measured measured = measure(server, scenario, port, certificate, trusting, HttpComparison.SECONDS);
                         Result result = measured.result();
                         negotiated.putIfAbsent(server.name(), measured.negotiated());
                         measured.handshakes().ifPresent(counted -> handshakeChecks.add(server.name() + ": " + counted));
                         results.computeIfAbsent(scenario.name(), k -> new LinkedHashMap<>())
                                 .computeIfAbsent(server.name(), k -> new ArrayList<>()).add(result);
+                        warmups.computeIfAbsent(scenario.name(), k -> new LinkedHashMap<>())
+                                .computeIfAbsent(server.name(), k -> new ArrayList<>()).add(measured.warmupSeconds());
                         System.out.printf(Locale.ROOT, "%-32s %-8s round %d/%d %10.0f /s  p50 %8.0f us  p99 %8.0f us  server %.2f cores  %.2f us CPU per request%n",
                                 scenario.name(), server.name(), round + 1, rounds, result.rate(), result.p50us(),
                                 result.p99us(), result.cores(), result.cpuMicrosPerRequest());
@@ -120,7 +129,7 @@ public final class HttpsComparison {
                 }
             }
         }
-        String table = table(results, rounds, negotiated, handshakeChecks);
+        String table = table(results, warmups, rounds, negotiated, handshakeChecks);
         System.out.println();
         System.out.println(table);
         Path out = Path.of("perf/target/https-comparison.md");
@@ -129,24 +138,50 @@ public final class HttpsComparison {
         System.out.println("written to " + out);
     }
 
-    /** One measurement, what the server negotiated, and its handshake counts if it keeps them. */
-    record Measured(Result result, String negotiated, Optional<String> handshakes) {
+    /** One measurement, the seconds of warm-up before it, what the server negotiated, and its handshake counts if it keeps them. */
+    record Measured(Result result, int warmupSeconds, String negotiated, Optional<String> handshakes) {
     }
 
     static Measured measure(HttpsContender contender, Scenario scenario, int port, PemCertificate certificate,
-            SSLContext trusting, int warmupSeconds, int seconds) throws Exception {
+            SSLContext trusting, int seconds) throws Exception {
         try (ServerProcess server = ServerProcess.start(contender.name(), contender.command(port, certificate), READY_WITHIN)) {
             String negotiated = negotiated(trusting, scenario.load() == Load.ECHO ? port + 1 : port);
-            load(scenario, port, certificate, warmupSeconds);
-            long before = HttpComparison.cpuTicks(server.pid());
-            String report = load(scenario, port, certificate, seconds);
-            long after = HttpComparison.cpuTicks(server.pid());
-            double cpuSeconds = (after - before) / (double) HttpComparison.TICKS_PER_SECOND;
-            Result result = scenario.load() == Load.WRK ? HttpComparison.parseWrk(report, cpuSeconds) : parseLoad(report, cpuSeconds);
+            int warmup = warmUp(contender.name(), scenario, port, certificate, server.pid());
+            Result result = loadMeasured(scenario, port, certificate, server.pid(), seconds);
             Optional<String> handshakes = scenario.load() == Load.HANDSHAKE
                     ? handshakeCounts(trusting, port) : Optional.empty();
-            return new Measured(result, negotiated, handshakes);
+            return new Measured(result, warmup, negotiated, handshakes);
         }
+    }
+
+    /** {@return the seconds spent warming the server up: see {@link #WINDOW_SECONDS}} */
+    static int warmUp(String name, Scenario scenario, int port, PemCertificate certificate, long pid) throws Exception {
+        int spent = 0;
+        double previous = Double.POSITIVE_INFINITY;
+        StringBuilder trace = new StringBuilder();
+        while (spent < WARMUP_MAX_SECONDS) {
+            double perRequest = loadMeasured(scenario, port, certificate, pid, WINDOW_SECONDS).cpuMicrosPerRequest();
+            spent += WINDOW_SECONDS;
+            trace.append(String.format(Locale.ROOT, " %.1f", perRequest));
+            boolean settled = perRequest > previous * (100 - SETTLED_PERCENT) / 100;
+            previous = perRequest;
+            if (spent >= WARMUP_SECONDS && settled) {
+                break;
+            }
+        }
+        System.out.printf(Locale.ROOT, "  warm-up of %s, %s: %d s, CPU us per request per window:%s%n", name,
+                scenario.name(), spent, trace);
+        return spent;
+    }
+
+    /** {@return one run of the scenario's load, with the server's CPU time over it} */
+    static Result loadMeasured(Scenario scenario, int port, PemCertificate certificate, long pid, int seconds)
+            throws Exception {
+        long before = HttpComparison.cpuTicks(pid);
+        String report = load(scenario, port, certificate, seconds);
+        long after = HttpComparison.cpuTicks(pid);
+        double cpuSeconds = (after - before) / (double) HttpComparison.TICKS_PER_SECOND;
+        return scenario.load() == Load.WRK ? HttpComparison.parseWrk(report, cpuSeconds) : parseLoad(report, cpuSeconds);
     }
 
     /** {@return the output of one run of the scenario's load against the server on {@code port}} */
@@ -208,13 +243,16 @@ public final class HttpsComparison {
         }
     }
 
-    static String table(Map<String, Map<String, List<Result>>> results, int rounds, Map<String, String> negotiated,
+    static String table(Map<String, Map<String, List<Result>>> results, Map<String, Map<String, List<Integer>>> warmups,
+            int rounds, Map<String, String> negotiated,
             List<String> handshakeChecks) {
         StringBuilder t = new StringBuilder();
         t.append(LocalDate.now()).append(", ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.vm.version")).append(" for the JVMs; one event loop per server, one EC P-256")
-                .append(" certificate for all (openssl, made for the run), on 127.0.0.1; ").append(WARMUP_SECONDS)
-                .append(" s of warm-up with the same load, then ").append(HttpComparison.SECONDS).append(" s measured; keep-alive: wrk -t1 -c")
+                .append(" certificate for all (openssl, made for the run), on 127.0.0.1; warm-up: ").append(WINDOW_SECONDS)
+                .append("-s windows of the same load, at least ").append(WARMUP_SECONDS).append(" s, until the server's CPU per")
+                .append(" request falls by less than ").append(SETTLED_PERCENT).append(" % from one window to the next (at most ")
+                .append(WARMUP_MAX_SECONDS).append(" s); then ").append(HttpComparison.SECONDS).append(" s measured; keep-alive: wrk -t1 -c")
                 .append(HttpComparison.CONNECTIONS).append(" -d").append(HttpComparison.SECONDS)
                 .append("s --latency over https; handshake: node tls-load.js, ").append(HttpComparison.CONNECTIONS)
                 .append(" connections, each round a new connection, a full handshake (no resumption) and one GET with")
@@ -226,20 +264,22 @@ public final class HttpsComparison {
                     .append(" each ratio the median of the per-round ratios with their range");
         }
         t.append("\n\n");
-        t.append("| scenario | server | req/s | p50 µs | p99 µs | server cores | CPU µs/req | CPU/req ÷ Vert.x | CPU/req ÷ Node | req/s ÷ Vert.x |\n");
-        t.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        t.append("| scenario | server | req/s | p50 µs | p99 µs | server cores | CPU µs/req | CPU/req ÷ Vert.x | CPU/req ÷ Node | req/s ÷ Vert.x | warm-up s |\n");
+        t.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Map.Entry<String, Map<String, List<Result>>> row : results.entrySet()) {
             List<Result> vertx = row.getValue().get("vertx");
             List<Result> node = row.getValue().get("node");
             for (Map.Entry<String, List<Result>> cell : row.getValue().entrySet()) {
                 List<Result> r = cell.getValue();
-                t.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.0f | %.0f | %.2f | %.2f | %s | %s | %s |%n",
+                List<Integer> warmup = warmups.get(row.getKey()).get(cell.getKey());
+                t.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.0f | %.0f | %.2f | %.2f | %s | %s | %s | %s |%n",
                         row.getKey(), cell.getKey(), HttpComparison.median(r, Result::rate),
                         HttpComparison.median(r, Result::p50us), HttpComparison.median(r, Result::p99us),
                         HttpComparison.median(r, Result::cores), HttpComparison.median(r, Result::cpuMicrosPerRequest),
                         HttpComparison.ratio(r, vertx, Result::cpuMicrosPerRequest),
                         HttpComparison.ratio(r, node, Result::cpuMicrosPerRequest),
-                        HttpComparison.ratio(r, vertx, Result::rate)));
+                        HttpComparison.ratio(r, vertx, Result::rate),
+                        warmup.stream().map(String::valueOf).collect(Collectors.joining(", "))));
             }
         }
         t.append('\n');
