@@ -1,10 +1,8 @@
 package dev.spindle.perf.tls;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -39,10 +37,5 @@ final class TlsClients {
             plain.close();
             throw e;
         }
-    }
-
-    /** {@return all the bytes {@code in} gives until the peer closes, as ASCII} */
-    static String readToEnd(InputStream in) throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
     }
 }
