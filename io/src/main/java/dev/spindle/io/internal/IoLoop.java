@@ -135,15 +135,15 @@ public final class IoLoop implements Executor {
     }
 
     /**
-     * Runs {@code work} off the loop (it may block or compute): on a virtual thread of its own; on
-     * a manual loop, inline at the next {@link #runDue()}. The work hands its result back with
+     * Runs {@code work} off the loop (it may block or compute): on a virtual thread, as
+     * {@code limiter} allows; on a manual loop, inline at the next {@link #runDue()}. The work hands its result back with
      * {@link #execute}.
      */
-    void offload(Runnable work, String threadName) {
+    void offload(Runnable work, String threadName, OffloadLimiter limiter) {
         if (manual) {
             tasks.offer(work);
         } else {
-            Thread.ofVirtual().name(threadName).start(work);
+            limiter.submit(work, threadName);
         }
     }
 

@@ -119,14 +119,6 @@ final class TlsCodec {
             }
             return -1;
         }
-        if (n > 0 && handshaking) {
-            handshakeBytes += n;
-            if (handshakeBytes > setup.maxHandshakeBytes()) {
-                setup.counters().oversized();
-                failWith(new IOException("the peer sent more than " + setup.maxHandshakeBytes() + " bytes before its TLS handshake ended"), false);
-                return n;
-            }
-        }
         net.flip();
         if (!firstBytesChecked && net.hasRemaining()) {
             firstBytesChecked = true;
@@ -179,6 +171,9 @@ final class TlsCodec {
                     return;
                 }
                 SSLEngineResult result = engine.unwrap(net, app);
+                if (handshaking && tooMuchHandshake(result.bytesConsumed())) {
+                    return;
+                }
                 switch (result.getStatus()) {
                     case BUFFER_UNDERFLOW -> {
                         break records; // part of a record: the rest comes with a later read; what is unwrapped goes now
@@ -264,6 +259,22 @@ final class TlsCodec {
         }
     }
 
+    /**
+     * Counts {@code consumed} bytes of the peer's handshake. {@return whether they pass the cap: the
+     * connection is closed, counted} Only what the engine took during the handshake counts: a
+     * client's first request, sent right after its Finished (curl sends a whole upload), is data.
+     */
+    private boolean tooMuchHandshake(int consumed) {
+        handshakeBytes += consumed;
+        if (handshakeBytes <= setup.maxHandshakeBytes()) {
+            return false;
+        }
+        setup.counters().oversized();
+        failWith(new IOException("the peer sent more than " + setup.maxHandshakeBytes() + " bytes before its TLS handshake ended"),
+                false);
+        return true;
+    }
+
     /** Wraps one handshake message and sends it. */
     private void wrapHandshake() throws IOException {
         ByteBuffer out = buffers.netOut.clear();
@@ -294,7 +305,7 @@ final class TlsCodec {
             } finally {
                 loop.execute(this::tasksDone);
             }
-        }, "spindle-tls-task");
+        }, "spindle-tls-task", setup.counters().handshakeTasks);
     }
 
     /** {@return whether records read wait to be unwrapped until the handler reads again} */

@@ -7,8 +7,14 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Thread-safe. One TLS server's (or client's) handshake counters, added to by its loops' transports. */
+/**
+ * Thread-safe. One TLS context's handshake counters, added to by its loops' transports, and the
+ * limit on how many of its handshakes' delegated tasks run at once (one per core).
+ */
 public final class TlsCounters {
+
+    /** Where this context's handshakes run their delegated tasks. */
+    final OffloadLimiter handshakeTasks = OffloadLimiter.perCore();
 
     private final LongAdder handshakes = new LongAdder();
     private final LongAdder[] failures = new LongAdder[TlsFailure.values().length];

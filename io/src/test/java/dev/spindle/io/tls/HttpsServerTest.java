@@ -192,6 +192,114 @@ class HttpsServerTest {
         assertThat(server.tlsStats().failures()).containsKey(TlsFailure.NO_CLIENT_CERTIFICATE);
     }
 
+    @Test
+    void shouldPresentTheCertificateOfTheNameTheClientAsksFor() throws Exception {
+        new OpenSsl(dir);
+        TestPki.Issued other = TestPki.leaf(ca, "b.test", TestPki.ec(), "b.test");
+        HttpServer server = start(serverOptions().withHostKey("b.test", TestPki.files(dir, "b", other.key(), other.certificate())));
+        int port = server.localAddress().getPort();
+        for (String name : List.of("a.test", "b.test")) {
+            Command.Result result = Command.output(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                    "-servername", name, "-CAfile", caFile().toString(), "-verify_return_error", "-verify_hostname", name,
+                    "-alpn", "http/1.1", "-ign_eof"), dir, "GET /tls HTTP/1.1\r\nHost: " + name + "\r\nConnection: close\r\n\r\n");
+            assertThat(result.exit()).as(result.output()).isZero();
+            assertThat(result.output()).containsPattern("subject=CN ?= ?" + java.util.regex.Pattern.quote(name))
+                    .contains("TLSv1.3 http/1.1 " + name + " -");
+        }
+    }
+
+    @Test
+    void shouldGiveNewConnectionsTheReloadedCertificateAndKeepTheOpenOnes() throws Exception {
+        KeySource.PemFiles files = TestPki.files(dir, "server", serverCert.key(), serverCert.certificate(), ca.certificate());
+        TlsServerContext context = TlsServerContext.create(TlsServerOptions.of(files));
+        var app = kit.spawn(app());
+        HttpServer server = HttpServer.listen(io, ANY_PORT, HttpServerOptions.defaults().withTls(context),
+                Router.builder().get("/hello", app).get("/tls", app).build());
+        try (SSLSocket before = jdkClient(server, null)) {
+            X509Certificate first = (X509Certificate) before.getSession().getPeerCertificates()[0];
+            TestPki.Issued renewed = TestPki.leaf(ca, "a.test", TestPki.ec(), "a.test");
+            TestPki.files(dir, "server", renewed.key(), renewed.certificate(), ca.certificate()); // the same paths, new files
+            assertThat(context.reload()).isInstanceOf(ReloadOutcome.Reloaded.class);
+            try (SSLSocket after = jdkClient(server, null)) {
+                X509Certificate second = (X509Certificate) after.getSession().getPeerCertificates()[0];
+                assertThat(second).isEqualTo(renewed.certificate()).isNotEqualTo(first);
+                assertThat(get(after, "/hello", true)).endsWith("Hello, TLS!");
+            }
+            assertThat(get(before, "/hello", true)).as("the connection made before the reload goes on").endsWith("Hello, TLS!");
+        }
+    }
+
+    @Test
+    void shouldAnswerATls13KeyUpdateAndGoOn() throws Exception {
+        new OpenSsl(dir);
+        HttpServer server = start(serverOptions());
+        int port = server.localAddress().getPort();
+        // s_client's command letters work only while its input is open (not with -ign_eof): it
+        // sends a KeyUpdate asking for ours on a line "K", then the request; its input closes
+        // once the answer is read.
+        Process client = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername", "a.test",
+                "-CAfile", caFile().toString(), "-tls1_3", "-alpn", "http/1.1", "-crlf").directory(dir.toFile()).redirectErrorStream(true).start();
+        try {
+            StringBuilder output = new StringBuilder();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    byte[] buffer = new byte[4096];
+                    for (int n; (n = client.getInputStream().read(buffer)) > 0; ) {
+                        synchronized (output) {
+                            output.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+                            output.notifyAll();
+                        }
+                    }
+                } catch (IOException ended) {
+                    // the process ended
+                }
+            });
+            awaitOutput(output, "Verify return code");
+            client.getOutputStream().write("K\n".getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream().flush();
+            awaitOutput(output, "KEYUPDATE");
+            client.getOutputStream().write("GET /tls HTTP/1.1\nHost: a.test\n\n".getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream().flush();
+            awaitOutput(output, "TLSv1.3 http/1.1 a.test -");
+            client.getOutputStream().close();
+            assertThat(client.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            reader.join(java.time.Duration.ofSeconds(10));
+        } finally {
+            client.destroyForcibly();
+        }
+    }
+
+    private static void awaitOutput(StringBuilder output, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        synchronized (output) {
+            while (output.indexOf(text) < 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no '" + text + "' within 10 s; output:\n" + output);
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(output, left);
+            }
+        }
+    }
+
+    @Test
+    void shouldServeNodesHttpsClient() throws Exception {
+        HttpServer server = start(serverOptions());
+        Path script = dir.resolve("client.js");
+        java.nio.file.Files.writeString(script, """
+                const https = require('https');
+                const fs = require('fs');
+                const req = https.get({host: '127.0.0.1', servername: 'a.test', port: process.argv[2], path: '/tls', ALPNProtocols: ['http/1.1'],
+                    ca: fs.readFileSync(process.argv[3]), checkServerIdentity: (host, cert) => require('tls').checkServerIdentity('a.test', cert)},
+                  res => { let body = ''; res.on('data', d => body += d); res.on('end', () => { console.log(res.statusCode + ' ' + body); }); });
+                req.on('error', e => { console.log('error ' + e.message); process.exitCode = 1; });
+                """);
+        Command.Result result = Command.output(List.of("node", script.toString(), Integer.toString(server.localAddress().getPort()),
+                caFile().toString()), dir, "");
+        assertThat(result.exit()).as(result.output()).isZero();
+        assertThat(result.output().trim()).isEqualTo("200 TLSv1.3 http/1.1 a.test -");
+    }
+
     // ---- helpers
 
     private void awaitFailed(HttpServer server, long count) throws InterruptedException {

@@ -41,7 +41,7 @@ class MemoryTransportTest {
     private final IoLoop loop = IoLoop.manual("memory");
 
     /** A handler that records what it hears, and may be told to write back what it reads. */
-    static final class Recorder implements Transport.Handler {
+    static class Recorder implements Transport.Handler {
         final ByteArrayOutputStream read = new ByteArrayOutputStream();
         final List<String> events = new ArrayList<>();
         Transport transport;
@@ -306,6 +306,34 @@ class MemoryTransportTest {
         clientWire.setRoom(Long.MAX_VALUE);
         MemoryWire.pumpAll(serverWire, clientWire);
         assertThat(budget.queued()).isZero();
+    }
+
+    @Test
+    void shouldNotCountTheFirstRequestSentRightAfterTheFinishedAsHandshake() throws Exception {
+        // Found with curl: a 100 KB upload sent right after the client's Finished arrived with it,
+        // before the server had finished its side; counted as handshake bytes, it passed the 64 KiB cap.
+        MemoryWire serverWire = new MemoryWire(loop, SERVER, CLIENT);
+        MemoryWire clientWire = new MemoryWire(loop, CLIENT, SERVER);
+        MemoryWire.link(serverWire, clientWire);
+        Recorder serverHandler = new Recorder();
+        TlsServerContext context = serverContext();
+        start(serverWire, null, server(context), serverHandler);
+        byte[] upload = new byte[100_000];
+        Recorder clientHandler = new Recorder() {
+            @Override
+            public void onOpen() {
+                super.onOpen();
+                transport.write(ByteBuffer.wrap(upload)); // at once, with the Finished
+            }
+        };
+        start(clientWire, null, client(clientContext()), clientHandler);
+        serverWire.pump(); // nothing yet
+        clientWire.pump(); // nothing yet: the ClientHello went at start
+        serverWire.pump(); // ServerHello .. Finished
+        clientWire.pump(); // the client's Finished and the upload, in one flight
+        MemoryWire.pumpAll(serverWire, clientWire);
+        assertThat(context.stats().oversized()).isZero();
+        assertThat(serverHandler.read.size()).isEqualTo(upload.length);
     }
 
     @Test

@@ -53,7 +53,7 @@ public final class SpindleHttpServer {
      * One actor echoes every connection. With pooled reads ({@link #ECHO_OPTIONS}) each read is a
      * lent buffer written straight back: no copy, no allocation.
      */
-    static Behavior<TcpEvent> echo() {
+    public static Behavior<TcpEvent> echo() {
         return (ctx, event) -> {
             switch (event) {
                 case TcpEvent.Accepted(var listener, TcpConnection connection) -> connection.register(ctx.self());
@@ -67,14 +67,14 @@ public final class SpindleHttpServer {
     }
 
     /** The echo listener's options: reads lent from the loop's pool. */
-    static final TcpOptions ECHO_OPTIONS = TcpOptions.defaults().withPooledReads(true);
+    public static final TcpOptions ECHO_OPTIONS = TcpOptions.defaults().withPooledReads(true);
 
     /**
      * The busy actors' mailbox: a pre-allocated ring, which takes a message without allocating (the
      * default unbounded mailbox allocates a 32-slot chunk per 32 messages); a full ring refuses, and
      * a refused HTTP request is answered 503. {@code -Dspindle.bench.mailbox=unbounded} for the default.
      */
-    static final SpawnOptions BUSY = System.getProperty("spindle.bench.mailbox", "ring").equals("ring")
+    public static final SpawnOptions BUSY = System.getProperty("spindle.bench.mailbox", "ring").equals("ring")
             ? SpawnOptions.defaults().withMailbox(MailboxSpec.ring(4096)) : SpawnOptions.defaults();
 
     public static void main(String[] args) throws Exception {

@@ -15,35 +15,25 @@ import java.util.List;
  * certificate and key, TLS 1.3 offered, ALPN {@code http/1.1}, one event loop; then one line that
  * starts with {@code READY} on standard output once both listen. It runs until it is destroyed.
  *
- * <p>A JVM contender is a main class in this jar ({@link #jvm}); adding Spindle is writing
- * {@value #SPINDLE_MAIN_CLASS}: {@link #named} finds it by name, and until then says it is not built.
+ * <p>A JVM contender is a main class in this jar ({@link #jvm}): {@link SpindleHttpsServer},
+ * {@link VertxHttpsServer}.
  */
 public record HttpsContender(String name, List<String> command) {
 
-    /** The contenders that exist today, in the order they run. */
-    public static final String DEFAULT_SERVERS = "vertx,node";
-
-    /** The main class of Spindle's contender, once Spindle's io speaks TLS (issue 18). */
-    public static final String SPINDLE_MAIN_CLASS = "dev.spindle.perf.tls.SpindleHttpsServer";
+    /** The contenders, in the order they run. */
+    public static final String DEFAULT_SERVERS = "spindle,vertx,node";
 
     public HttpsContender {
         command = List.copyOf(command);
     }
 
-    /** {@return the contender called {@code name}: {@code vertx}, {@code node}, or {@code spindle} once it is built} */
+    /** {@return the contender called {@code name}: {@code spindle}, {@code vertx} or {@code node}} */
     public static HttpsContender named(String name) {
         return switch (name) {
             case "vertx" -> jvm(name, VertxHttpsServer.class.getName(), List.of("--sun-misc-unsafe-memory-access=allow"));
             case "node" -> new HttpsContender(name, List.of("node", Scripts.node("https.js")));
-            case "spindle" -> {
-                if (!onClassPath(SPINDLE_MAIN_CLASS)) {
-                    throw new IllegalArgumentException("spindle is not built yet: its HTTPS contender, "
-                            + SPINDLE_MAIN_CLASS + ", comes with issue 18's TLS in io. Run -Dservers=" + DEFAULT_SERVERS);
-                }
-                yield jvm(name, SPINDLE_MAIN_CLASS, List.of());
-            }
-            default -> throw new IllegalArgumentException("no HTTPS contender called '" + name
-                    + "': vertx, node (spindle comes with issue 18)");
+            case "spindle" -> jvm(name, SpindleHttpsServer.class.getName(), List.of());
+            default -> throw new IllegalArgumentException("no HTTPS contender called '" + name + "': spindle, vertx, node");
         };
     }
 
@@ -65,14 +55,5 @@ public record HttpsContender(String name, List<String> command) {
         List<String> full = new ArrayList<>(command);
         full.addAll(List.of(Integer.toString(port), certificate.certificate().toString(), certificate.key().toString()));
         return full;
-    }
-
-    private static boolean onClassPath(String className) {
-        try {
-            Class.forName(className, false, HttpsContender.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
     }
 }
