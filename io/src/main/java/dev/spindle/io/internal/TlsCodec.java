@@ -11,7 +11,6 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 
 /**
  * Loop-confined, except the delegated tasks it runs on virtual threads. The TLS layer of one
@@ -42,7 +41,6 @@ final class TlsCodec {
     private final SSLEngine engine;
     private final TlsSetup setup;
     private final TlsBuffers buffers;
-    private final ArrayDeque<Object> queue;
     private final WriteBudget budget;
 
     /** Ciphertext read that is not a whole record yet, or null. */
@@ -59,14 +57,13 @@ final class TlsCodec {
     private IoLoop.LoopTimer handshakeTimer;
     private TlsInfo info;
 
-    TlsCodec(Transport transport, IoLoop loop, Wire wire, TlsSetup setup, ArrayDeque<Object> queue, WriteBudget budget) {
+    TlsCodec(Transport transport, IoLoop loop, Wire wire, TlsSetup setup, WriteBudget budget) {
         this.transport = transport;
         this.loop = loop;
         this.wire = wire;
         this.engine = setup.engine();
         this.setup = setup;
         this.buffers = loop.tlsBuffers();
-        this.queue = queue;
         this.budget = budget;
         this.firstBytesChecked = engine.getUseClientMode();
     }
@@ -319,15 +316,20 @@ final class TlsCodec {
             return;
         }
         try {
-            ByteBuffer net = buffers.netIn.clear();
-            net.put(partial).flip();
-            partial = null;
-            process(net);
-            if (net.hasRemaining() && !transport.isClosed()) {
-                keepPartial(net);
-            }
+            processPartial();
         } catch (IOException e) {
             transport.close(e);
+        }
+    }
+
+    /** Unwraps the records kept from earlier reads, keeping what is left of them. */
+    private void processPartial() throws IOException {
+        ByteBuffer net = buffers.netIn.clear();
+        net.put(partial).flip();
+        partial = null;
+        process(net);
+        if (net.hasRemaining() && !transport.isClosed()) {
+            keepPartial(net);
         }
     }
 
@@ -338,13 +340,7 @@ final class TlsCodec {
         }
         try {
             if (partial != null) {
-                ByteBuffer net = buffers.netIn.clear();
-                net.put(partial).flip();
-                partial = null;
-                process(net);
-                if (net.hasRemaining() && !transport.isClosed()) {
-                    keepPartial(net);
-                }
+                processPartial();
             } else if (handshaking) {
                 advanceHandshake();
             } else {
@@ -446,7 +442,7 @@ final class TlsCodec {
             }
         }
         if (handshaking || taskRunning) {
-            return queue.isEmpty() && !closingOutbound;
+            return !transport.hasQueued() && !closingOutbound;
         }
         ByteBuffer out = buffers.netOut.clear();
         ByteBuffer[] gather = loop.gather();
@@ -458,13 +454,7 @@ final class TlsCodec {
                     }
                     out = buffers.netOut.clear();
                 }
-                int count = 0; // the gather array is free again here (send used it)
-                for (Object item : queue) {
-                    if (count == gather.length) {
-                        break;
-                    }
-                    gather[count++] = Transport.bytesOf(item);
-                }
+                int count = transport.gather(gather); // the array is free again here (send used it)
                 boolean ending = count == 0 && closingOutbound;
                 boolean owed = engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
                 if (count == 0 && !ending && !owed) {
@@ -474,16 +464,7 @@ final class TlsCodec {
                     engine.closeOutbound();
                 }
                 SSLEngineResult result = count == 0 ? engine.wrap(NO_BYTES, out) : engine.wrap(gather, 0, count, out);
-                int done = 0;
-                while (done < count && !gather[done].hasRemaining()) {
-                    done++;
-                }
-                java.util.Arrays.fill(gather, 0, count, null);
-                for (int i = 0; i < done; i++) {
-                    if (queue.pollFirst() instanceof Outbound outbound) {
-                        outbound.done();
-                    }
-                }
+                transport.retireGathered(gather, count);
                 counted(result.bytesProduced());
                 if (budget != null && result.bytesConsumed() > 0 && budget.release(result.bytesConsumed())) {
                     transport.drained(); // the plaintext is in records now: counted as ciphertext from here
@@ -501,7 +482,7 @@ final class TlsCodec {
             fail(e);
             return false;
         }
-        return send(out) && queue.isEmpty();
+        return send(out) && !transport.hasQueued();
     }
 
     /**

@@ -100,7 +100,7 @@ public final class Transport {
         this.loop = loop;
         this.wire = wire;
         this.budget = budget;
-        this.tls = tls == null ? null : new TlsCodec(this, loop, wire, tls, queue, budget);
+        this.tls = tls == null ? null : new TlsCodec(this, loop, wire, tls, budget);
     }
 
     /**
@@ -298,24 +298,9 @@ public final class Transport {
         try {
             ByteBuffer[] gather = loop.gather();
             while (!queue.isEmpty()) {
-                int count = 0;
-                for (Object item : queue) {
-                    if (count == gather.length) {
-                        break;
-                    }
-                    gather[count++] = bytesOf(item);
-                }
+                int count = gather(gather);
                 long written = wire.write(gather, 0, count);
-                int done = 0;
-                while (done < count && !gather[done].hasRemaining()) {
-                    done++;
-                }
-                java.util.Arrays.fill(gather, 0, count, null);
-                for (int i = 0; i < done; i++) {
-                    if (queue.pollFirst() instanceof Outbound outbound) {
-                        outbound.done();
-                    }
-                }
+                int done = retireGathered(gather, count);
                 if (written > 0) {
                     sent += written;
                     if (budget != null && budget.release(written)) {
@@ -333,6 +318,36 @@ public final class Transport {
                 handler.onWrote(sent);
             }
         }
+    }
+
+    /** Fills {@code gather} with the queue's first buffers, up to its length. {@return how many} */
+    int gather(ByteBuffer[] gather) {
+        int count = 0;
+        for (Object item : queue) {
+            if (count == gather.length) {
+                break;
+            }
+            gather[count++] = bytesOf(item);
+        }
+        return count;
+    }
+
+    /**
+     * After a write or wrap from {@code gather[0..count)}: takes the buffers used up off the queue
+     * (telling each {@link Outbound} it is done) and empties the array. {@return how many were used up}
+     */
+    int retireGathered(ByteBuffer[] gather, int count) {
+        int done = 0;
+        while (done < count && !gather[done].hasRemaining()) {
+            done++;
+        }
+        java.util.Arrays.fill(gather, 0, count, null);
+        for (int i = 0; i < done; i++) {
+            if (queue.pollFirst() instanceof Outbound outbound) {
+                outbound.done();
+            }
+        }
+        return done;
     }
 
     static ByteBuffer bytesOf(Object item) {

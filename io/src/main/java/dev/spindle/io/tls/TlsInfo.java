@@ -39,8 +39,11 @@ public record TlsInfo(String protocol, String cipherSuite, String applicationPro
         SSLSession session = engine.getSession();
         String alpn = engine.getApplicationProtocol();
         String serverName = session instanceof ExtendedSSLSession ? ReloadableKeyManager.requestedHostName(session) : null;
+        // A server that asked for no client certificate has none to read: asking would throw (and
+        // cost an exception with its stack trace per handshake).
+        boolean peerMaySend = engine.getUseClientMode() || engine.getNeedClientAuth() || engine.getWantClientAuth();
         return new TlsInfo(session.getProtocol(), session.getCipherSuite(), alpn == null ? "" : alpn, serverName,
-                peerChain(session));
+                peerMaySend ? peerChain(session) : List.of());
     }
 
     /** {@return the peer's own certificate, or {@code null} when it sent none} */

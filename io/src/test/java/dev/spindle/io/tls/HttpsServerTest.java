@@ -14,18 +14,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -332,30 +327,6 @@ class HttpsServerTest {
     }
 
     private SSLSocket jdkClient(HttpServer server, TestPki.Issued clientCert) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca.certificate());
-        TrustManagerFactory trustFactory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trustFactory.init(trust);
-        KeyManagerFactory keyFactory = null;
-        if (clientCert != null) {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("client", clientCert.key(), "pw".toCharArray(), new X509Certificate[] {clientCert.certificate()});
-            keyFactory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyFactory.init(keys, "pw".toCharArray());
-        }
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyFactory == null ? null : keyFactory.getKeyManagers(), trustFactory.getTrustManagers(), null);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(
-                InetAddress.getByAddress("a.test", new byte[] {127, 0, 0, 1}), server.localAddress().getPort());
-        socket.setSoTimeout(10_000);
-        var parameters = socket.getSSLParameters();
-        parameters.setApplicationProtocols(new String[] {"http/1.1"});
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        parameters.setServerNames(List.of(new SNIHostName("a.test")));
-        socket.setSSLParameters(parameters);
-        socket.startHandshake();
-        return socket;
+        return JdkTlsClient.connect(ca.certificate(), server.localAddress().getPort(), null, clientCert);
     }
 }

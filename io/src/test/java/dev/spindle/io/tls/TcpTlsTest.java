@@ -15,9 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -25,7 +23,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
@@ -259,24 +256,7 @@ class TcpTlsTest {
     }
 
     private SSLSocket jdkClient(TcpListener listener, String protocol) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca.certificate());
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(
-                InetAddress.getByAddress("a.test", new byte[] {127, 0, 0, 1}), listener.localAddress().getPort());
-        socket.setSoTimeout(10_000);
-        var parameters = socket.getSSLParameters();
-        parameters.setProtocols(new String[] {protocol});
-        parameters.setApplicationProtocols(new String[] {"http/1.1"});
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        parameters.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName("a.test")));
-        socket.setSSLParameters(parameters);
-        socket.startHandshake();
-        return socket;
+        return JdkTlsClient.connect(ca.certificate(), listener.localAddress().getPort(), protocol, null);
     }
 
     private static void awaitStats(TlsServerContext server, Predicate<TlsStats> condition, String what) throws InterruptedException {
