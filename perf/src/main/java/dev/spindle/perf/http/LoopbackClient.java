@@ -3,38 +3,40 @@ package dev.spindle.perf.http;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Single-threaded. The client side of {@link HttpAllocationBenchmark}: one blocking socket with two
- * direct buffers made once, so that once warm it allocates nothing (a heap buffer would be copied
- * through the JDK's temporary direct buffers; {@code ByteBuffer.duplicate()} would make a view per
- * send). The benchmark measures that separately: the client thread's own bytes per operation.
+ * Single-threaded. The client side of {@link HttpAllocationBenchmark} and
+ * {@link HttpsAllocationBenchmark}: one blocking connection ({@link ClientLink}: in the clear, or
+ * TLS through a client-mode {@code SSLEngine}) with two direct buffers made once, so that once warm
+ * it allocates nothing but what a TLS engine does (a heap buffer would be copied through the JDK's
+ * temporary direct buffers; {@code ByteBuffer.duplicate()} would make a view per send). The
+ * benchmarks measure that separately: the client thread's own bytes per operation.
  */
 final class LoopbackClient implements AutoCloseable {
 
     private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
 
-    private final SocketChannel channel;
+    private final ClientLink link;
     /** What one {@link #send()} writes, whole, every time. */
     private final ByteBuffer out;
     /** Received bytes not consumed yet are {@code [0, position)}. */
     private final ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024);
 
+    /** A client in the clear. */
     LoopbackClient(InetSocketAddress server, byte[] message) throws IOException {
-        channel = SocketChannel.open(server);
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        this(new PlainLink(server), message);
+    }
+
+    LoopbackClient(ClientLink link, byte[] message) {
+        this.link = link;
         out = ByteBuffer.allocateDirect(message.length).put(message).flip();
     }
 
     void send() throws IOException {
         out.rewind();
-        while (out.hasRemaining()) {
-            channel.write(out);
-        }
+        link.write(out);
     }
 
     /** Blocks until {@code count} whole HTTP responses, each a {@code 200}, have arrived; {@return their bytes} */
@@ -60,7 +62,7 @@ final class LoopbackClient implements AutoCloseable {
         int left = size;
         while (left > 0) {
             in.clear();
-            if (channel.read(in) < 0) {
+            if (link.read(in) < 0) {
                 throw new EOFException("server closed the connection");
             }
             left -= in.position();
@@ -75,7 +77,7 @@ final class LoopbackClient implements AutoCloseable {
         if (!in.hasRemaining()) {
             throw new IOException("a response is larger than " + in.capacity() + " bytes");
         }
-        if (channel.read(in) < 0) {
+        if (link.read(in) < 0) {
             throw new EOFException("server closed the connection");
         }
     }
@@ -131,6 +133,6 @@ final class LoopbackClient implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        link.close();
     }
 }

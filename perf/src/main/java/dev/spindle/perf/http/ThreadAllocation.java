@@ -33,6 +33,11 @@ final class ThreadAllocation {
 
     /** {@return one line: bytes per operation, in total and by kind of thread} */
     String stop(long operations, long clientThreadId) {
+        return split(operations, clientThreadId).line();
+    }
+
+    /** {@return the bytes allocated since {@link #start()}, by kind of thread} */
+    Split split(long operations, long clientThreadId) {
         long total = THREADS.getTotalThreadAllocatedBytes() - totalBefore;
         long[] nowIds = THREADS.getAllThreadIds();
         long[] now = THREADS.getThreadAllocatedBytes(nowIds);
@@ -57,12 +62,37 @@ final class ThreadAllocation {
                 other += delta;
             }
         }
-        long ended = total - client - loop - carriers - other;
-        double ops = Math.max(1, operations);
-        return String.format(Locale.ROOT,
-                "allocation B/op by thread: total %.1f = client %.1f + io loop %.1f + carriers (virtual threads) %.1f"
-                        + " + other %.1f + ended threads %.1f  [%d ops]",
-                total / ops, client / ops, loop / ops, carriers / ops, other / ops, ended / ops, operations);
+        return new Split(total, client, loop, carriers, other, operations);
+    }
+
+    /**
+     * Immutable. Bytes allocated in one window: in total (JMH's figure), on the client (benchmark)
+     * thread, on the io loops, on virtual threads' carriers, on any other live thread, and the rest,
+     * counted on threads that ended meanwhile.
+     */
+    record Split(long total, long client, long loop, long carriers, long other, long operations) {
+
+        long ended() {
+            return total - client - loop - carriers - other;
+        }
+
+        /** {@return everything but the client thread's bytes, per operation: the server's share in one JVM} */
+        double serverPerOperation() {
+            return (total - client) / (double) Math.max(1, operations);
+        }
+
+        /** {@return client bytes per operation} */
+        double clientPerOperation() {
+            return client / (double) Math.max(1, operations);
+        }
+
+        String line() {
+            double ops = Math.max(1, operations);
+            return String.format(Locale.ROOT,
+                    "allocation B/op by thread: total %.1f = client %.1f + io loop %.1f + carriers (virtual threads) %.1f"
+                            + " + other %.1f + ended threads %.1f  [%d ops]",
+                    total / ops, client / ops, loop / ops, carriers / ops, other / ops, ended() / ops, operations);
+        }
     }
 
     private long startOf(long id) {

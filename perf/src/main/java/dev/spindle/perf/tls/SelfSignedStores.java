@@ -17,13 +17,13 @@ import java.util.stream.Stream;
  * temporary directory (the research note's recipe), with the certificate exported as PEM for the
  * client's trust. Nothing is committed, so nothing expires.
  */
-final class SelfSignedStores implements AutoCloseable {
+public final class SelfSignedStores implements AutoCloseable {
 
-    static final String HOST = "localhost";
+    public static final String HOST = "localhost";
     private static final String PASSWORD = "changeit";
 
     /** The key types measured: the one Spindle recommends and the one most deployments still hold. */
-    enum KeyType {
+    public enum KeyType {
         EC_P256("-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA"),
         RSA_2048("-keyalg", "RSA", "-keysize", "2048", "-sigalg", "SHA256withRSA");
 
@@ -45,7 +45,7 @@ final class SelfSignedStores implements AutoCloseable {
     }
 
     /** {@return a new key and certificate of this type, made by keytool in a new temporary directory} */
-    static SelfSignedStores create(KeyType type) throws IOException, InterruptedException {
+    public static SelfSignedStores create(KeyType type) throws IOException, InterruptedException {
         Path directory = Files.createTempDirectory("spindle-tls-bench");
         Path store = directory.resolve("server.p12");
         Path certificate = directory.resolve("server.pem");
@@ -60,12 +60,12 @@ final class SelfSignedStores implements AutoCloseable {
     }
 
     /** {@return the server's key and certificate, through Spindle's own key source} */
-    KeySource key() {
+    public KeySource key() {
         return KeySource.keyStoreFile(store, PASSWORD.toCharArray(), "server");
     }
 
     /** {@return trust in exactly that certificate, through Spindle's own trust source} */
-    TrustSource trust() {
+    public TrustSource trust() {
         return TrustSource.pem(certificate);
     }
 
