@@ -15,6 +15,7 @@ import dev.spindle.io.tls.TlsClientOptions;
 import dev.spindle.io.tls.TlsServerContext;
 import dev.spindle.io.tls.TlsServerOptions;
 import dev.spindle.perf.tls.SelfSignedStores;
+import jdk.jfr.Recording;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,10 +31,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -66,6 +71,11 @@ import java.util.concurrent.TimeUnit;
  *
  * {@code suite} is {@code default} (what the JDK's client and Spindle's server negotiate on their
  * own) or a TLS 1.3 suite name the client offers alone; setup prints what was negotiated.
+ *
+ * <p>With {@code -Dspindle.alloc.jfr=DIR} (through {@code -jvmArgsAppend}), the measurement
+ * iterations are recorded with JFR ({@code jdk.ObjectAllocationSample}, stack traces) into
+ * {@code DIR/https-<benchmark>-<route>-<connections>-<suite>.jfr}, the request count beside it
+ * ({@code .ops}), for {@link JfrAllocationSites}. Take bytes per request from a run without it.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -133,6 +143,9 @@ public class HttpsAllocationBenchmark {
         private final ThreadAllocation byThread = new ThreadAllocation();
         private long clientThread;
         private long operationsAtStart;
+        private Recording recording;
+        private Path jfrFile;
+        private long recordedFrom;
 
         abstract byte[] message();
 
@@ -145,6 +158,13 @@ public class HttpsAllocationBenchmark {
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) throws IOException, InterruptedException {
             configure(params);
+            String dir = System.getProperty("spindle.alloc.jfr");
+            if (dir != null) {
+                String benchmark = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+                String route = params.getParam("route");
+                jfrFile = Path.of(dir, "https-" + benchmark + (route == null ? "" : "-" + route) + "-" + connections
+                        + "-" + suite + ".jfr");
+            }
             start();
         }
 
@@ -174,7 +194,17 @@ public class HttpsAllocationBenchmark {
         }
 
         @Setup(Level.Iteration)
-        public void startIteration() {
+        public void startIteration(IterationParams iteration) {
+            if (jfrFile != null && recording == null && iteration.getType() == IterationType.MEASUREMENT) {
+                recording = new Recording();
+                recording.enable("jdk.ObjectAllocationSample").withStackTrace().with("throttle", "20000/s");
+                recording.start();
+                recordedFrom = operations;
+            }
+            startIteration();
+        }
+
+        void startIteration() {
             clientThread = Thread.currentThread().threadId();
             operationsAtStart = operations;
             byThread.start();
@@ -189,6 +219,15 @@ public class HttpsAllocationBenchmark {
 
         @TearDown(Level.Trial)
         public void tearDown() throws IOException {
+            if (recording != null) {
+                recording.stop();
+                Files.createDirectories(jfrFile.getParent());
+                recording.dump(jfrFile);
+                recording.close();
+                String name = jfrFile.getFileName().toString();
+                Files.writeString(jfrFile.resolveSibling(name.substring(0, name.length() - 4) + ".ops"),
+                        Long.toString(operations - recordedFrom));
+            }
             for (LoopbackClient client : clients) {
                 client.close();
             }

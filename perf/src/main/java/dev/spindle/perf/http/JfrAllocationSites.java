@@ -26,6 +26,9 @@ import java.util.Set;
  * each platform thread's first sample (it weighs what the thread allocated before). The
  * site is the first frame of Spindle's code ({@code dev.spindle.*}) in the stack, with the frame
  * where the allocation happened (often in the JDK) beside it.
+ * For {@link HttpsAllocationBenchmark}'s recordings, the bytes by thread are also split by whether
+ * the JDK's TLS engine made them (a {@code sun.security.ssl}, JCE or {@code javax.net.ssl} frame on
+ * the stack) or the code around it.
  * Run: {@code java -cp perf/target/benchmarks.jar dev.spindle.perf.http.JfrAllocationSites FILE.jfr [rows]}
  */
 public final class JfrAllocationSites {
@@ -42,6 +45,7 @@ public final class JfrAllocationSites {
         Map<String, Long> byThread = new HashMap<>();
         Map<String, Long> byClass = new HashMap<>();
         Map<String, Long> bySite = new HashMap<>();
+        Map<String, Long> byLayer = new HashMap<>();
         long total = 0;
         long samples = 0;
         List<RecordedEvent> events = new ArrayList<>(RecordingFile.readAllEvents(file));
@@ -64,10 +68,12 @@ public final class JfrAllocationSites {
             byThread.merge(threadKind(event.getThread()), weight, Long::sum);
             byClass.merge(type, weight, Long::sum);
             bySite.merge(type + "  at " + site(event.getStackTrace()), weight, Long::sum);
+            byLayer.merge(threadKind(event.getThread()) + ", " + layer(event.getStackTrace()), weight, Long::sum);
         }
         System.out.printf(Locale.ROOT, "%s: %d samples, %.0f requests, %.1f bytes per request in all%n",
                 file, samples, requests, total / requests);
         print("by thread", byThread, total, requests, rows);
+        print("by thread and layer (inside the TLS engine: a JSSE or JCE frame on the stack)", byLayer, total, requests, rows);
         print("by class", byClass, total, requests, rows);
         print("by class and site (first dev.spindle frame <- frame that allocated)", bySite, total, requests, rows);
     }
@@ -90,6 +96,21 @@ public final class JfrAllocationSites {
         String name = thread.getJavaName() == null ? thread.getOSName() : thread.getJavaName();
         String kind = name == null ? "?" : name.replaceAll("\\d+", "N");
         return thread.isVirtual() ? "virtual: " + kind : "platform: " + kind;
+    }
+
+    /** {@return whether the JDK's TLS engine or its ciphers made the allocation, or something around them} */
+    private static String layer(RecordedStackTrace stack) {
+        if (stack == null) {
+            return "(no stack)";
+        }
+        for (RecordedFrame frame : stack.getFrames()) {
+            String type = frame.isJavaFrame() ? frame.getMethod().getType().getName() : "";
+            if (type.startsWith("sun.security.ssl.") || type.startsWith("com.sun.crypto.provider.")
+                    || type.startsWith("javax.crypto.") || type.startsWith("javax.net.ssl.")) {
+                return "inside the TLS engine";
+            }
+        }
+        return "outside the TLS engine";
     }
 
     private static String site(RecordedStackTrace stack) {

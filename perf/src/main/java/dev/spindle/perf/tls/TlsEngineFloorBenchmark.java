@@ -36,10 +36,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * server engine are handshaken once per trial in one thread; the buffers are made once.
  *
  * <ul>
- *   <li>{@code exchange}: one request-sized exchange, both ends: client {@code wrap} of a 120-byte
- *       request, server {@code unwrap}, server {@code wrap} of the response, client
- *       {@code unwrap}, each call repeated until its input is used up (the 16 KiB response is two
- *       records). Time and {@code gc.alloc.rate.norm} cover both engines.</li>
+ *   <li>{@code exchange}: one request-sized exchange, both ends: client {@code wrap} of a
+ *       {@code requestSize}-byte request (120), server {@code unwrap}, server {@code wrap} of the
+ *       response, client {@code unwrap}, each call repeated until its input is used up (the
+ *       16 KiB response is two records). Time and {@code gc.alloc.rate.norm} cover both engines.</li>
  *   <li>{@code server}: the server's half alone, {@code unwrap} of a request record and
  *       {@code wrap} of the response, {@value #BATCH} per invocation. The client's records are
  *       real records in sequence, made before each invocation by the client engine
@@ -59,8 +59,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class TlsEngineFloorBenchmark {
 
-    /** The request record's plaintext, as in the research note's recipe (a small GET). */
-    static final int REQUEST_SIZE = 120;
     /** Server exchanges per invocation of {@code server}. */
     static final int BATCH = 64;
 
@@ -72,6 +70,13 @@ public class TlsEngineFloorBenchmark {
         @Param({"TLSv1.3:TLS_AES_128_GCM_SHA256", "TLSv1.3:TLS_AES_256_GCM_SHA384",
                 "TLSv1.3:TLS_CHACHA20_POLY1305_SHA256", "TLSv1.2:TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"})
         public String suite;
+
+        /**
+         * The request record's plaintext bytes: 120 as in the research note's recipe (a small GET);
+         * {@code HttpsAllocationBenchmark}'s floor is this benchmark with its own sizes.
+         */
+        @Param({"120"})
+        public int requestSize;
 
         /** The response's plaintext bytes: a small answer, or a full TLS record. */
         @Param({"400", "16384"})
@@ -107,7 +112,7 @@ public class TlsEngineFloorBenchmark {
             check("cipher suite", cipherSuite, server.getSession().getCipherSuite());
             int packet = server.getSession().getPacketBufferSize();
             int application = server.getSession().getApplicationBufferSize();
-            request = filled(REQUEST_SIZE, 'q');
+            request = filled(requestSize, 'q');
             response = filled(responseSize, 'r');
             toServer = allocate(packet);
             // Room for two records, and wrap wants a whole packet's room for each.
@@ -150,7 +155,7 @@ public class TlsEngineFloorBenchmark {
         void serve(ByteBuffer records) throws SSLException {
             serverIn.clear();
             EnginePump.expectOk(server.unwrap(records, serverIn), "server unwrap");
-            if (serverIn.position() != REQUEST_SIZE) {
+            if (serverIn.position() != requestSize) {
                 throw new SSLException("server unwrap gave " + serverIn.position() + " bytes");
             }
             response.clear();
@@ -169,8 +174,9 @@ public class TlsEngineFloorBenchmark {
 
         @Override
         void handshaken() {
-            // wrap wants room for a whole packet (16,709 bytes) even for a 120-byte request.
-            records = allocate(BATCH * 256 + server.getSession().getPacketBufferSize());
+            // wrap wants room for a whole packet (16,709 bytes) even for a 120-byte request; a
+            // record is the plaintext plus less than 256 bytes of header, type and tag.
+            records = allocate(BATCH * (requestSize + 256) + server.getSession().getPacketBufferSize());
         }
 
         @Setup(Level.Invocation)

@@ -16,6 +16,7 @@ class TlsBenchmarksSmokeTest {
         TlsEngineFloorBenchmark floor = new TlsEngineFloorBenchmark();
         TlsEngineFloorBenchmark.ClientRecords pair = new TlsEngineFloorBenchmark.ClientRecords();
         pair.suite = "TLSv1.3:TLS_AES_128_GCM_SHA256";
+        pair.requestSize = 120;
         pair.responseSize = 16_384; // two records: the wrap and unwrap loops
         pair.buffers = "heap";
         pair.handshake();
