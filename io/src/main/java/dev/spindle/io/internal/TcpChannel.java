@@ -284,7 +284,7 @@ public final class TcpChannel implements TcpConnection, Transport.Handler {
             while (bytes.hasRemaining()) {
                 LentBuffer lent = loop.buffers().take();
                 int piece = Math.min(bytes.remaining(), lent.buffer.capacity());
-                lent.buffer.put(bytes.slice(bytes.position(), piece));
+                lent.buffer.put(0, bytes, bytes.position(), piece); // absolute: no slice to allocate
                 bytes.position(bytes.position() + piece);
                 lent.lend(this, piece);
                 deliver(lent);

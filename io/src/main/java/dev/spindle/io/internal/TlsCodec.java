@@ -417,9 +417,21 @@ final class TlsCodec {
         transport.close(cause instanceof IOException io ? io : new IOException(cause));
     }
 
-    /** The wire ended before the handshake did. */
+    /** The wire ended (the peer's FIN) before the handshake did: counted as abandoned, then closed. */
     void endedInHandshake() {
+        setup.counters().handshakeFailed(TlsFailure.ABANDONED);
         failWith(new IOException("the peer closed the connection during the TLS handshake"), false);
+    }
+
+    /**
+     * The transport closes with {@code cause} (a reset, a broken pipe) while the handshake is not
+     * over and nothing counted it yet: the peer abandoned it.
+     */
+    void closingInHandshake(IOException cause) {
+        if (handshaking && !failed && cause != null) {
+            failed = true;
+            setup.counters().handshakeFailed(TlsFailure.ABANDONED);
+        }
     }
 
     // ---- writing --------------------------------------------------------------------------------

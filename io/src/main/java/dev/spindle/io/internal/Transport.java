@@ -435,6 +435,7 @@ public final class Transport {
         }
         closed = true;
         if (tls != null) {
+            tls.closingInHandshake(cause);
             tls.closing(cause == null);
         }
         wire.close();

@@ -31,6 +31,12 @@ public enum TlsFailure {
     NO_APPLICATION_PROTOCOL,
     /** The peer refused the handshake with a fatal alert (its reason is on its side). */
     PEER_ALERT,
+    /**
+     * The peer closed or reset the connection before the handshake finished: a client that gave
+     * up, a scanner, or a flood that makes the server sign and leaves (counted by the transport,
+     * never read from an exception).
+     */
+    ABANDONED,
     /** Anything else: garbage, a record the engine could not parse, an internal error. */
     OTHER;
 
