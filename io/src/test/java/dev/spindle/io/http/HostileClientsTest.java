@@ -31,17 +31,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HostileClientsTest {
 
-    private static final int HEAP_MB = 64;
+    static final int HEAP_MB = 64;
     /** Heap in use after a collection that the server may reach under any attack here. */
-    private static final long HEAP_BOUND = 40L << 20;
+    static final long HEAP_BOUND = 40L << 20;
     /** Resident set the server process may reach: the JVM itself, the heap, the loop's buffers. */
-    private static final long RSS_BOUND = 400L << 20;
+    static final long RSS_BOUND = 400L << 20;
     /** The slowest answer another client may get while an attack runs (two shared cores, a loaded CI machine). */
-    private static final long LATENCY_BOUND_MILLIS = 2_000;
-    private static final long HEAD_MILLIS = 1_000;
+    static final long LATENCY_BOUND_MILLIS = 2_000;
+    static final long HEAD_MILLIS = 1_000;
     /** Long enough that the 2,000 stalled bodies are all held when memory is looked at. */
-    private static final long BODY_MILLIS = 3_000;
-    private static final long IDLE_MILLIS = 2_000;
+    static final long BODY_MILLIS = 3_000;
+    static final long IDLE_MILLIS = 2_000;
     /** The TCP door's bound in the flood of door connections: well below the 1,024 files that server may open. */
     private static final int TCP_MAX_CONNECTIONS = 200;
 
@@ -325,25 +325,11 @@ class HostileClientsTest {
     }
 
     private void assertBoundedMemory() throws IOException {
-        Map<String, Long> stats = server.stats();
-        assertThat(stats.get("heapAfterGc")).as("heap after GC, bytes; stats %s", stats).isLessThan(HEAP_BOUND);
-        if (stats.get("rss") > 0) {
-            assertThat(stats.get("rss")).as("resident set, bytes; stats %s", stats).isLessThan(RSS_BOUND);
-        }
-        assertThat(stats.get("loopFailures")).as("errors on the loop").isZero();
-        assertThat(server.isAlive()).isTrue();
+        server.assertBoundedMemory(HEAP_BOUND, RSS_BOUND);
     }
 
     private void awaitStats(Predicate<Map<String, Long>> condition, String what) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        Map<String, Long> stats = server.stats();
-        while (!condition.test(stats)) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within 30 s: " + what + "; stats " + stats + "\nserver log:\n" + server.output());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // polling another process's counts
-            stats = server.stats();
-        }
+        server.awaitStats(condition, what);
     }
 
     /** {@return the status line and what follows that the server sent on {@code socket} before closing it} */

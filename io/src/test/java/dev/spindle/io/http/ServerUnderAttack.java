@@ -9,6 +9,10 @@ import dev.spindle.io.TcpConnection;
 import dev.spindle.io.TcpEvent;
 import dev.spindle.io.TcpListener;
 import dev.spindle.io.TcpOptions;
+import dev.spindle.io.tls.KeySource;
+import dev.spindle.io.tls.TlsServerContext;
+import dev.spindle.io.tls.TlsServerOptions;
+import dev.spindle.io.tls.TlsStats;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -29,7 +33,9 @@ import java.time.Duration;
  * the test that started it).
  *
  * <p>Arguments: maxBodySize in bytes, then head, body and idle timeouts in milliseconds, then the
- * TCP door's maxConnections.
+ * TCP door's maxConnections; then, to serve HTTPS (the door stays plaintext), a PKCS12 key store
+ * file, its password, and the TLS handshake timeout in milliseconds. {@code /stats} then also
+ * tells the TLS counts ({@code tls...}; zero without TLS).
  */
 final class ServerUnderAttack {
 
@@ -45,6 +51,11 @@ final class ServerUnderAttack {
                 .withHeadTimeout(Duration.ofMillis(Long.parseLong(args[1])))
                 .withBodyTimeout(Duration.ofMillis(Long.parseLong(args[2])))
                 .withIdleTimeout(Duration.ofMillis(Long.parseLong(args[3])));
+        if (args.length > 5) {
+            TlsServerOptions tls = TlsServerOptions.of(KeySource.keyStoreFile(Path.of(args[5]), args[6].toCharArray(), null))
+                    .withHandshakeTimeout(Duration.ofMillis(Long.parseLong(args[7])));
+            options = options.withTls(TlsServerContext.create(tls));
+        }
         try (ActorSystem system = ActorSystem.create("under-attack"); Io io = Io.create(IoConfig.defaults().withLoops(1))) {
             HttpServer[] server = new HttpServer[1];
             Behavior<HttpRequest> routes = (ctx, request) -> {
@@ -91,7 +102,13 @@ final class ServerUnderAttack {
                 + "\nunreadClosed=" + s.unreadClosed() + "\nheapAfterGc=" + heap + "\nrss=" + rss()
                 + "\nloopFailures=" + io.loopFailures() + "\ntcpOpen=" + tcp.stats().openConnections()
                 + "\ntcpAccepted=" + tcp.stats().accepted() + "\ntcpRefused=" + tcp.stats().refused()
-                + "\nopenFilesLimit=" + openFilesLimit() + "\n";
+                + "\nopenFilesLimit=" + openFilesLimit() + tlsStats(server.tlsStats()) + "\n";
+    }
+
+    private static String tlsStats(TlsStats tls) {
+        return "\ntlsHandshakes=" + tls.handshakes() + "\ntlsFailed=" + tls.failed() + "\ntlsTimedOut=" + tls.timedOut()
+                + "\ntlsOversized=" + tls.oversized() + "\ntlsPlaintextRefused=" + tls.plaintextRefused()
+                + "\ntlsRenegotiationRefused=" + tls.renegotiationRefused();
     }
 
     /** {@return the soft limit on open files, from /proc (-1 where there is none, or none is set)} */
