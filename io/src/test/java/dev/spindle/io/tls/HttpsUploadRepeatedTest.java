@@ -31,8 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * for the cause in {@code TlsCodec.process}): an HTTPS upload of 900,000 bytes, written by the
  * JDK's TLS socket in 16 KiB pieces, repeated on new connections. The route answers the CRC-32 and
  * length of the body it was given; a body that lost records mid-stream waits for bytes that never
- * come (its Content-Length is not reached) and the client's read times out. Stops at the first
- * failure.
+ * come (its Content-Length is not reached) and the client's read times out. With that fixed, some
+ * uploads are still closed mid-write, counted as an oversized handshake: see
+ * HttpsRequestBehindFinishedTest. Stops at the first failure.
  */
 class HttpsUploadRepeatedTest {
 
@@ -71,7 +72,12 @@ class HttpsUploadRepeatedTest {
             out.write(("POST /upload HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\nContent-Length: " + body.length
                     + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             for (int off = 0; off < body.length; off += 16_384) {
-                out.write(body, off, Math.min(16_384, body.length - off));
+                try {
+                    out.write(body, off, Math.min(16_384, body.length - off));
+                } catch (java.io.IOException closed) {
+                    throw new AssertionError("the server closed the upload after " + off + " bytes: " + server.stats() + " "
+                            + server.tlsStats(), closed);
+                }
             }
             out.flush();
             String answer;
