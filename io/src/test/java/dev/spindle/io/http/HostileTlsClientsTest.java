@@ -371,12 +371,11 @@ class HostileTlsClientsTest {
     }
 
     /**
-     * DEFECT in io's main code, for the lead (this test fails until it is fixed): a connection
-     * whose peer closes (FIN or reset) during the TLS handshake is counted nowhere ({@code TlsCodec.endedInHandshake}
-     * calls {@code failWith(..., false)}), so {@code TlsStats} cannot account for every accepted
-     * connection, and a flood of abandoned handshakes (replayed ClientHellos closed as soon as the
-     * server has signed) leaves no trace in the counts. Here every accepted connection must end
-     * as a finished handshake or a counted failure.
+     * Regression (found by this suite, fixed in io): a connection whose peer closes (FIN or reset)
+     * during the TLS handshake was counted nowhere, so {@code TlsStats} could not account for every
+     * accepted connection, and a flood of abandoned handshakes (replayed ClientHellos closed as soon
+     * as the server has signed) left no trace. Now each is {@code TlsFailure.ABANDONED}; here every
+     * accepted connection must end as a finished handshake or a counted failure.
      */
     @Test
     void shouldCountHandshakesThatThePeerAbandons() throws Exception {

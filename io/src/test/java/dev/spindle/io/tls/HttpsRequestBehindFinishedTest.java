@@ -32,12 +32,12 @@ import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * DEFECT in io's main code, for the lead (fails until it is fixed): the handshake byte cap
- * ({@code maxHandshakeBytes}, 64 KiB) counts application data. TLS 1.3 lets a client send its
+ * Regression (fixed in io: only what the engine takes during the handshake counts): the handshake
+ * byte cap ({@code maxHandshakeBytes}, 64 KiB) counted application data. TLS 1.3 lets a client send its
  * request right behind its Finished; a client that does so with a 100 KB body, in one write (here
  * a client {@code SSLEngine} over a plain socket, its Finished and the request's records sent
  * together), has the server read its Finished and 64 KiB of request in one read while the handshake
- * is not yet over, and is closed as "oversized" ({@code TlsStats.oversized}) instead of answered.
+ * is not yet over, and was closed as "oversized" ({@code TlsStats.oversized}) instead of answered.
  * The JDK's own TLS socket does this too when the server is a little slow (seen in 3 of 40 uploads
  * of 900,000 bytes once records were no longer lost).
  */

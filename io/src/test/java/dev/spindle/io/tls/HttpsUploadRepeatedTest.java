@@ -27,12 +27,12 @@ import java.util.zip.CRC32;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * DEFECT in io's main code, for the lead (fails until it is fixed; see TcpTlsEchoRepeatedTest
- * for the cause in {@code TlsCodec.process}): an HTTPS upload of 900,000 bytes, written by the
+ * Regression (fixed in io; see TcpTlsEchoRepeatedTest for the cause it had in
+ * {@code TlsCodec.process}): an HTTPS upload of 900,000 bytes, written by the
  * JDK's TLS socket in 16 KiB pieces, repeated on new connections. The route answers the CRC-32 and
  * length of the body it was given; a body that lost records mid-stream waits for bytes that never
  * come (its Content-Length is not reached) and the client's read times out. With that fixed, some
- * uploads are still closed mid-write, counted as an oversized handshake: see
+ * uploads were still closed mid-write, counted as an oversized handshake: see
  * HttpsRequestBehindFinishedTest. Stops at the first failure.
  */
 class HttpsUploadRepeatedTest {

@@ -24,14 +24,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * DEFECT in io's main code, for the lead (this test fails until it is fixed): TLS loses plaintext.
+ * Regression (fixed in io; MemoryTransportTest pins the same deterministically): TLS lost plaintext.
  * TcpTlsTest's Spindle-to-Spindle echo of 300,000 bytes over TLS, repeated: it passes alone most
  * of the time; repeated in one JVM most repetitions fail. The server's echo handler is given
  * everything except one or two whole records (16,367 or 32,734 bytes) from the middle of the
  * stream, e.g. "differs from what was sent at byte 147303: 32734 bytes are missing there, and
  * everything after them arrived", while {@code ss -tni} shows every byte of the client's
- * ciphertext received by the server's socket. Cause, read from {@code TlsCodec.process}: on
- * {@code BUFFER_UNDERFLOW} (the read ended inside a record) it {@code return}s without the
+ * ciphertext received by the server's socket. Cause, in {@code TlsCodec.process}: on
+ * {@code BUFFER_UNDERFLOW} (the read ended inside a record) it {@code return}ed without the
  * {@code deliver(app)} at the end of the method, so the records unwrapped into the loop's
  * {@code app} buffer in that call but not yet handed on (up to two, below the
  * {@code RECORD_ROOM} threshold) are cleared by the next call: lost, silently. Stops at the first
