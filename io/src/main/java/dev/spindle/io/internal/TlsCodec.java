@@ -53,6 +53,8 @@ final class TlsCodec {
     private boolean renegotiationRefusable;
     private boolean closingOutbound;
     private boolean failed;
+    /** Set on the loop as the transport closes; read by a delegated task waiting for its turn. */
+    private volatile boolean closedMeanwhile;
     private long handshakeBytes;
     private IoLoop.LoopTimer handshakeTimer;
     private TlsInfo info;
@@ -294,7 +296,8 @@ final class TlsCodec {
         transport.updateInterest();
         loop.offload(() -> {
             try {
-                for (Runnable task = first; task != null; task = engine.getDelegatedTask()) {
+                // A connection closed while its task waited for a turn (a handshake flood's) costs no crypto.
+                for (Runnable task = first; task != null && !closedMeanwhile; task = engine.getDelegatedTask()) {
                     task.run();
                 }
             } catch (RuntimeException e) {
@@ -403,6 +406,8 @@ final class TlsCodec {
         failed = true;
         if (handshaking && count) {
             setup.counters().handshakeFailed(TlsFailure.of(cause));
+        } else if (!handshaking && count) {
+            setup.counters().badRecord();
         }
         LOG.debug("{}: TLS failed: {}", transport.remoteAddress(), cause.getMessage());
         if (cause instanceof SSLException && !taskRunning) {
@@ -552,6 +557,7 @@ final class TlsCodec {
 
     /** The transport closes: a graceful close sends {@code close_notify} if it can without waiting. */
     void closing(boolean graceful) {
+        closedMeanwhile = true;
         if (handshakeTimer != null) {
             handshakeTimer.cancel();
         }

@@ -22,6 +22,7 @@ public final class TlsCounters {
     private final LongAdder oversized = new LongAdder();
     private final LongAdder plaintextRefused = new LongAdder();
     private final LongAdder renegotiationRefused = new LongAdder();
+    private final LongAdder badRecords = new LongAdder();
 
     public TlsCounters() {
         for (int i = 0; i < failures.length; i++) {
@@ -52,6 +53,10 @@ public final class TlsCounters {
         handshakeFailed(TlsFailure.OTHER);
     }
 
+    void badRecord() {
+        badRecords.increment();
+    }
+
     void renegotiationRefused() {
         renegotiationRefused.increment();
     }
@@ -68,6 +73,6 @@ public final class TlsCounters {
             }
         }
         return new TlsStats(handshakes.sum(), failed, byKind, timedOut.sum(), oversized.sum(), plaintextRefused.sum(),
-                renegotiationRefused.sum());
+                renegotiationRefused.sum(), badRecords.sum());
     }
 }

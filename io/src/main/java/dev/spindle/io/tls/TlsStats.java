@@ -12,9 +12,11 @@ import java.util.Map;
  * @param oversized            handshakes closed for sending more than the handshake byte cap (failed too)
  * @param plaintextRefused     connections whose first bytes were not TLS (a plaintext client; failed too)
  * @param renegotiationRefused connections closed for starting a renegotiation (TLS 1.2)
+ * @param badRecords           connections closed after their handshake for a record the engine
+ *                             refused (garbage, a bad tag, a record too long), its alert sent first
  */
 public record TlsStats(long handshakes, long failed, Map<TlsFailure, Long> failures, long timedOut, long oversized,
-        long plaintextRefused, long renegotiationRefused) {
+        long plaintextRefused, long renegotiationRefused, long badRecords) {
 
     public TlsStats {
         failures = Map.copyOf(failures);
@@ -22,6 +24,6 @@ public record TlsStats(long handshakes, long failed, Map<TlsFailure, Long> failu
 
     /** {@return no handshakes at all: for a server without TLS} */
     public static TlsStats none() {
-        return new TlsStats(0, 0, Map.of(), 0, 0, 0, 0);
+        return new TlsStats(0, 0, Map.of(), 0, 0, 0, 0, 0);
     }
 }

@@ -185,8 +185,8 @@ class HostileTlsClientsTest {
             random.nextBytes(noise);
             wire.getOutputStream().write(record(23, noise));
         }
-        server.awaitStats(s -> s.get("tlsFailed") == 3 * each && s.get("open") <= 1,
-                "every garbage handshake failed, counted, and every garbage record closed its connection");
+        server.awaitStats(s -> s.get("tlsFailed") == 3 * each && s.get("tlsBadRecords") == afterHandshake && s.get("open") <= 1,
+                "every garbage handshake failed, counted, and every garbage record closed its connection, counted");
         for (int i = 0; i < 3; i++) {
             assertClosedByTheServer(sockets.get(i * each));
         }

@@ -108,7 +108,7 @@ final class ServerUnderAttack {
     private static String tlsStats(TlsStats tls) {
         return "\ntlsHandshakes=" + tls.handshakes() + "\ntlsFailed=" + tls.failed() + "\ntlsTimedOut=" + tls.timedOut()
                 + "\ntlsOversized=" + tls.oversized() + "\ntlsPlaintextRefused=" + tls.plaintextRefused()
-                + "\ntlsRenegotiationRefused=" + tls.renegotiationRefused();
+                + "\ntlsRenegotiationRefused=" + tls.renegotiationRefused() + "\ntlsBadRecords=" + tls.badRecords();
     }
 
     /** {@return the soft limit on open files, from /proc (-1 where there is none, or none is set)} */

@@ -337,6 +337,25 @@ class MemoryTransportTest {
     }
 
     @Test
+    void shouldCloseAndCountAGarbageRecordAfterTheHandshake() throws Exception {
+        Pair pair = new Pair();
+        pair.pump();
+        byte[] record = new byte[5 + 40];
+        new Random(9).nextBytes(record);
+        record[0] = 23; // an application data record of TLS 1.2's version and 40 bytes of noise
+        record[1] = 3;
+        record[2] = 3;
+        record[3] = 0;
+        record[4] = 40;
+        pair.serverWire.feed(record);
+        pair.pump();
+        assertThat(pair.serverHandler.closed).isTrue();
+        assertThat(pair.serverHandler.text()).isEmpty();
+        assertThat(pair.serverContext.stats().badRecords()).isEqualTo(1);
+        assertThat(pair.serverContext.stats().failed()).as("not a handshake failure").isZero();
+    }
+
+    @Test
     void shouldKeepRecordsEncryptedWhileTheHandlerDoesNotReadAndDeliverThemInOrderAfter() throws Exception {
         Pair pair = new Pair();
         pair.pump();
