@@ -2,6 +2,8 @@ package dev.spindle.metrics;
 
 import dev.spindle.io.http.HttpServer;
 import dev.spindle.io.http.HttpServerStats;
+import dev.spindle.io.tls.TlsFailure;
+import dev.spindle.io.tls.TlsStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,6 +38,9 @@ final class HttpServerMeters {
         timeouts(bound, registry, server, tags, "body", HttpServerStats::bodyTimedOut);
         timeouts(bound, registry, server, tags, "idle", HttpServerStats::idleClosed);
         timeouts(bound, registry, server, tags, "unread", HttpServerStats::unreadClosed);
+        if (server.secure()) {
+            tls(bound, registry, server, tags);
+        }
         RequestTimers timers = new RequestTimers(registry, tags, bound);
         server.observe(timers);
         bound.onClose(() -> server.observe(null));
@@ -46,6 +51,31 @@ final class HttpServerMeters {
             String description, ToDoubleFunction<HttpServerStats> read) {
         bound.add(FunctionCounter.builder(name, server, s -> read.applyAsDouble(s.stats()))
                 .description(description).tags(tags).register(registry));
+    }
+
+    /** An HTTPS server's handshakes: finished, failed by kind (a fixed set), and what was refused. */
+    private static void tls(BoundMeters bound, MeterRegistry registry, HttpServer server, Tags tags) {
+        bound.add(FunctionCounter.builder("spindle.tls.handshakes", server, s -> s.tlsStats().handshakes())
+                .description("TLS handshakes finished").tags(tags).register(registry));
+        for (TlsFailure kind : TlsFailure.values()) {
+            bound.add(FunctionCounter.builder("spindle.tls.handshakes.failed", server,
+                            s -> s.tlsStats().failures().getOrDefault(kind, 0L))
+                    .description("TLS handshakes that failed, by kind (timeouts, oversized and plaintext clients are OTHER)")
+                    .tags(tags).tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
+        }
+        tlsRefused(bound, registry, server, tags, "timeout", TlsStats::timedOut);
+        tlsRefused(bound, registry, server, tags, "oversized", TlsStats::oversized);
+        tlsRefused(bound, registry, server, tags, "plaintext", TlsStats::plaintextRefused);
+        tlsRefused(bound, registry, server, tags, "renegotiation", TlsStats::renegotiationRefused);
+        tlsRefused(bound, registry, server, tags, "bad_record", TlsStats::badRecords);
+    }
+
+    private static void tlsRefused(BoundMeters bound, MeterRegistry registry, HttpServer server, Tags tags, String kind,
+            ToDoubleFunction<TlsStats> read) {
+        bound.add(FunctionCounter.builder("spindle.tls.refused", server, s -> read.applyAsDouble(s.tlsStats()))
+                .description("TLS connections closed for what the peer did: a slow handshake, too many handshake bytes,"
+                        + " plaintext on the TLS port, a renegotiation, a record the engine refused")
+                .tags(tags).tag("kind", kind).register(registry));
     }
 
     private static void timeouts(BoundMeters bound, MeterRegistry registry, HttpServer server, Tags tags, String kind,

@@ -143,6 +143,11 @@ public final class HttpServer implements AutoCloseable {
         return open.get();
     }
 
+    /** {@return whether this server speaks TLS (HTTPS)} */
+    public boolean secure() {
+        return options.tcp().tlsServer() != null;
+    }
+
     /**
      * {@return what this server's TLS handshakes came to so far (its TLS context's, shared with any
      * other server using that context); all zero for a plaintext server}
