@@ -305,7 +305,11 @@ public final class HttpServer implements AutoCloseable {
     static final class LoopState {
         final HttpServer server;
         final ResponseEncoder encoder = new ResponseEncoder();
-        final ByteBuffer out = ByteBuffer.allocateDirect(64 * 1024);
+        /**
+         * Where answers are staged: direct for plaintext (the kernel writes it without a copy), heap
+         * under TLS (the JDK's engine encrypts from heap buffers faster; its records go on the wire).
+         */
+        final ByteBuffer out;
         private final IoLoop loop;
         private final List<HttpConnection> connections = new ArrayList<>();
         private boolean sweeping;
@@ -313,6 +317,7 @@ public final class HttpServer implements AutoCloseable {
         LoopState(HttpServer server, IoLoop loop) {
             this.server = server;
             this.loop = loop;
+            this.out = server.secure() ? ByteBuffer.allocate(64 * 1024) : ByteBuffer.allocateDirect(64 * 1024);
         }
 
         void add(HttpConnection connection) {

@@ -141,7 +141,7 @@ final class TlsCodec {
 
     /** Unwraps what {@code net} holds, as far as whole records and the handshake allow. */
     private void process(ByteBuffer net) throws IOException {
-        ByteBuffer app = buffers.app.clear(); // the loop's: what is unwritten here is delivered before this returns
+        ByteBuffer app = buffers.app.clear(); // the loop's: what is unwrapped into it is delivered before this returns
         try {
             records:
             while (net.hasRemaining() && !transport.isClosed() && !taskRunning) {

@@ -1,5 +1,6 @@
 package dev.spindle.io.internal;
 
+import dev.spindle.io.tls.TlsInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,7 @@ public final class Transport {
         default void onDropped(long bytes) {
         }
 
-        /** The loop shuts down: by default the connection closes as any other close. */
+        /** The loop shuts down; the connection closes right after (a handler may tell whoever waits on it why). */
         default void onLoopShutdown() {
         }
 
@@ -120,7 +121,7 @@ public final class Transport {
     }
 
     /** {@return what the TLS handshake agreed, or null without TLS (or before it finished)} */
-    public dev.spindle.io.tls.TlsInfo tlsInfo() {
+    public TlsInfo tlsInfo() {
         return tls == null ? null : tls.info();
     }
 
@@ -201,9 +202,9 @@ public final class Transport {
         return outputShut || afterFlush != AfterFlush.NOTHING;
     }
 
-    /** {@return whether bytes wait for the socket} */
+    /** {@return whether bytes wait for the socket: queued, or under TLS wrapped and not taken yet} */
     public boolean hasQueued() {
-        return !queue.isEmpty();
+        return !queue.isEmpty() || (tls != null && tls.hasUnsent());
     }
 
     /** Reads (and hands the handler what comes) while {@code on}; stops asking the wire otherwise. */
@@ -243,11 +244,14 @@ public final class Transport {
         if (closed || isOutputShut()) {
             return false;
         }
-        if (queue.isEmpty()) {
+        if (!hasQueued()) {
             queue.addLast(staged);
             flush();
-            if (queue.isEmpty()) {
+            if (!hasQueued()) {
                 return !closed;
+            }
+            if (queue.peekFirst() != staged) {
+                return false; // wrapped whole (TLS): its ciphertext waits in the codec, a copy already
             }
             queue.pollFirst(); // staged, partly written: its rest is copied below
         }
@@ -264,7 +268,7 @@ public final class Transport {
             return false;
         }
         flush();
-        return queue.isEmpty();
+        return !hasQueued();
     }
 
     /**

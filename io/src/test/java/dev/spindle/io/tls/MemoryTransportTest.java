@@ -356,6 +356,24 @@ class MemoryTransportTest {
     }
 
     @Test
+    void shouldSayBytesWaitWhileTheirCiphertextWaitsForTheSocket() throws Exception {
+        // An HTTP answer wrapped whole into a record leaves the queue at once; if the socket took
+        // only part of the record, the answer still waits: the HTTP connection's "no new request
+        // while answers wait" and its unread-client sweep read hasQueued().
+        Pair pair = new Pair();
+        pair.pump();
+        pair.serverWire.setRoom(100);
+        ByteBuffer staged = ByteBuffer.wrap("an answer of some bytes".repeat(40).getBytes(StandardCharsets.US_ASCII));
+        assertThat(pair.server.writeCopying(staged)).as("not all went").isFalse();
+        assertThat(pair.server.hasQueued()).isTrue();
+        staged.clear().put(new byte[staged.capacity()]); // the loop reuses its staging buffer at once
+        pair.serverWire.setRoom(Long.MAX_VALUE);
+        pair.pump();
+        assertThat(pair.server.hasQueued()).isFalse();
+        assertThat(pair.clientHandler.text()).isEqualTo("an answer of some bytes".repeat(40));
+    }
+
+    @Test
     void shouldKeepRecordsEncryptedWhileTheHandlerDoesNotReadAndDeliverThemInOrderAfter() throws Exception {
         Pair pair = new Pair();
         pair.pump();
