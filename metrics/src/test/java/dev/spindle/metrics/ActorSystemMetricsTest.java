@@ -39,7 +39,8 @@ class ActorSystemMetricsTest {
             doomed.tell("too late");
 
             Eventually.await("every message processed", () -> counter(registry, "spindle.actors.messages.processed",
-                    "system", "metered") == 10_003);
+                    "system", "metered") == 10_003, () -> "processed " + counter(registry, "spindle.actors.messages.processed",
+                    "system", "metered") + ", system stats " + system.stats());
             assertThat(registry.get("spindle.actors.alive").tags("system", "metered").gauge().value()).isEqualTo(2);
             assertThat(counter(registry, "spindle.actors.spawned", "system", "metered")).isEqualTo(3);
             assertThat(counter(registry, "spindle.actors.processing.time", "system", "metered")).isPositive();

@@ -11,10 +11,15 @@ final class Eventually {
     }
 
     static void await(String what, BooleanSupplier condition) {
+        await(what, condition, () -> "");
+    }
+
+    /** As {@link #await(String, BooleanSupplier)}, saying {@code state} when the deadline passes. */
+    static void await(String what, BooleanSupplier condition, java.util.function.Supplier<String> state) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within 20 s: " + what);
+                throw new AssertionError("not within 20 s: " + what + " " + state.get());
             }
             LockSupport.parkNanos(1_000_000);
         }
