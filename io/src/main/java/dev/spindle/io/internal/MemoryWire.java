@@ -57,11 +57,6 @@ public final class MemoryWire implements Wire {
         finIn = true;
     }
 
-    /** The peer resets the connection: the next read fails. */
-    public void feedReset() {
-        resetIn = true;
-    }
-
     /** The kernel takes at most {@code bytes} more (until set again); {@link Long#MAX_VALUE}: all. */
     public void setRoom(long bytes) {
         room = bytes;

@@ -53,7 +53,6 @@ public final class TcpChannel implements TcpConnection, Transport.Handler {
     // ---- loop-confined ----
     private boolean reading;
     private boolean paused;
-    private boolean closed;
     /** What the owner hears once the connection is open (after a TLS handshake), or null once told. */
     private Runnable announce;
     /** What the owner hears if the connection closes before it opened (a failed TLS handshake), or null. */
@@ -250,7 +249,7 @@ public final class TcpChannel implements TcpConnection, Transport.Handler {
     }
 
     private void updateReading() {
-        if (!closed) {
+        if (!transport.isClosed()) {
             transport.setReading(reading && !paused);
         }
     }
@@ -340,7 +339,7 @@ public final class TcpChannel implements TcpConnection, Transport.Handler {
 
     /** A write that came after the output was shut or the connection closed: never sent. */
     private void dropQueued(Object item) {
-        long size = item instanceof LentBuffer lent ? lent.buffer.remaining() : ((ByteBuffer) item).remaining();
+        long size = Transport.bytesOf(item).remaining();
         budget.release(size); // closing: no drained event
         drop(size);
         if (item instanceof LentBuffer lent) {
@@ -365,7 +364,6 @@ public final class TcpChannel implements TcpConnection, Transport.Handler {
     /** The transport closed: the registered actor gets {@link TcpEvent.Closed}. */
     @Override
     public void onClosed(IOException cause) {
-        closed = true;
         if (acceptedBy != null) {
             acceptedBy.released();
         }

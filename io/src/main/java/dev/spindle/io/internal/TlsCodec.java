@@ -346,8 +346,6 @@ final class TlsCodec {
                 processPartial();
             } else if (handshaking) {
                 advanceHandshake();
-            } else {
-                transport.flush();
             }
         } catch (IOException e) {
             transport.close(e);

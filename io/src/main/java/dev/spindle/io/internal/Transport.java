@@ -168,10 +168,6 @@ public final class Transport {
         }
     }
 
-    public IoLoop loop() {
-        return loop;
-    }
-
     public InetSocketAddress remoteAddress() {
         return wire.remoteAddress();
     }
@@ -192,10 +188,6 @@ public final class Transport {
 
     public boolean isClosed() {
         return closed;
-    }
-
-    public boolean isInputShut() {
-        return inputShut;
     }
 
     public boolean isOutputShut() {
@@ -354,6 +346,7 @@ public final class Transport {
         return done;
     }
 
+    /** {@return the bytes a queued item holds: a {@link ByteBuffer}, or an {@link Outbound}'s} */
     static ByteBuffer bytesOf(Object item) {
         return item instanceof ByteBuffer bytes ? bytes : ((Outbound) item).bytes();
     }
@@ -362,22 +355,22 @@ public final class Transport {
 
     /** Sends FIN once the queue has drained; closes then if the peer's FIN came already. */
     public void shutdownOutput() {
-        if (closed || isOutputShut()) {
-            return;
+        if (!isOutputShut()) {
+            endWhenFlushed(AfterFlush.SHUTDOWN_OUTPUT);
         }
-        afterFlush = AfterFlush.SHUTDOWN_OUTPUT;
-        if (tls != null) {
-            tls.closeOutbound();
-        }
-        flush();
     }
 
     /** Closes once the queue has drained. */
     public void closeWhenFlushed() {
+        endWhenFlushed(AfterFlush.CLOSE);
+    }
+
+    /** After what is queued (and under TLS, {@code close_notify}): {@code what}. */
+    private void endWhenFlushed(AfterFlush what) {
         if (closed) {
             return;
         }
-        afterFlush = AfterFlush.CLOSE;
+        afterFlush = what;
         if (tls != null) {
             tls.closeOutbound();
         }
